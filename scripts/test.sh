@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test from a clean clone: installs what is missing, starts one private PostgreSQL and one private
+# RabbitMQ for the run (free ports, temp dirs, no system services), runs dotnet test, and stops both afterwards,
+# even on failure. Extra arguments go to dotnet test (for example: --filter FullyQualifiedName~EventStore).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib/infra.sh
+source "$root/scripts/lib/infra.sh"
+
+ensure_packages
+
+work=$(mktemp -d /tmp/claims-test.XXXXXX)
+chmod 755 "$work"
+pg_port=$(free_port)
+amqp_port=$(free_port)
+mgmt_port=$(free_port)
+cleanup() {
+  stop_rabbitmq "$work/rabbitmq" "$amqp_port"
+  stop_postgres "$work/postgres"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "starting PostgreSQL on $pg_port and RabbitMQ on $amqp_port (management $mgmt_port)"
+start_postgres "$work/postgres" "$pg_port" &
+pg_starter=$!
+start_rabbitmq "$work/rabbitmq" "$amqp_port" "$mgmt_port"
+wait "$pg_starter"
+
+export CLAIMS_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+export CLAIMS_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$amqp_port/"
+export CLAIMS_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:$mgmt_port/"
+
+cd "$root"
+dotnet build Claims.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
+set +e
+dotnet test Claims.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$work/test.log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for every assembly together, in the form CI reads.
+awk '/(Passed|Failed)! +- +Failed: /{
+       for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$work/test.log" | tr -d ','
+exit "$status"

@@ -1,0 +1,16 @@
+using Claims.Messaging;
+using Claims.Reconciliation;
+using Claims.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultUrl("http://localhost:5102");
+
+builder.AddServiceDefaults(ReconciliationExtensions.ServiceName);
+builder.AddMessaging(bus => bus.AddReconciliationConsumers());
+builder.AddReconciliation();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+app.Run();

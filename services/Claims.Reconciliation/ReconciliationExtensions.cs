@@ -1,0 +1,30 @@
+using Claims.Contracts.Events;
+using Claims.EventStore;
+using Claims.Reconciliation.Consensus;
+using MassTransit;
+using Npgsql;
+
+namespace Claims.Reconciliation;
+
+/// <summary>The reconciliation service's parts: the claim streams, the consumer and the ClaimChanged relay.</summary>
+public static class ReconciliationExtensions
+{
+    public const string ServiceName = "Claims.Reconciliation";
+
+    public static IHostApplicationBuilder AddReconciliation(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddEventStore(
+            sp => sp.GetRequiredService<NpgsqlDataSource>(),
+            types => types
+                .Register<MentionRecorded>(EventAliases.MentionRecorded)
+                .Register<ConsensusChanged>(EventAliases.ConsensusChanged));
+        builder.Services.AddProjection<ClaimChangedRelay>();
+        return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddReconciliationConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ClaimExtractedConsumer, ClaimExtractedConsumerDefinition>();
+        return bus;
+    }
+}

@@ -1,0 +1,451 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Claims.EventStore;
+
+/// <summary>
+/// Event streams in PostgreSQL with Marten's semantics: optimistic appends per stream, a global log read in commit-safe
+/// order, projections with exactly-once checkpoints. See <c>shared/docs/event-store.md</c>.
+/// </summary>
+public sealed class EventStore
+{
+    private static readonly JsonSerializerOptions _headerSerializerOptions = new();
+
+    /// <summary>Creates a store over <paramref name="dataSource"/>; call <see cref="EnsureSchemaAsync"/> before use.</summary>
+    /// <param name="dataSource">Where the events live.</param>
+    /// <param name="types">Aliases of the event types this process reads and writes.</param>
+    /// <param name="options">The schema and notification settings; defaults when omitted.</param>
+    /// <param name="time">The clock stamped on events, streams and checkpoints; the system clock when omitted.</param>
+    public EventStore(NpgsqlDataSource dataSource, EventTypeRegistry types, EventStoreOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(types);
+        DataSource = dataSource;
+        Types = types;
+        Options = options ?? new EventStoreOptions();
+        Time = time ?? TimeProvider.System;
+        Sql = new EventStoreSql(Options.Schema);
+        SerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    }
+
+    /// <summary>Where the events live; projections and tests open their connections from it too.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The options the store was created with (the schema is read once, at construction).</summary>
+    public EventStoreOptions Options { get; }
+
+    /// <summary>
+    /// How event payloads are written and read: System.Text.Json with web defaults (camelCase).
+    /// Add converters before the first append or read; the options freeze on first use.
+    /// </summary>
+    public JsonSerializerOptions SerializerOptions { get; }
+
+    internal EventTypeRegistry Types { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal EventStoreSql Sql { get; }
+
+    /// <summary>
+    /// Creates the schema and its tables if they are missing. Idempotent, and safe when several processes call it at
+    /// once: the DDL runs under an advisory lock.
+    /// </summary>
+    public async Task EnsureSchemaAsync(CancellationToken ct = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var command = new NpgsqlCommand(Sql.LockSchema + ";\n" + Sql.CreateSchema, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Starts a unit of work: appends collected in the session are stored together by its SaveChangesAsync.</summary>
+    public IEventSession OpenSession() => new EventSession(this);
+
+    /// <summary>The events of a stream in version order, optionally only up to a version or to before a time.</summary>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="toVersion">The last version to include.</param>
+    /// <param name="recordedBefore">Include only events recorded strictly before this time.</param>
+    /// <param name="ct">Cancels the read.</param>
+    /// <exception cref="InvalidOperationException">A stored payload no longer deserializes into its registered type.</exception>
+    public async Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(
+        string streamId, long? toVersion = null, DateTimeOffset? recordedBefore = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        var sql = Sql.FetchStream;
+        await using var command = DataSource.CreateCommand();
+        command.Parameters.Add(new NpgsqlParameter<string>("stream", streamId));
+        if (toVersion is { } version)
+        {
+            sql += " AND version <= @toVersion";
+            command.Parameters.Add(new NpgsqlParameter<long>("toVersion", version));
+        }
+
+        if (recordedBefore is { } before)
+        {
+            sql += " AND recorded_at < @before";
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("before", before.ToUniversalTime()));
+        }
+
+        command.CommandText = sql + " ORDER BY version";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var events = await ReadEventsAsync(reader, ct);
+        foreach (var stored in events)
+        {
+            if (stored.DataError is { } error)
+            {
+                throw new InvalidOperationException(
+                    $"Event {stored.Id} (version {stored.Version} of stream '{stored.StreamId}', type '{stored.Type}') does not deserialize into {Types.TypeOf(stored.Type)?.FullName}.",
+                    error);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>The stream's current version: the version of its last event, 0 when the stream does not exist.</summary>
+    public async Task<long> FetchStreamVersionAsync(string streamId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        await using var command = DataSource.CreateCommand(Sql.FetchStreamVersion);
+        command.Parameters.Add(new NpgsqlParameter<string>("stream", streamId));
+        return await command.ExecuteScalarAsync(ct) is long version ? version : 0;
+    }
+
+    /// <summary>
+    /// Folds a stream into state, optionally only up to a version or to before a time ("what did we believe then").
+    /// Events whose type is not registered in this process are skipped by the fold but still count for the version.
+    /// </summary>
+    /// <returns>The state and the version it reflects: pass that version to <see cref="IEventSession.Append(string, long, NewEvent[])"/>.</returns>
+    public async Task<(T State, long Version)> AggregateStreamAsync<T>(
+        string streamId,
+        T initial,
+        Func<T, object, T> evolve,
+        long? toVersion = null,
+        DateTimeOffset? recordedBefore = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(evolve);
+        var events = await FetchStreamAsync(streamId, toVersion, recordedBefore, ct);
+        var state = initial;
+        foreach (var stored in events)
+        {
+            if (stored.Data is { } data)
+            {
+                state = evolve(state, data);
+            }
+        }
+
+        return (state, events.Count == 0 ? 0 : events[^1].Version);
+    }
+
+    /// <summary>
+    /// Reads the global log after <paramref name="after"/> in (transaction, sequence) order, stopping below the oldest
+    /// transaction still in flight so that nothing committed later can ever sort before what was returned.
+    /// </summary>
+    /// <param name="after">The position of the last event already processed (<see cref="LogPosition.Start"/> to begin).</param>
+    /// <param name="maxCount">At most this many events.</param>
+    /// <param name="types">
+    /// When given, events of other types are still returned (so checkpoints move past them) but with
+    /// <see cref="StoredEvent.Data"/> = <see langword="null"/> and without reading their payload.
+    /// </param>
+    /// <param name="ct">Cancels the read.</param>
+    public async Task<IReadOnlyList<StoredEvent>> ReadLogAsync(
+        LogPosition after, int maxCount, IReadOnlySet<string>? types = null, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        await using var connection = await DataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { CreateReadLogCommand(after, maxCount, types) } };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadEventsAsync(reader, ct);
+    }
+
+    /// <summary>Events that projections gave up on, optionally of one projection only, by projection and sequence number.</summary>
+    public async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string? projection = null, CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand();
+        command.CommandText = Sql.ReadDeadLetters + (projection is null ? "" : " WHERE projection = @name") + " ORDER BY projection, seq";
+        if (projection is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("name", projection));
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var deadLetters = new List<DeadLetter>();
+        while (await reader.ReadAsync(ct))
+        {
+            deadLetters.Add(new DeadLetter(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.GetGuid(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetInt32(6),
+                reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+
+        return deadLetters;
+    }
+
+    /// <summary>The committed checkpoint of a projection or subscription, <see langword="null"/> when it never ran.</summary>
+    public async Task<LogPosition?> ReadCheckpointAsync(string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        await using var command = DataSource.CreateCommand(Sql.ReadCheckpoint);
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>The position of the last event committed so far, or <see langword="null"/> when the log is empty.</summary>
+    internal async Task<LogPosition?> ReadLastCommittedPositionAsync(CancellationToken ct)
+    {
+        await using var command = DataSource.CreateCommand(Sql.LastCommittedPosition);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : null;
+    }
+
+    internal NpgsqlBatchCommand CreateReadLogCommand(LogPosition after, int maxCount, IReadOnlySet<string>? types)
+    {
+        var command = new NpgsqlBatchCommand(types is null ? Sql.ReadLog : Sql.ReadLogOfTypes)
+        {
+            Parameters =
+            {
+                Xid8Parameter("tx", after.Tx),
+                new NpgsqlParameter<long>("seq", after.Seq),
+                new NpgsqlParameter<int>("max", maxCount),
+            },
+        };
+        if (types is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. types]));
+        }
+
+        return command;
+    }
+
+    /// <summary>Reads the current result set of <paramref name="reader"/> as events (columns as in the log queries).</summary>
+    internal async Task<List<StoredEvent>> ReadEventsAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(ReadEvent(reader));
+        }
+
+        return events;
+    }
+
+    internal static NpgsqlParameter<ulong> Xid8Parameter(string name, ulong value) =>
+        new(name, NpgsqlDbType.Xid8) { TypedValue = value };
+
+    internal static string SerializeHeaders(IReadOnlyDictionary<string, string> headers) =>
+        JsonSerializer.Serialize(headers, _headerSerializerOptions);
+
+    /// <summary>Stores the appends of one unit of work; see <see cref="IEventSession.SaveChangesAsync(CancellationToken)"/>.</summary>
+    internal async Task<IReadOnlyList<StoredEvent>> AppendAsync(
+        IReadOnlyList<PendingAppend> appends, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        if (transaction is not null)
+        {
+            try
+            {
+                return await AppendInTransactionAsync(appends, transaction, ct);
+            }
+            catch (PostgresException ex) when (IsUniqueViolation(ex))
+            {
+                throw ToConcurrencyException(appends, ex);
+            }
+        }
+
+        const int maxAttempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(ct);
+            await using var ownTransaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                var stored = await AppendInTransactionAsync(appends, ownTransaction, ct);
+                await ownTransaction.CommitAsync(ct);
+                return stored;
+            }
+            catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: EventStoreSql.EventIdConstraint }
+                && attempt < maxAttempts)
+            {
+                // A concurrent unit committed one of these event ids first (in another stream, or the existence check
+                // ran before it committed). The next attempt sees the id and drops the event as already stored.
+            }
+            catch (PostgresException ex) when (IsUniqueViolation(ex))
+            {
+                throw ToConcurrencyException(appends, ex);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> AppendInTransactionAsync(
+        IReadOnlyList<PendingAppend> appends, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var connection = transaction.Connection
+            ?? throw new InvalidOperationException("The transaction passed to SaveChangesAsync has already completed.");
+        var streamIds = appends.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).ToArray();
+        var eventIds = appends.SelectMany(a => a.Events).Select(e => e.Id).ToArray();
+
+        // Round trip 1: lock the streams (before any write, so the transaction id is taken after the locks and
+        // readers never see one stream's versions committed out of order), then read versions and known ids.
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var knownIds = new HashSet<Guid>();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.LockStreams) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectStreamVersions) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectExistingEventIds) { Parameters = { new NpgsqlParameter<Guid[]>("ids", eventIds) } });
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                versions[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                knownIds.Add(reader.GetGuid(0));
+            }
+        }
+
+        var planned = new List<(PendingEvent Event, string StreamId, long Version)>();
+        var streams = new Dictionary<string, (long Version, string? Type)>(StringComparer.Ordinal);
+        foreach (var append in appends)
+        {
+            // HashSet.Add also drops an id repeated within this unit of work.
+            var fresh = append.Events.Where(e => knownIds.Add(e.Id)).ToList();
+            if (fresh.Count == 0)
+            {
+                // Every event is already stored: this append happened before, and its version check with it.
+                continue;
+            }
+
+            var current = versions.GetValueOrDefault(append.StreamId);
+            if (append.ExpectedVersion != ExpectedVersion.Any && append.ExpectedVersion != current)
+            {
+                throw new ConcurrencyException(append.StreamId, append.ExpectedVersion, current);
+            }
+
+            foreach (var pending in fresh)
+            {
+                planned.Add((pending, append.StreamId, ++current));
+            }
+
+            versions[append.StreamId] = current;
+            var type = streams.TryGetValue(append.StreamId, out var earlier) ? earlier.Type ?? append.StreamType : append.StreamType;
+            streams[append.StreamId] = (current, type);
+        }
+
+        if (planned.Count == 0)
+        {
+            return [];
+        }
+
+        // Round trip 2: the streams rows first (events reference them), then all events in one statement.
+        var now = Time.GetUtcNow();
+        var positions = new Dictionary<Guid, (long Seq, ulong Tx)>(planned.Count);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var (streamId, (version, type)) in streams)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.UpsertStream)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string>("id", streamId),
+                        new NpgsqlParameter("type", NpgsqlDbType.Text) { Value = (object?)type ?? DBNull.Value },
+                        new NpgsqlParameter<long>("version", version),
+                        new NpgsqlParameter<DateTimeOffset>("now", now),
+                    },
+                });
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.InsertEvents)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid[]>("ids", [.. planned.Select(p => p.Event.Id)]),
+                    new NpgsqlParameter<string[]>("streams", [.. planned.Select(p => p.StreamId)]),
+                    new NpgsqlParameter<long[]>("versions", [.. planned.Select(p => p.Version)]),
+                    new NpgsqlParameter<string[]>("types", [.. planned.Select(p => p.Event.Type)]),
+                    new NpgsqlParameter<string[]>("data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = [.. planned.Select(p => p.Event.Json)] },
+                    new NpgsqlParameter<string[]>("headers", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = [.. planned.Select(p => p.Event.HeadersJson)] },
+                    new NpgsqlParameter<DateTimeOffset>("now", now),
+                },
+            });
+
+            if (Options.NotifyOnAppend)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.Notify) { Parameters = { new NpgsqlParameter<string>("channel", Sql.NotifyChannel) } });
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                positions[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetFieldValue<ulong>(2));
+            }
+        }
+
+        return
+        [
+            .. planned.Select(p =>
+            {
+                var (seq, tx) = positions[p.Event.Id];
+                return new StoredEvent(seq, tx, p.Event.Id, p.StreamId, p.Version, p.Event.Type, p.Event.Data, p.Event.Headers, now);
+            }),
+        ];
+    }
+
+    private StoredEvent ReadEvent(NpgsqlDataReader reader)
+    {
+        var type = reader.GetString(5);
+        object? data = null;
+        Exception? dataError = null;
+        if (!reader.IsDBNull(6) && Types.TypeOf(type) is { } clrType)
+        {
+            try
+            {
+                data = JsonSerializer.Deserialize(reader.GetString(6), clrType, SerializerOptions);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException)
+            {
+                dataError = ex;
+            }
+        }
+
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7), _headerSerializerOptions) ?? [];
+        return new StoredEvent(
+            reader.GetInt64(0),
+            reader.GetFieldValue<ulong>(1),
+            reader.GetGuid(2),
+            reader.GetString(3),
+            reader.GetInt64(4),
+            type,
+            data,
+            headers,
+            reader.GetFieldValue<DateTimeOffset>(8))
+        {
+            DataError = dataError,
+        };
+    }
+
+    private static bool IsUniqueViolation(PostgresException ex) =>
+        ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: EventStoreSql.EventIdConstraint or EventStoreSql.StreamVersionConstraint };
+
+    private static ConcurrencyException ToConcurrencyException(IReadOnlyList<PendingAppend> appends, PostgresException ex)
+    {
+        // The server does not say which stream collided (error details are off by default), so name the first one.
+        var first = appends[0];
+        return new ConcurrencyException(first.StreamId, first.ExpectedVersion, actualVersion: null, ex);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Claims.EventStore;
+
+/// <summary>Where the event store keeps its tables.</summary>
+public sealed class EventStoreOptions
+{
+    /// <summary>
+    /// The PostgreSQL schema holding <c>streams</c>, <c>events</c>, <c>progress</c> and <c>dead_letters</c>.
+    /// Lower-case letters, digits and underscores, starting with a letter or underscore.
+    /// </summary>
+    public string Schema { get; set; } = "events";
+
+    /// <summary>
+    /// Whether a committed append sends <c>NOTIFY "&lt;schema&gt;_events"</c> so projection runners poll at once
+    /// instead of at their next interval. Only a hint: runners poll anyway.
+    /// </summary>
+    public bool NotifyOnAppend { get; set; } = true;
+}

@@ -1,0 +1,163 @@
+using System.Text.RegularExpressions;
+
+namespace Claims.EventStore;
+
+/// <summary>The SQL of one event store schema, built once so the hot paths only bind parameters.</summary>
+internal sealed partial class EventStoreSql
+{
+    public const string EventIdConstraint = "events_id_key";
+    public const string StreamVersionConstraint = "events_stream_version_key";
+
+    public EventStoreSql(string schema)
+    {
+        if (!IdentifierPattern().IsMatch(schema))
+        {
+            throw new ArgumentException(
+                $"Event store schema '{schema}' must be 1-50 lower-case letters, digits or underscores, starting with a letter or underscore.",
+                nameof(schema));
+        }
+
+        const string emptyJsonObject = "'{}'";
+        const string eventColumns = "seq, tx, id, stream_id, version, type, data, headers, recorded_at";
+        Schema = schema;
+        NotifyChannel = $"{schema}_events";
+        var s = $"\"{schema}\"";
+
+        CreateSchema = $"""
+            CREATE SCHEMA IF NOT EXISTS {s};
+            CREATE TABLE IF NOT EXISTS {s}.streams (
+                id text PRIMARY KEY,
+                type text,
+                version bigint NOT NULL,
+                created timestamptz NOT NULL,
+                updated timestamptz NOT NULL,
+                archived boolean NOT NULL DEFAULT false
+            );
+            CREATE TABLE IF NOT EXISTS {s}.events (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id uuid NOT NULL CONSTRAINT {EventIdConstraint} UNIQUE,
+                stream_id text NOT NULL REFERENCES {s}.streams (id),
+                version bigint NOT NULL,
+                type text NOT NULL,
+                data jsonb NOT NULL,
+                headers jsonb NOT NULL DEFAULT {emptyJsonObject},
+                recorded_at timestamptz NOT NULL,
+                tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
+                CONSTRAINT {StreamVersionConstraint} UNIQUE (stream_id, version)
+            );
+            CREATE TABLE IF NOT EXISTS {s}.progress (
+                name text PRIMARY KEY,
+                tx xid8 NOT NULL,
+                seq bigint NOT NULL,
+                updated timestamptz NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS {s}.dead_letters (
+                projection text NOT NULL,
+                seq bigint NOT NULL,
+                event_id uuid NOT NULL,
+                stream_id text NOT NULL,
+                type text NOT NULL,
+                error text NOT NULL,
+                attempts integer NOT NULL,
+                recorded_at timestamptz NOT NULL,
+                PRIMARY KEY (projection, seq)
+            );
+            DO $$
+            BEGIN
+                -- CREATE INDEX IF NOT EXISTS would still take a share lock on events and stall appends.
+                IF to_regclass('{s}.events_tx_seq_idx') IS NULL THEN
+                    CREATE INDEX events_tx_seq_idx ON {s}.events (tx, seq);
+                END IF;
+            END $$;
+            """;
+
+        // The DISTINCT ... ORDER BY subquery is not flattened, so the locks are taken in key order:
+        // two units touching the same streams can never deadlock.
+        LockStreams = $"""
+            SELECT pg_advisory_xact_lock(k)
+            FROM (SELECT DISTINCT hashtextextended('{schema}:stream:' || s, 0) AS k FROM unnest(@streams) AS s ORDER BY k) AS keys
+            """;
+        SelectStreamVersions = $"SELECT id, version FROM {s}.streams WHERE id = ANY(@streams)";
+        SelectExistingEventIds = $"SELECT id FROM {s}.events WHERE id = ANY(@ids)";
+        UpsertStream = $"""
+            INSERT INTO {s}.streams (id, type, version, created, updated) VALUES (@id, @type, @version, @now, @now)
+            ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated = excluded.updated, type = coalesce({s}.streams.type, excluded.type)
+            """;
+        InsertEvents = $"""
+            INSERT INTO {s}.events (id, stream_id, version, type, data, headers, recorded_at)
+            SELECT e.id, e.stream_id, e.version, e.type, e.data, e.headers, @now
+            FROM unnest(@ids, @streams, @versions, @types, @data, @headers) AS e (id, stream_id, version, type, data, headers)
+            RETURNING id, seq, tx
+            """;
+        Notify = "SELECT pg_notify(@channel, '')";
+
+        FetchStream = $"SELECT {eventColumns} FROM {s}.events WHERE stream_id = @stream";
+        FetchStreamVersion = $"SELECT version FROM {s}.streams WHERE id = @stream";
+
+        // Every transaction below the snapshot's xmin has finished, and aborted ones left no rows:
+        // nothing readable later can ever sort before what this returns.
+        const string visibleAfter = "(tx, seq) > (@tx, @seq) AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx, seq LIMIT @max";
+        ReadLog = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}";
+        ReadLogOfTypes = $"""
+            SELECT seq, tx, id, stream_id, version, type, CASE WHEN type = ANY(@types) THEN data END, headers, recorded_at
+            FROM {s}.events WHERE {visibleAfter}
+            """;
+        LastCommittedPosition = $"SELECT tx, seq FROM {s}.events ORDER BY tx DESC, seq DESC LIMIT 1";
+
+        ReadCheckpoint = $"SELECT tx, seq FROM {s}.progress WHERE name = @name";
+        EnsureCheckpoint = $"INSERT INTO {s}.progress (name, tx, seq, updated) VALUES (@name, '0', 0, @now) ON CONFLICT (name) DO NOTHING";
+        AdvanceCheckpoint = $"UPDATE {s}.progress SET tx = @tx, seq = @seq, updated = @now WHERE name = @name AND tx = @oldTx AND seq = @oldSeq";
+        ResetCheckpoint = $"""
+            UPDATE {s}.progress SET tx = '0', seq = 0, updated = @now WHERE name = @name;
+            DELETE FROM {s}.dead_letters WHERE projection = @name
+            """;
+        RecordDeadLetter = $"""
+            INSERT INTO {s}.dead_letters (projection, seq, event_id, stream_id, type, error, attempts, recorded_at)
+            VALUES (@name, @seq, @id, @stream, @type, @error, @attempts, @now)
+            ON CONFLICT (projection, seq) DO UPDATE SET error = excluded.error, attempts = excluded.attempts, recorded_at = excluded.recorded_at
+            """;
+        ReadDeadLetters = $"SELECT projection, seq, event_id, stream_id, type, error, attempts, recorded_at FROM {s}.dead_letters";
+
+        TryLockProjection = "SELECT pg_try_advisory_lock(hashtextextended(@key, 0))";
+        UnlockProjection = "SELECT pg_advisory_unlock(hashtextextended(@key, 0))";
+        LockProjectionBatch = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
+        LockSchema = $"SELECT pg_advisory_xact_lock(hashtextextended('{schema}:schema', 0))";
+    }
+
+    public string Schema { get; }
+    public string NotifyChannel { get; }
+    public string CreateSchema { get; }
+    public string LockSchema { get; }
+    public string LockStreams { get; }
+    public string SelectStreamVersions { get; }
+    public string SelectExistingEventIds { get; }
+    public string UpsertStream { get; }
+    public string InsertEvents { get; }
+    public string Notify { get; }
+    public string FetchStream { get; }
+    public string FetchStreamVersion { get; }
+    public string ReadLog { get; }
+    public string ReadLogOfTypes { get; }
+    public string LastCommittedPosition { get; }
+    public string ReadCheckpoint { get; }
+    public string EnsureCheckpoint { get; }
+    public string AdvanceCheckpoint { get; }
+    public string ResetCheckpoint { get; }
+    public string RecordDeadLetter { get; }
+    public string ReadDeadLetters { get; }
+    public string TryLockProjection { get; }
+    public string UnlockProjection { get; }
+    public string LockProjectionBatch { get; }
+
+    /// <summary>Key of the session lock that makes one runner per projection active.</summary>
+    public string ProjectionLockKey(string projection) => $"{Schema}:projection:{projection}";
+
+    /// <summary>
+    /// Key of the transaction lock every batch of a projection takes, so that a runner which lost its session lock
+    /// without noticing queues behind the new owner and then sees the moved checkpoint instead of racing it.
+    /// </summary>
+    public string ProjectionBatchLockKey(string projection) => $"{Schema}:projection-batch:{projection}";
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,49}$")]
+    private static partial Regex IdentifierPattern();
+}

@@ -1,0 +1,29 @@
+namespace Claims.EventStore;
+
+/// <summary>How a <see cref="ProjectionRunner"/> batches, polls and retries.</summary>
+public sealed class ProjectionOptions
+{
+    /// <summary>Most events read and applied per transaction.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Wait before the next read after a batch that was not full.</summary>
+    public TimeSpan BusyPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Wait before the next read after finding nothing new.</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts per event, once a batch has failed, before the event is dead-lettered.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Wait after the first failed attempt of an event; doubles with each further attempt.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a standby runner tries to take the projection's lock, and how often the active one checks it still holds it.</summary>
+    public TimeSpan LockRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// <c>idle_in_transaction_session_timeout</c> of the runner's connections: a hung batch must not hold every log reader
+    /// back for long, because an open transaction with an id stops them all at its position.
+    /// </summary>
+    public TimeSpan IdleInTransactionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

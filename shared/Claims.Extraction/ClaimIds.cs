@@ -1,0 +1,34 @@
+using System.Text;
+
+namespace Claims.Extraction;
+
+/// <summary>
+/// Builds claim ids: <c>{metric}:{subjects joined by +}:{period or na}</c>, plus
+/// <c>:{direction}</c> for flows, for example <c>trade_turnover:AZ+KZ:2024</c> or
+/// <c>investment:AZ+KZ:na:AZ->KZ</c>. Subjects are sorted ordinally; spaces in a subject name become
+/// underscores (<c>Middle_Corridor</c>); no subjects are written <c>na</c>. The id has no spaces; a
+/// month-range period keeps its slash (<c>2025-01/2025-08</c>), so routes that take an id should
+/// use a catch-all segment or percent-encode it.
+/// </summary>
+public static class ClaimIds
+{
+    /// <summary>Composes the id of a claim.</summary>
+    public static string Compose(string metric, IEnumerable<string> subjects, string? period, string? direction)
+    {
+        var sortedSubjects = subjects.Select(Slug).Order(StringComparer.Ordinal).ToArray();
+        var builder = new StringBuilder(metric)
+            .Append(':').Append(sortedSubjects.Length == 0 ? "na" : string.Join('+', sortedSubjects))
+            .Append(':').Append(string.IsNullOrEmpty(period) ? "na" : period);
+        if (!string.IsNullOrEmpty(direction))
+        {
+            builder.Append(':').Append(direction);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The direction of a flow in the contract's form, <c>KZ->AZ</c>.</summary>
+    public static string Direction(string origin, string destination) => $"{Slug(origin)}->{Slug(destination)}";
+
+    private static string Slug(string subject) => subject.Trim().Replace(' ', '_');
+}

@@ -1,0 +1,64 @@
+namespace Claims.Extraction;
+
+/// <summary>
+/// Tells Russian, Kazakh and English apart. Latin script means English; Cyrillic text is Kazakh when
+/// the letters only Kazakh uses (ә ғ қ ң ө ұ ү һ і) make up a noticeable share of it, or when its
+/// common function words are Kazakh rather than Russian (for Kazakh typed without those letters).
+/// </summary>
+public static class LanguageDetector
+{
+    /// <summary>One Kazakh-only letter per hundred Cyrillic letters is far above the rate of Kazakh names in Russian text.</summary>
+    private const double KazakhLetterShare = 0.01;
+
+    private static readonly char[] _wordSeparators = [' ', '\t', '\n', '\r', '\u00A0', ',', '.', ';', ':', '!', '?', '"', '«', '»', '(', ')', '—', '–', '-'];
+
+    private static readonly HashSet<string> _kazakhWords = new(StringComparer.Ordinal)
+    {
+        "мен", "және", "бен", "пен", "бұл", "үшін", "деп", "жылы", "туралы", "бойынша", "арасындағы", "екі", "ел", "осы",
+    };
+
+    private static readonly HashSet<string> _russianWords = new(StringComparer.Ordinal)
+    {
+        "и", "в", "на", "что", "не", "по", "для", "это", "году", "с", "из", "как", "между", "также", "от",
+    };
+
+    /// <summary>Returns <c>ru</c>, <c>kk</c> or <c>en</c>; text without letters is reported as <c>en</c>.</summary>
+    public static string Detect(string text)
+    {
+        var cyrillic = 0;
+        var latin = 0;
+        var kazakhLetters = 0;
+        foreach (var c in text ?? "")
+        {
+            var lower = char.ToLowerInvariant(c);
+            if (lower is >= 'а' and <= 'я' or 'ё')
+            {
+                cyrillic++;
+            }
+            else if (lower is 'ә' or 'ғ' or 'қ' or 'ң' or 'ө' or 'ұ' or 'ү' or 'һ' or 'і')
+            {
+                cyrillic++;
+                kazakhLetters++;
+            }
+            else if (lower is >= 'a' and <= 'z')
+            {
+                latin++;
+            }
+        }
+
+        if (latin > cyrillic || cyrillic == 0)
+        {
+            return "en";
+        }
+
+        if (kazakhLetters >= KazakhLetterShare * cyrillic)
+        {
+            return "kk";
+        }
+
+        var words = (text ?? "").ToLowerInvariant().Split(_wordSeparators, StringSplitOptions.RemoveEmptyEntries);
+        var kazakhWordCount = words.Count(_kazakhWords.Contains);
+        var russianWordCount = words.Count(_russianWords.Contains);
+        return kazakhWordCount > russianWordCount ? "kk" : "ru";
+    }
+}

@@ -1,0 +1,122 @@
+namespace Claims.Extraction.Text;
+
+/// <summary>A sentence's span in the article text and the paragraph (line) it belongs to.</summary>
+internal sealed record SentenceSpan(int Start, int End, int Paragraph);
+
+/// <summary>
+/// Cuts text into sentences: at every line break, and after <c>.</c>, <c>!</c>, <c>?</c> or <c>…</c>
+/// when whitespace and the start of a new sentence follow (a capital, a digit, an opening quote or
+/// a dash). Decimal points, URLs and initials ("К. Токаев") do not end a sentence.
+/// </summary>
+internal static class SentenceSplitter
+{
+    public static IReadOnlyList<SentenceSpan> Split(string text, int from)
+    {
+        var sentences = new List<SentenceSpan>();
+        var paragraph = 0;
+        var sentenceStart = from;
+        for (var i = from; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\n' or '\r' or '\u2028' or '\u2029')
+            {
+                Add(sentences, text, sentenceStart, i, paragraph);
+                sentenceStart = i + 1;
+                paragraph++;
+                continue;
+            }
+
+            if (c is not ('.' or '!' or '?' or '…'))
+            {
+                continue;
+            }
+
+            var end = i + 1;
+            while (end < text.Length && text[end] is '.' or '!' or '?' or '…' or '»' or '"' or '”' or '\'' or ')')
+            {
+                end++;
+            }
+
+            if (end < text.Length && !IsInlineSpace(text[end]))
+            {
+                continue;
+            }
+
+            var next = end;
+            while (next < text.Length && IsInlineSpace(text[next]))
+            {
+                next++;
+            }
+
+            if (next < text.Length && !StartsSentence(text[next]))
+            {
+                continue;
+            }
+
+            if (c == '.' && (FollowsInitial(text, i) || IsScaleBeforeUnitCode(text, i, next)))
+            {
+                continue;
+            }
+
+            Add(sentences, text, sentenceStart, end, paragraph);
+            sentenceStart = end;
+            i = end - 1;
+        }
+
+        Add(sentences, text, sentenceStart, text.Length, paragraph);
+        return sentences;
+    }
+
+    private static void Add(List<SentenceSpan> sentences, string text, int start, int end, int paragraph)
+    {
+        while (start < end && char.IsWhiteSpace(text[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        if (end > start)
+        {
+            sentences.Add(new SentenceSpan(start, end, paragraph));
+        }
+    }
+
+    private static bool IsInlineSpace(char c) => c is not ('\n' or '\r') && char.IsWhiteSpace(c);
+
+    private static bool StartsSentence(char c) =>
+        char.IsUpper(c) || char.IsAsciiDigit(c) || c is '«' or '"' or '“' or '„' or '—' or '–' or '-' or '(' or '[' or '\n' or '\r';
+
+    /// <summary>"50 тыс. TEU", "1,2 млрд. USD": the period closes a scale abbreviation and a unit code follows.</summary>
+    private static bool IsScaleBeforeUnitCode(string text, int periodIndex, int next)
+    {
+        var wordStart = periodIndex;
+        while (wordStart > 0 && char.IsLetter(text[wordStart - 1]))
+        {
+            wordStart--;
+        }
+
+        var word = text[wordStart..periodIndex].ToLowerInvariant();
+        if (word is not ("тыс" or "млн" or "млрд" or "трлн"))
+        {
+            return false;
+        }
+
+        var codeEnd = next;
+        while (codeEnd < text.Length && char.IsAsciiLetterUpper(text[codeEnd]))
+        {
+            codeEnd++;
+        }
+
+        return codeEnd - next >= 2 && (codeEnd == text.Length || !char.IsLetter(text[codeEnd]));
+    }
+
+    /// <summary>True when the period closes a one-letter capital word, as in the initials of a name.</summary>
+    private static bool FollowsInitial(string text, int periodIndex) =>
+        periodIndex >= 1
+        && char.IsUpper(text[periodIndex - 1])
+        && (periodIndex == 1 || !char.IsLetter(text[periodIndex - 2]));
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Claims.EventStore;
+using MassTransit;
+using Npgsql;
+
+namespace Claims.Messaging;
+
+/// <summary>
+/// The event log is the outbox: this subscription tails it and publishes each stored event of one type as a
+/// message whose MessageId is the event id. The runner commits the checkpoint only after every publish of a
+/// batch is confirmed, so delivery is at least once and consumers deduplicate on the message id.
+/// </summary>
+public abstract class OutboxRelay<TEvent, TMessage>(IBus bus, string eventType) : IProjection
+    where TEvent : class
+    where TMessage : class
+{
+    private static readonly ActivitySource s_activitySource = new("Claims.Messaging");
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { eventType };
+
+    /// <summary>
+    /// When true, a message no queue is bound to is returned by the broker and fails the batch, which is then
+    /// retried: the checkpoint does not move past events nobody has received yet (for work that must be done).
+    /// </summary>
+    protected virtual bool RequireSubscriber => false;
+
+    /// <summary>Turns a stored event into the public message; <paramref name="stored"/> gives its stream, version and time.</summary>
+    protected abstract TMessage ToMessage(TEvent data, StoredEvent stored);
+
+    /// <inheritdoc />
+    public Task ApplyAsync(ProjectionBatch batch, CancellationToken ct) =>
+        // Many publishes in flight, one wait: awaiting each confirm in turn would cap the relay at about 1k msg/s.
+        Task.WhenAll(batch.Events.Where(e => e.Data is TEvent).Select(e => PublishAsync(e, ct)));
+
+    private async Task PublishAsync(StoredEvent storedEvent, CancellationToken ct)
+    {
+        // The publish span continues the trace of the request that stored the event.
+        using var activity = s_activitySource.StartActivity($"relay {Name}", ActivityKind.Producer, storedEvent.ParentContext ?? default);
+        activity?.SetTag("claims.event.id", storedEvent.Id);
+        activity?.SetTag("claims.stream.id", storedEvent.StreamId);
+        await bus.Publish(ToMessage((TEvent)storedEvent.Data!, storedEvent), context =>
+        {
+            context.MessageId = storedEvent.Id;
+            if (RequireSubscriber && context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            {
+                rabbit.Mandatory = true;
+            }
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => Task.CompletedTask;
+}

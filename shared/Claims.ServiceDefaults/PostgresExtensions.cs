@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Claims.ServiceDefaults;
+
+/// <summary>Registers one <see cref="NpgsqlDataSource"/> per service, from <c>ConnectionStrings:Postgres</c>.</summary>
+public static class PostgresExtensions
+{
+    /// <summary>The configuration key of the connection string.</summary>
+    public const string ConnectionStringName = "Postgres";
+
+    internal static IHostApplicationBuilder AddPostgres(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
+        var applicationName = builder.Environment.ApplicationName;
+        builder.Services.AddSingleton(_ =>
+        {
+            var csb = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName };
+            return new NpgsqlDataSourceBuilder(csb.ConnectionString).Build();
+        });
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+
+    private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                command.CommandTimeout = 3;
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.");
+            }
+        }
+    }
+}

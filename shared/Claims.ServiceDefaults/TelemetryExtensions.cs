@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Claims.ServiceDefaults;
+
+/// <summary>
+/// Traces, metrics and logs with the core OpenTelemetry SDK (no hosting package here): providers are DI singletons,
+/// so they flush on shutdown, and OTLP exporters are added only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+public static class TelemetryExtensions
+{
+    /// <summary>Sources the libraries emit natively, plus ours.</summary>
+    private static readonly string[] s_librarySources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", "Claims.EventStore", "Claims.Messaging"];
+
+    private static readonly string[] s_libraryMeters =
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Npgsql", "MassTransit", "Claims.EventStore", "Claims.Messaging"];
+
+    /// <summary>The activity source of a service, named <c>Claims.&lt;Service&gt;</c>.</summary>
+    public static ActivitySource ActivitySourceFor(string serviceName) => new(serviceName);
+
+    internal static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        // ASP.NET Core 10 leaves HTTP tags off its server spans unless told otherwise.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+
+        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var resource = ResourceBuilder.CreateDefault().AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId);
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.SetResourceBuilder(resource);
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+            if (exportOtlp)
+            {
+                logging.AddOtlpExporter();
+            }
+        });
+
+        builder.Services.AddSingleton(_ =>
+        {
+            var tracing = Sdk.CreateTracerProviderBuilder()
+                .SetResourceBuilder(resource)
+                .AddSource(s_librarySources)
+                .AddSource(serviceName)
+                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
+            if (exportOtlp)
+            {
+                tracing.AddOtlpExporter();
+            }
+            return tracing.Build();
+        });
+        builder.Services.AddSingleton(_ =>
+        {
+            var metrics = Sdk.CreateMeterProviderBuilder()
+                .SetResourceBuilder(resource)
+                .AddMeter(s_libraryMeters)
+                .AddMeter(serviceName);
+            if (exportOtlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+            return metrics.Build();
+        });
+        builder.Services.AddHostedService<TelemetryStarter>();
+        return builder;
+    }
+
+    /// <summary>Resolving the providers at start is what turns their listeners on.</summary>
+    private sealed class TelemetryStarter(TracerProvider tracing, MeterProvider metrics) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = tracing;
+            _ = metrics;
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Creates the meter of a service, named like its activity source.</summary>
+    public static Meter MeterFor(string serviceName) => new(serviceName);
+}

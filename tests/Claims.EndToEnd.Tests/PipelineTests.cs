@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Claims.SeedLoader;
+using Claims.Testing;
+using Npgsql;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Claims.EndToEnd.Tests;
+
+/// <summary>The whole pipeline on real PostgreSQL and RabbitMQ: POST /articles to the query read models and the public ClaimChanged.</summary>
+public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output) : IClassFixture<ClaimsSystem>
+{
+    private const string TradeTurnover2024 = "trade_turnover:AZ+KZ:2024";
+    private static readonly TimeSpan s_pipelineTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Seed_articles_become_a_reconciled_claim_with_a_public_change_event()
+    {
+        await using var subscriber = await ClaimChangedSubscriber.StartAsync(system.Broker.Address);
+        using var ingestion = system.Ingestion.CreateClient();
+        using var query = system.Query.CreateClient();
+
+        var poster = new SeedPoster(ingestion);
+        foreach (var seed in SeedCatalog.Load(Path.Combine(TestEnvironment.RepositoryRoot, "seeds")))
+        {
+            var result = await poster.PostAsync(seed);
+            Assert.True(result.Accepted, $"{seed.File}: {result.Error}");
+            output.WriteLine($"{seed.File}: {result.ClaimCount} claims");
+        }
+
+        var claim = await WaitForClaimAsync(query, TradeTurnover2024, c => DistinctArticles(c) >= 3);
+        Assert.True(DistinctArticles(claim) >= 3, $"mentions from {DistinctArticles(claim)} articles");
+        Assert.Equal("trade_turnover", claim.GetProperty("metric").GetString());
+        Assert.Equal(["AZ", "KZ"], claim.GetProperty("subjects").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(JsonValueKind.Object, claim.GetProperty("consensus").ValueKind);
+        Assert.Contains(claim.GetProperty("status").GetString(), new[] { "single-source", "corroborated", "conflicted" });
+
+        var history = await query.GetFromJsonAsync<JsonElement>(ClaimPath(TradeTurnover2024) + "/history");
+        var versions = history.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt64()).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
+
+        var listed = await query.GetFromJsonAsync<JsonElement>("/claims?metric=trade_turnover&subject=KZ&pageSize=200");
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), c => c.GetProperty("claimId").GetString() == TradeTurnover2024);
+
+        var envelope = await Eventually.ReturnsAsync(
+            () => Task.FromResult(subscriber.Envelopes.FirstOrDefault(e => e.GetProperty("message").GetProperty("claimId").GetString() == TradeTurnover2024)),
+            e => e.ValueKind == JsonValueKind.Object,
+            s_pipelineTimeout,
+            "a ClaimChanged envelope for " + TradeTurnover2024);
+        Assert.True(Guid.TryParse(envelope.GetProperty("messageId").GetString(), out _));
+        Assert.Contains("urn:message:Claims.Contracts:ClaimChanged", envelope.GetProperty("messageType").EnumerateArray().Select(t => t.GetString()));
+        Assert.True(envelope.GetProperty("message").GetProperty("current").GetProperty("value").GetDecimal() > 0);
+
+        var queues = await system.Broker.QueueDepthsAsync();
+        Assert.Contains(queues.Keys, q => !q.EndsWith("_error", StringComparison.Ordinal) && q.Contains("claim-extracted", StringComparison.Ordinal));
+        Assert.All(queues.Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal)), q => Assert.Equal(0, q.Value));
+    }
+
+    [Fact]
+    public async Task Posting_the_same_article_twice_stores_it_once()
+    {
+        using var ingestion = system.Ingestion.CreateClient();
+        using var query = system.Query.CreateClient();
+        var article = EnglishArticle("https://example.org/duplicate", 2017, 311);
+
+        var first = await PostAsync(ingestion, article);
+        var second = await PostAsync(ingestion, article);
+
+        Assert.False(first.GetProperty("duplicate").GetBoolean());
+        Assert.True(second.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(first.GetProperty("articleId").GetString(), second.GetProperty("articleId").GetString());
+        Assert.Equal(first.GetProperty("claims").GetArrayLength(), second.GetProperty("claims").GetArrayLength());
+        var claim = await WaitForClaimAsync(query, "trade_turnover:AZ+KZ:2017", c => c.GetProperty("mentions").GetArrayLength() >= 1);
+        Assert.Equal(1, claim.GetProperty("mentions").GetArrayLength());
+        Assert.Equal(1, await CountEventsAsync("article.received.v1", first.GetProperty("articleId").GetString()!));
+    }
+
+    [Fact]
+    public async Task A_new_text_at_the_same_url_is_a_new_revision_of_the_article()
+    {
+        using var ingestion = system.Ingestion.CreateClient();
+        var original = await PostAsync(ingestion, EnglishArticle("https://example.org/corrected", 2016, 205));
+        var corrected = await PostAsync(ingestion, EnglishArticle("https://example.org/corrected", 2016, 250));
+
+        Assert.Equal(original.GetProperty("articleId").GetString(), corrected.GetProperty("articleId").GetString());
+        Assert.False(corrected.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(2, await CountEventsAsync("article.received.v1", original.GetProperty("articleId").GetString()!));
+    }
+
+    [Fact]
+    public async Task One_trace_runs_from_the_post_through_both_relays_the_consumer_and_the_projection()
+    {
+        using var ingestion = system.Ingestion.CreateClient();
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/articles") { Content = JsonContent.Create(EnglishArticle("https://example.org/traced", 2018, 418)) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16]}-01");
+        using var response = await ingestion.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        bool Has(IReadOnlyList<CollectedSpan> spans, string service, Func<CollectedSpan, bool> what) => spans.Any(s => s.Service == service && what(s));
+        var trace = await Eventually.ReturnsAsync(
+            () => Task.FromResult(system.Telemetry.Trace(traceId)),
+            spans => Has(spans, "Claims.Query", s => s.Name.StartsWith("project query-claims", StringComparison.Ordinal))
+                && Has(spans, "Claims.Reconciliation", s => s.Name.StartsWith("relay reconciliation", StringComparison.Ordinal)),
+            s_pipelineTimeout,
+            "spans of trace " + traceId);
+        output.WriteLine(string.Join('\n', trace.Select(s => $"{s.Service} [{s.Scope}] {s.Name}")));
+
+        Assert.True(Has(trace, "Claims.Ingestion", s => s.Scope == "Microsoft.AspNetCore"), "the POST /articles server span");
+        Assert.True(Has(trace, "Claims.Ingestion", s => s.Name.StartsWith("relay ingestion", StringComparison.Ordinal)), "the ingestion relay");
+        Assert.True(Has(trace, "Claims.Reconciliation", s => s.Scope == "MassTransit"), "the ClaimExtracted consumer");
+        Assert.True(Has(trace, "Claims.Reconciliation", s => s.Name.StartsWith("relay reconciliation", StringComparison.Ordinal)), "the ClaimChanged relay");
+        Assert.True(Has(trace, "Claims.Query", s => s.Name.StartsWith("project query-claims", StringComparison.Ordinal)), "the query projection");
+    }
+
+    [Theory]
+    [InlineData("{not json", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("{\"text\":\"Exports reached 5 million USD in 2020.\",\"publishedAt\":\"2021-01-01\"}", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("{\"source\":\"X\",\"text\":\"Exports reached 5 million USD in 2020.\",\"publishedAt\":\"2021-13-45\"}", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("{\"source\":\"X\",\"text\":\"Exports reached 5 million USD in 2020.\",\"publishedAt\":\"2021-01-01\",\"language\":\"fr\"}", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("{\"source\":\"X\",\"text\":\"Exports reached 5 million USD in 2020.\"}", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("source=X&text=hello", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
+    public async Task Bad_articles_get_a_problem_response_and_store_nothing(string body, string contentType, HttpStatusCode expected)
+    {
+        using var ingestion = system.Ingestion.CreateClient();
+        var before = await CountEventsAsync(null, null);
+
+        using var response = await ingestion.PostAsync("/articles", new StringContent(body, System.Text.Encoding.UTF8, contentType));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        Assert.Equal(before, await CountEventsAsync(null, null));
+        using var health = await ingestion.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Extract_returns_the_claims_and_stores_nothing()
+    {
+        using var ingestion = system.Ingestion.CreateClient();
+        var before = await CountEventsAsync(null, null);
+
+        using var response = await ingestion.PostAsJsonAsync("/extract", EnglishArticle(null, 2015, 777));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("en", body.GetProperty("language").GetString());
+        Assert.Contains(body.GetProperty("claims").EnumerateArray(), c => c.GetProperty("claimId").GetString() == "trade_turnover:AZ+KZ:2015"
+            && c.GetProperty("value").GetDecimal() == 777_000_000m);
+        Assert.Equal(before, await CountEventsAsync(null, null));
+    }
+
+    [Theory]
+    [InlineData("/claims/no-such-claim", HttpStatusCode.NotFound)]
+    [InlineData("/claims/no-such-claim/history", HttpStatusCode.NotFound)]
+    [InlineData("/claims?pageSize=0", HttpStatusCode.BadRequest)]
+    [InlineData("/claims?page=0", HttpStatusCode.BadRequest)]
+    [InlineData("/claims?status=maybe", HttpStatusCode.BadRequest)]
+    public async Task Unknown_claims_and_bad_filters_get_problem_responses(string path, HttpStatusCode expected)
+    {
+        using var query = system.Query.CreateClient();
+        using var response = await query.GetAsync(path);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static object EnglishArticle(string? url, int year, int millions) => new
+    {
+        source = "Test Wire",
+        url,
+        publishedAt = $"{year + 1}-02-01",
+        language = "en",
+        text = $"Astana, {year + 1}. Trade turnover between Azerbaijan and Kazakhstan reached {millions} million USD in {year}, officials said.",
+    };
+
+    private static async Task<JsonElement> PostAsync(HttpClient ingestion, object article)
+    {
+        using var response = await ingestion.PostAsJsonAsync("/articles", article);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<JsonElement> WaitForClaimAsync(HttpClient query, string claimId, Func<JsonElement, bool> condition)
+    {
+        try
+        {
+            return await Eventually.ReturnsAsync(
+                async () =>
+                {
+                    using var response = await query.GetAsync(ClaimPath(claimId));
+                    return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
+                },
+                claim => claim.ValueKind == JsonValueKind.Object && condition(claim),
+                s_pipelineTimeout,
+                "claim " + claimId);
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(system.Logs);
+            throw;
+        }
+    }
+
+    private static string ClaimPath(string claimId) => "/claims/" + Uri.EscapeDataString(claimId);
+
+    private static int DistinctArticles(JsonElement claim) =>
+        claim.GetProperty("mentions").EnumerateArray().Select(m => m.GetProperty("articleId").GetString()).Distinct().Count();
+
+    /// <summary>Counts stored article events straight from the log: what "stores nothing" means. (Claim streams keep changing as reconciliation catches up.)</summary>
+    private async Task<long> CountEventsAsync(string? type, string? articleId)
+    {
+        await using var command = system.Database.DataSource.CreateCommand(
+            """
+            SELECT count(*) FROM events.events
+            WHERE ($1::text IS NULL OR type = $1) AND stream_id LIKE 'article-%' AND ($2::text IS NULL OR stream_id = 'article-' || $2)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)type ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)articleId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,154 @@
+using Npgsql;
+
+namespace Claims.EventStore.Tests;
+
+public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task A_transaction_that_commits_after_later_ones_is_still_read_by_a_reader_already_past_them()
+    {
+        var store = await db.CreateStoreAsync();
+        var events = $"{store.Options.Schema}.events";
+
+        // A draws its sequence number first, as a slow writer does, and begins before B and C.
+        long seqOfA;
+        await using (var next = db.DataSource.CreateCommand($"SELECT nextval(pg_get_serial_sequence('{events}', 'seq'))"))
+        {
+            seqOfA = (long)(await next.ExecuteScalarAsync())!;
+        }
+
+        await using var connectionOfA = await db.DataSource.OpenConnectionAsync();
+        await using var a = await connectionOfA.BeginTransactionAsync();
+        await using (var begin = new NpgsqlCommand("SELECT pg_current_xact_id_if_assigned()", connectionOfA, a))
+        {
+            Assert.Null(await begin.ExecuteScalarAsync() as ulong?);
+        }
+
+        var b = await AppendAsync(store, "claim-b");
+        var c = await AppendAsync(store, "claim-c");
+        var reader = await ReadUntilAsync(store, LogPosition.Start, 2);
+        Assert.Equal([b.Id, c.Id], reader.Events.Select(e => e.Id));
+
+        // Then A writes and commits, last.
+        var idOfA = Guid.NewGuid();
+        await using (var insert = new NpgsqlCommand(
+            $$"""
+            INSERT INTO {{store.Options.Schema}}.streams (id, version, created, updated) VALUES ('claim-a', 1, now(), now());
+            INSERT INTO {{events}} (seq, id, stream_id, version, type, data, recorded_at) OVERRIDING SYSTEM VALUE
+            VALUES ({{seqOfA}}, '{{idOfA}}', 'claim-a', 1, '{{TestEvents.NotedType}}', '{"author":"a","number":1}', now());
+            """,
+            connectionOfA,
+            a))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.Empty(await store.ReadLogAsync(reader.Position, 100));
+        await a.CommitAsync();
+
+        // A reader ordered by sequence number alone would be past A's number now and skip it for good.
+        Assert.True(seqOfA < c.Seq);
+        var afterA = await ReadUntilAsync(store, reader.Position, 1);
+        var readA = Assert.Single(afterA.Events);
+        Assert.Equal((idOfA, seqOfA), (readA.Id, readA.Seq));
+        Assert.Equal(new Noted("a", 1), readA.Data);
+    }
+
+    [Fact]
+    public async Task The_reader_never_returns_events_of_an_uncommitted_transaction_and_never_skips_them()
+    {
+        var store = await db.CreateStoreAsync();
+        var before = await AppendAsync(store, "claim-0");
+        var start = await ReadUntilAsync(store, LogPosition.Start, 1);
+
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var open = await connection.BeginTransactionAsync();
+        IReadOnlyList<StoredEvent> pending;
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-a", ExpectedVersion.NoStream, TestEvents.Notes(2, "a"));
+            pending = await session.SaveChangesAsync(open, CancellationToken.None);
+        }
+
+        var b = await AppendAsync(store, "claim-b");
+        var c = await AppendAsync(store, "claim-c");
+        var rolledBack = await AppendAndRollBackAsync(store, "claim-d");
+
+        // While A is open nothing after it is readable, not even the committed B and C: reading them now would
+        // move a checkpoint past A's events, which sort before them.
+        Assert.Empty(await store.ReadLogAsync(start.Position, 100));
+        Assert.Empty(await store.ReadLogAsync(start.Position, 100));
+
+        await open.CommitAsync();
+        var after = await ReadUntilAsync(store, start.Position, 4);
+
+        Assert.Equal([.. pending.Select(e => e.Id), b.Id, c.Id], after.Events.Select(e => e.Id));
+        Assert.DoesNotContain(after.Events, e => rolledBack.Contains(e.Id));
+        Assert.Equal(before.Id, Assert.Single(start.Events).Id);
+        Assert.Empty(await store.ReadLogAsync(after.Position, 100));
+    }
+
+    [Fact]
+    public async Task Reading_some_types_still_returns_the_others_without_their_data()
+    {
+        var store = await db.CreateStoreAsync();
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-1", ExpectedVersion.NoStream, NewEvent.Create(new Noted("a", 1)), NewEvent.Create(new Remarked("hi")));
+            await session.SaveChangesAsync();
+        }
+
+        IReadOnlyList<StoredEvent> read = [];
+        await Eventually.HoldsAsync(
+            async () => (read = await store.ReadLogAsync(LogPosition.Start, 10, new HashSet<string> { TestEvents.RemarkedType })).Count == 2,
+            "both events are readable");
+
+        Assert.Equal([TestEvents.NotedType, TestEvents.RemarkedType], read.Select(e => e.Type));
+        Assert.Null(read[0].Data);
+        Assert.Equal(new Remarked("hi"), read[1].Data);
+    }
+
+    [Fact]
+    public async Task Events_of_an_unregistered_type_are_read_without_data()
+    {
+        var store = await db.CreateStoreAsync();
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-1", ExpectedVersion.NoStream, TestEvents.Notes(1));
+            await session.SaveChangesAsync();
+        }
+
+        var reader = new EventStore(db.DataSource, new EventTypeRegistry(), store.Options);
+        var stored = Assert.Single(await reader.FetchStreamAsync("claim-1"));
+
+        Assert.Equal(TestEvents.NotedType, stored.Type);
+        Assert.Null(stored.Data);
+    }
+
+    private static async Task<StoredEvent> AppendAsync(EventStore store, string streamId)
+    {
+        await using var session = store.OpenSession();
+        session.Append(streamId, ExpectedVersion.Any, TestEvents.Notes(1, streamId));
+        return Assert.Single(await session.SaveChangesAsync());
+    }
+
+    private async Task<HashSet<Guid>> AppendAndRollBackAsync(EventStore store, string streamId)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var session = store.OpenSession();
+        session.Append(streamId, ExpectedVersion.Any, TestEvents.Notes(3, streamId));
+        var appended = await session.SaveChangesAsync(transaction, CancellationToken.None);
+        await transaction.RollbackAsync();
+        return [.. appended.Select(e => e.Id)];
+    }
+
+    /// <summary>Reads until <paramref name="count"/> events are readable: other tests' open transactions can hold readers back for a moment.</summary>
+    private static async Task<(IReadOnlyList<StoredEvent> Events, LogPosition Position)> ReadUntilAsync(EventStore store, LogPosition after, int count)
+    {
+        IReadOnlyList<StoredEvent> read = [];
+        await Eventually.HoldsAsync(async () => (read = await store.ReadLogAsync(after, 100)).Count >= count, $"{count} events are readable");
+        Assert.Equal(count, read.Count);
+        return (read, read[^1].Position);
+    }
+}

@@ -1,0 +1,309 @@
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Claims.EventStore.Tests;
+
+public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper output) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task A_projection_whose_connection_dies_in_the_middle_of_a_batch_resumes_with_nothing_applied_twice()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        var appended = await AppendNotesAsync(store, "claim-1", 50);
+        var killed = 0;
+        var projection = new RecordingProjection(store.Options.Schema)
+        {
+            AfterWrite = async (batch, ct) =>
+            {
+                if (batch.Events.Any(e => ((Noted)e.Data!).Number == 25) && Interlocked.Exchange(ref killed, 1) == 0)
+                {
+                    // The batch's rows are written; now its backend dies as if the process had crashed.
+                    await using var admin = await db.DataSource.OpenConnectionAsync(ct);
+                    await using var kill = new NpgsqlCommand($"SELECT pg_terminate_backend({batch.Connection.ProcessID})", admin);
+                    await kill.ExecuteNonQueryAsync(ct);
+                    await using var next = new NpgsqlCommand("SELECT 1", batch.Connection, batch.Transaction);
+                    await next.ExecuteNonQueryAsync(ct);
+                }
+            },
+        };
+        var runner = CreateRunner(store, projection, Fast(batchSize: 10));
+
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        Assert.Equal(1, killed);
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(Enumerable.Range(1, 50), rows.Select(r => r.Number));
+        Assert.All(rows, r => Assert.Equal(1, r.Applied));
+        Assert.Equal(appended[^1].Position, await store.ReadCheckpointAsync(projection.Name));
+        Assert.Empty(await store.ReadDeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task A_projection_stopped_in_the_middle_of_a_batch_resumes_in_a_new_runner_with_nothing_applied_twice()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        var appended = await AppendNotesAsync(store, "claim-1", 50);
+        var inside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = new RecordingProjection(store.Options.Schema)
+        {
+            AfterWrite = async (batch, ct) =>
+            {
+                if (batch.Events.Any(e => ((Noted)e.Data!).Number == 25))
+                {
+                    // The rows are written; the process now hangs here until the host stops it.
+                    inside.TrySetResult();
+                    await new TaskCompletionSource().Task.WaitAsync(ct);
+                }
+            },
+        };
+        var dying = CreateRunner(store, first, Fast(batchSize: 10));
+        await using (await StartAsync(dying))
+        {
+            await inside.Task.WaitAsync(Eventually.Timeout());
+        }
+
+        var checkpointAtStop = await store.ReadCheckpointAsync(first.Name);
+        Assert.Equal(appended[19].Position, checkpointAtStop);
+        Assert.Equal(20, (await RecordingProjection.ReadModelAsync(store)).Count);
+
+        var successor = CreateRunner(store, new RecordingProjection(store.Options.Schema), Fast(batchSize: 10));
+        await using (await StartAsync(successor))
+        {
+            await successor.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(Enumerable.Range(1, 50), rows.Select(r => r.Number));
+        Assert.All(rows, r => Assert.Equal(1, r.Applied));
+    }
+
+    [Fact]
+    public async Task Two_runners_of_one_projection_never_both_process_and_the_standby_takes_over()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        var probe = new ConcurrencyProbe();
+        var projections = new[] { new RecordingProjection(store.Options.Schema, probe: probe), new RecordingProjection(store.Options.Schema, probe: probe) };
+        var runners = projections.Select(p => CreateRunner(store, p, Fast(batchSize: 10))).ToArray();
+        var bothActive = false;
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                bothActive |= runners[0].IsActive && runners[1].IsActive;
+                await Task.Delay(5);
+            }
+        });
+
+        var started = new[] { await StartAsync(runners[0]), await StartAsync(runners[1]) };
+        try
+        {
+            await Eventually.HoldsAsync(() => runners.Any(r => r.IsActive), "one runner is active");
+            for (var stream = 1; stream <= 10; stream++)
+            {
+                await AppendNotesAsync(store, $"claim-{stream}", 10);
+            }
+
+            var active = runners.Single(r => r.IsActive);
+            var standbyIndex = runners[0] == active ? 1 : 0;
+            await active.WaitForCatchUpAsync(Eventually.Timeout());
+            Assert.Equal(0, projections[standbyIndex].Batches);
+            Assert.True(projections[1 - standbyIndex].Batches >= 10);
+
+            await started[1 - standbyIndex].DisposeAsync();
+            var standby = runners[standbyIndex];
+            await Eventually.HoldsAsync(() => standby.IsActive, "the standby takes over");
+            for (var stream = 11; stream <= 15; stream++)
+            {
+                await AppendNotesAsync(store, $"claim-{stream}", 10);
+            }
+
+            await standby.WaitForCatchUpAsync(Eventually.Timeout());
+            Assert.True(projections[standbyIndex].Batches > 0);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await watcher;
+            foreach (var running in started)
+            {
+                await running.DisposeAsync();
+            }
+        }
+
+        Assert.False(bothActive, "Both runners were active at once.");
+        Assert.Equal(1, probe.Max);
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(150, rows.Count);
+        Assert.All(rows, r => Assert.Equal(1, r.Applied));
+    }
+
+    [Fact]
+    public async Task A_runner_whose_lock_connection_breaks_stops_and_takes_the_lock_again()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        await AppendNotesAsync(store, "claim-1", 10);
+        var projection = new RecordingProjection(store.Options.Schema);
+        var runner = CreateRunner(store, projection, Fast());
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+            var holder = await LockHolderAsync(store, projection.Name);
+            Assert.NotNull(holder);
+
+            await using (var kill = db.DataSource.CreateCommand($"SELECT pg_terminate_backend({holder})"))
+            {
+                await kill.ExecuteNonQueryAsync();
+            }
+
+            await Eventually.HoldsAsync(async () => await LockHolderAsync(store, projection.Name) is { } pid && pid != holder, "the runner holds the lock on a new connection");
+            await AppendNotesAsync(store, "claim-1", 10, author: "b");
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+            Assert.True(runner.IsActive);
+        }
+
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(20, rows.Count);
+        Assert.All(rows, r => Assert.Equal(1, r.Applied));
+    }
+
+    [Fact]
+    public async Task A_projection_that_throws_on_one_event_records_a_dead_letter_and_goes_on()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        var appended = new List<StoredEvent>();
+        for (var n = 1; n <= 20; n++)
+        {
+            await using var session = store.OpenSession();
+            session.Append($"claim-{n % 3}", ExpectedVersion.Any, NewEvent.Create(new Noted("a", n)), NewEvent.Create(new Remarked($"after {n}")));
+            appended.AddRange(await session.SaveChangesAsync());
+        }
+
+        var attempts = 0;
+        var projection = new RecordingProjection(store.Options.Schema)
+        {
+            BeforeEach = noted =>
+            {
+                if (noted.Number == 7)
+                {
+                    Interlocked.Increment(ref attempts);
+                    throw new InvalidOperationException("Number 7 cannot be projected.");
+                }
+            },
+        };
+        var runner = CreateRunner(store, projection, Fast());
+
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        var deadLetter = Assert.Single(await store.ReadDeadLettersAsync(projection.Name));
+        var seventh = appended.Single(e => e.Data is Noted { Number: 7 });
+        Assert.Equal((seventh.Seq, seventh.Id, seventh.StreamId, TestEvents.NotedType, 3), (deadLetter.Seq, deadLetter.EventId, deadLetter.StreamId, deadLetter.Type, deadLetter.Attempts));
+        Assert.Contains("Number 7 cannot be projected.", deadLetter.Error, StringComparison.Ordinal);
+        Assert.Equal(1 + 3, attempts);
+
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(Enumerable.Range(1, 20).Where(n => n != 7), rows.Select(r => r.Number));
+        Assert.All(rows, r => Assert.Equal(1, r.Applied));
+
+        // The checkpoint moved past the last event, a type the projection does not handle.
+        Assert.Equal(appended[^1].Position, await store.ReadCheckpointAsync(projection.Name));
+    }
+
+    [Fact]
+    public async Task Rebuild_replays_everything_into_a_cleared_read_model_with_the_same_result()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        for (var stream = 1; stream <= 3; stream++)
+        {
+            await AppendNotesAsync(store, $"claim-{stream}", 10, author: $"author-{stream}");
+        }
+
+        var resets = 0;
+        var projection = new RecordingProjection(store.Options.Schema) { OnReset = () => Interlocked.Increment(ref resets) };
+        var runner = CreateRunner(store, projection, Fast(batchSize: 7));
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+            var built = await RecordingProjection.ReadModelAsync(store);
+            var checkpoint = runner.Checkpoint;
+            await using (var damage = store.DataSource.CreateCommand($"UPDATE {store.Options.Schema}.read_model SET number = -number WHERE author = 'author-2'"))
+            {
+                await damage.ExecuteNonQueryAsync();
+            }
+
+            await runner.RebuildAsync(Eventually.Timeout());
+
+            Assert.Equal(1, resets);
+            Assert.Equal(30, built.Count);
+            Assert.Equal(built, await RecordingProjection.ReadModelAsync(store));
+            Assert.Equal(checkpoint, runner.Checkpoint);
+            Assert.Equal(checkpoint, await store.ReadCheckpointAsync(projection.Name));
+        }
+    }
+
+    /// <summary>The backend holding the projection's session lock: the active runner's lock connection.</summary>
+    private async Task<int?> LockHolderAsync(EventStore store, string projection)
+    {
+        await using var command = db.DataSource.CreateCommand(
+            """
+            SELECT pid FROM pg_locks, hashtextextended(@key, 0) AS k
+            WHERE locktype = 'advisory' AND granted AND objsubid = 1
+              AND classid::bigint = (k >> 32) & 4294967295 AND objid::bigint = k & 4294967295
+            """);
+        command.Parameters.AddWithValue("key", store.Sql.ProjectionLockKey(projection));
+        return await command.ExecuteScalarAsync() as int?;
+    }
+
+    private async Task<EventStore> CreateStoreWithReadModelAsync()
+    {
+        var store = await db.CreateStoreAsync();
+        await RecordingProjection.CreateReadModelAsync(store);
+        return store;
+    }
+
+    private static async Task<IReadOnlyList<StoredEvent>> AppendNotesAsync(EventStore store, string streamId, int count, string author = "a")
+    {
+        await using var session = store.OpenSession();
+        session.Append(streamId, ExpectedVersion.Any, TestEvents.Notes(count, author));
+        return await session.SaveChangesAsync();
+    }
+
+    private ProjectionRunner CreateRunner(EventStore store, IProjection projection, ProjectionOptions options) =>
+        new(store, projection, options, new TestOutputLogger<ProjectionRunner>(output));
+
+    private static ProjectionOptions Fast(int batchSize = 500) => new()
+    {
+        BatchSize = batchSize,
+        BusyPollInterval = TimeSpan.FromMilliseconds(50),
+        IdlePollInterval = TimeSpan.FromMilliseconds(200),
+        LockRetryInterval = TimeSpan.FromMilliseconds(100),
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        MaxAttempts = 3,
+    };
+
+    private static async Task<IAsyncDisposable> StartAsync(ProjectionRunner runner)
+    {
+        await runner.StartAsync(CancellationToken.None);
+        return new Stopper(runner);
+    }
+
+    private sealed class Stopper(ProjectionRunner runner) : IAsyncDisposable
+    {
+        private int _stopped;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _stopped, 1) == 0)
+            {
+                await runner.StopAsync(CancellationToken.None);
+                runner.Dispose();
+            }
+        }
+    }
+}

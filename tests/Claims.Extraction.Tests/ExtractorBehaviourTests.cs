@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Claims.Extraction.Tests;
+
+public sealed class ExtractorBehaviourTests
+{
+    private static readonly ClaimExtractor _extractor = new();
+
+    [Fact]
+    public void One_extractor_gives_the_same_claims_on_many_threads()
+    {
+        var articles = new[] { "000", "001", "002", "003", "004" }.Select(SeedArticles.Load).ToArray();
+        var expected = articles.Select(article => Fingerprint(_extractor.Extract(article))).ToArray();
+
+        var results = new string[articles.Length * 8];
+        Parallel.For(0, results.Length, i => results[i] = Fingerprint(_extractor.Extract(articles[i % articles.Length])));
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(expected[i % articles.Length], results[i]);
+        }
+    }
+
+    [Fact]
+    public void Extraction_time_grows_linearly_with_the_text()
+    {
+        var seed = SeedArticles.Load("000");
+        var single = _extractor.Extract(seed).Claims.Count;
+        var builder = new StringBuilder();
+        const int copies = 40;
+        for (var i = 0; i < copies; i++)
+        {
+            builder.Append(seed.Text).Append("\n\n");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var result = _extractor.Extract(seed with { Text = builder.ToString() });
+        stopwatch.Stop();
+
+        Assert.Equal(single * copies, result.Claims.Count);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"A {builder.Length}-character text took {stopwatch.Elapsed}.");
+    }
+
+    [Fact]
+    public void Pathological_input_finishes_quickly()
+    {
+        var text = string.Concat(Enumerable.Repeat("1 000 000 000, 2,3,4,5 млн млн долларов – – ", 20_000));
+
+        var stopwatch = Stopwatch.StartNew();
+        _extractor.Extract(new ArticleText(text, "ru", null));
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
+    }
+
+    private static string Fingerprint(ExtractionResult result) =>
+        string.Join("|", result.Claims.Select(claim => $"{claim.ClaimId}={claim.Value}@{claim.Evidence.Start}"));
+}
