@@ -41,5 +41,5 @@ set -e
 # One closing line for every assembly together, in the form CI reads.
 awk '/(Passed|Failed)! +- +Failed: /{
        for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-     } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$work/test.log" | tr -d ','
+     } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$work/test.log"
 exit "$status"

@@ -1,5 +1,6 @@
 using Claims.Contracts;
 using MassTransit;
+using MassTransit.Serialization.JsonConverters;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,6 +37,12 @@ public static class MessagingExtensions
                     // Confirms are what make a relay's checkpoint honest: the broker has the message before we move on.
                     host.PublisherConfirmation = true;
                     host.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
+                });
+                // Subscribers in any language read amounts as JSON numbers, not as MassTransit's default decimal strings.
+                rabbit.ConfigureJsonSerializerOptions(options =>
+                {
+                    options.Converters.Remove(options.Converters.OfType<StringDecimalJsonConverter>().FirstOrDefault()!);
+                    return options;
                 });
                 rabbit.Message<ClaimExtracted>(m => m.SetEntityName(Exchanges.ClaimExtracted));
                 rabbit.Message<ClaimChanged>(m => m.SetEntityName(Exchanges.ClaimChanged));
