@@ -266,7 +266,7 @@ public sealed partial class ProjectionRunner : BackgroundService
                 await ApplyBatchAsync(connection, transaction, events, ct);
                 applied = true;
             }
-            catch (Exception ex) when (IsEventFailure(connection, ct))
+            catch (Exception ex) when (IsEventFailure(connection, ex, ct))
             {
                 LogBatchFailed(_logger, Name, events.Count, ex);
                 await transaction.RollbackAsync(ct);
@@ -366,7 +366,7 @@ public sealed partial class ProjectionRunner : BackgroundService
                 await transaction.ReleaseAsync(savepoint, ct);
                 return;
             }
-            catch (Exception ex) when (IsEventFailure(connection, ct))
+            catch (Exception ex) when (IsEventFailure(connection, ex, ct))
             {
                 activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 await transaction.RollbackAsync(savepoint, ct);
@@ -611,11 +611,12 @@ public sealed partial class ProjectionRunner : BackgroundService
     private bool Handles(StoredEvent stored) => _projection.EventTypes?.Contains(stored.Type) ?? true;
 
     /// <summary>
-    /// Whether a failure is the event's (retry it, then dead-letter it) rather than the runner's: stopping, or a lost
-    /// connection, must leave the events for the next attempt, never in the dead letters.
+    /// Whether a failure is the event's (retry it, then dead-letter it) rather than the runner's: stopping, a lost
+    /// connection, or an unavailable dependency must leave the events for the next attempt, never in the dead letters.
     /// </summary>
-    private static bool IsEventFailure(NpgsqlConnection connection, CancellationToken ct) =>
-        !ct.IsCancellationRequested
+    private static bool IsEventFailure(NpgsqlConnection connection, Exception exception, CancellationToken ct) =>
+        exception is not ProjectionUnavailableException
+        && !ct.IsCancellationRequested
         && connection.State == ConnectionState.Open
         && (connection.FullState & ConnectionState.Broken) == 0;
 

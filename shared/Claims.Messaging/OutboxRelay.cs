@@ -42,14 +42,22 @@ public abstract class OutboxRelay<TEvent, TMessage>(IBus bus, string eventType) 
         using var activity = s_activitySource.StartActivity($"relay {Name}", ActivityKind.Producer, storedEvent.ParentContext ?? default);
         activity?.SetTag("claims.event.id", storedEvent.Id);
         activity?.SetTag("claims.stream.id", storedEvent.StreamId);
-        await bus.Publish(ToMessage((TEvent)storedEvent.Data!, storedEvent), context =>
+        try
         {
-            context.MessageId = storedEvent.Id;
-            if (RequireSubscriber && context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            await bus.Publish(ToMessage((TEvent)storedEvent.Data!, storedEvent), context =>
             {
-                rabbit.Mandatory = true;
-            }
-        }, ct);
+                context.MessageId = storedEvent.Id;
+                if (RequireSubscriber && context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                {
+                    rabbit.Mandatory = true;
+                }
+            }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The stored event is fine; the broker is not (down, or no queue bound yet). Retry later, never skip.
+            throw new ProjectionUnavailableException($"Publishing event {storedEvent.Id} to RabbitMQ failed: {e.Message}", e);
+        }
     }
 
     /// <inheritdoc />

@@ -15,15 +15,24 @@ public sealed class ClaimsSystem : IAsyncLifetime
 
     public OtlpCollector Telemetry { get; } = new();
 
-    public ServiceProcess Ingestion { get; private set; } = null!;
+    public ServiceProcess? Ingestion { get; private set; }
 
-    public ServiceProcess Reconciliation { get; private set; } = null!;
+    public ServiceProcess? Reconciliation { get; private set; }
 
-    public ServiceProcess Query { get; private set; } = null!;
+    public ServiceProcess? Query { get; private set; }
 
     public async Task InitializeAsync()
     {
-        await Task.WhenAll(Database.InitializeAsync(), Broker.InitializeAsync());
+        await StartInfrastructureAsync();
+        await StartServicesAsync("Claims.Ingestion", "Claims.Reconciliation", "Claims.Query");
+    }
+
+    /// <summary>The database, the vhost and the telemetry receiver, without any service yet.</summary>
+    public async Task StartInfrastructureAsync() => await Task.WhenAll(Database.InitializeAsync(), Broker.InitializeAsync());
+
+    /// <summary>Starts services as processes and waits until each is ready.</summary>
+    public async Task StartServicesAsync(params string[] names)
+    {
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = Database.ConnectionString,
@@ -32,15 +41,22 @@ public sealed class ClaimsSystem : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
         };
-        Ingestion = ServiceProcess.Start("Claims.Ingestion", environment);
-        Reconciliation = ServiceProcess.Start("Claims.Reconciliation", environment);
-        Query = ServiceProcess.Start("Claims.Query", environment);
-        var ready = TimeSpan.FromSeconds(120);
-        await Task.WhenAll(Ingestion.WaitUntilReadyAsync(ready), Reconciliation.WaitUntilReadyAsync(ready), Query.WaitUntilReadyAsync(ready));
+        var started = names.Select(name => ServiceProcess.Start(name, environment)).ToList();
+        foreach (var service in started)
+        {
+            switch (service.Name)
+            {
+                case "Claims.Ingestion": Ingestion = service; break;
+                case "Claims.Reconciliation": Reconciliation = service; break;
+                case "Claims.Query": Query = service; break;
+                default: throw new ArgumentException("Unknown service " + service.Name, nameof(names));
+            }
+        }
+        await Task.WhenAll(started.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
     }
 
     /// <summary>What the services printed, for a failing test's message.</summary>
-    public string Logs => $"--- ingestion\n{Ingestion.Output}\n--- reconciliation\n{Reconciliation.Output}\n--- query\n{Query.Output}";
+    public string Logs => $"--- ingestion\n{Ingestion?.Output}\n--- reconciliation\n{Reconciliation?.Output}\n--- query\n{Query?.Output}";
 
     public async Task DisposeAsync()
     {

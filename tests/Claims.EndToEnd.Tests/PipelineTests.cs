@@ -19,8 +19,8 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     public async Task Seed_articles_become_a_reconciled_claim_with_a_public_change_event()
     {
         await using var subscriber = await ClaimChangedSubscriber.StartAsync(system.Broker.Address);
-        using var ingestion = system.Ingestion.CreateClient();
-        using var query = system.Query.CreateClient();
+        using var ingestion = system.Ingestion!.CreateClient();
+        using var query = system.Query!.CreateClient();
 
         var poster = new SeedPoster(ingestion);
         foreach (var seed in SeedCatalog.Load(Path.Combine(TestEnvironment.RepositoryRoot, "seeds")))
@@ -61,8 +61,8 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     [Fact]
     public async Task Posting_the_same_article_twice_stores_it_once()
     {
-        using var ingestion = system.Ingestion.CreateClient();
-        using var query = system.Query.CreateClient();
+        using var ingestion = system.Ingestion!.CreateClient();
+        using var query = system.Query!.CreateClient();
         var article = EnglishArticle("https://example.org/duplicate", 2017, 311);
 
         var first = await PostAsync(ingestion, article);
@@ -80,7 +80,7 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     [Fact]
     public async Task A_new_text_at_the_same_url_is_a_new_revision_of_the_article()
     {
-        using var ingestion = system.Ingestion.CreateClient();
+        using var ingestion = system.Ingestion!.CreateClient();
         var original = await PostAsync(ingestion, EnglishArticle("https://example.org/corrected", 2016, 205));
         var corrected = await PostAsync(ingestion, EnglishArticle("https://example.org/corrected", 2016, 250));
 
@@ -92,7 +92,7 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     [Fact]
     public async Task One_trace_runs_from_the_post_through_both_relays_the_consumer_and_the_projection()
     {
-        using var ingestion = system.Ingestion.CreateClient();
+        using var ingestion = system.Ingestion!.CreateClient();
         var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/articles") { Content = JsonContent.Create(EnglishArticle("https://example.org/traced", 2018, 418)) };
         request.Headers.Add("traceparent", $"00-{traceId}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16]}-01");
@@ -124,7 +124,7 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     [InlineData("source=X&text=hello", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
     public async Task Bad_articles_get_a_problem_response_and_store_nothing(string body, string contentType, HttpStatusCode expected)
     {
-        using var ingestion = system.Ingestion.CreateClient();
+        using var ingestion = system.Ingestion!.CreateClient();
         var before = await CountEventsAsync(null, null);
 
         using var response = await ingestion.PostAsync("/articles", new StringContent(body, System.Text.Encoding.UTF8, contentType));
@@ -141,7 +141,7 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     [Fact]
     public async Task Extract_returns_the_claims_and_stores_nothing()
     {
-        using var ingestion = system.Ingestion.CreateClient();
+        using var ingestion = system.Ingestion!.CreateClient();
         var before = await CountEventsAsync(null, null);
 
         using var response = await ingestion.PostAsJsonAsync("/extract", EnglishArticle(null, 2015, 777));
@@ -162,7 +162,7 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     [InlineData("/claims?status=maybe", HttpStatusCode.BadRequest)]
     public async Task Unknown_claims_and_bad_filters_get_problem_responses(string path, HttpStatusCode expected)
     {
-        using var query = system.Query.CreateClient();
+        using var query = system.Query!.CreateClient();
         using var response = await query.GetAsync(path);
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

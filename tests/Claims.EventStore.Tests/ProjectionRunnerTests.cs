@@ -216,6 +216,35 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_projection_whose_dependency_is_unavailable_retries_later_and_dead_letters_nothing()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        await AppendNotesAsync(store, "claim-unavailable", 5);
+        var failuresLeft = 3;
+        var projection = new RecordingProjection(store.Options.Schema)
+        {
+            BeforeEach = _ =>
+            {
+                if (Interlocked.Decrement(ref failuresLeft) >= 0)
+                {
+                    throw new ProjectionUnavailableException("The broker is down.");
+                }
+            },
+        };
+        var runner = CreateRunner(store, projection, Fast());
+
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        Assert.Empty(await store.ReadDeadLettersAsync(projection.Name));
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal([1, 2, 3, 4, 5], rows.Select(r => r.Number));
+        Assert.All(rows, r => Assert.Equal(1, r.Applied));
+    }
+
+    [Fact]
     public async Task Rebuild_replays_everything_into_a_cleared_read_model_with_the_same_result()
     {
         var store = await CreateStoreWithReadModelAsync();
