@@ -17,7 +17,7 @@ public sealed class ArticleTests
         var received = Assert.IsType<ArticleReceived>(events[0]);
         Assert.Equal(1, received.Revision);
         var claim = Assert.IsType<ClaimExtracted>(Assert.Single(events.Skip(1)));
-        Assert.Equal(1, claim.ArticleRevision);
+        Assert.Equal(1, claim.Article.Revision);
         Assert.Equal(claim.MentionId, Article.EventId(claim));
     }
 

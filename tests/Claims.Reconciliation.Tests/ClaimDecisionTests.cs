@@ -136,21 +136,27 @@ public sealed class ClaimDecisionTests
     private static ClaimExtracted Mention(string articleId, decimal value, string qualifier = Qualifiers.Exact, decimal? lower = -1, decimal? upper = -1) => new()
     {
         MentionId = EventStore.DeterministicGuid.Create(articleId, value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ArticleId = articleId,
-        ArticleRevision = 1,
-        Source = "source-" + articleId,
-        PublishedAt = new DateTimeOffset(2025, 10, 18, 0, 0, 0, TimeSpan.Zero).AddDays(articleId.Length),
-        Language = "ru",
-        ClaimId = ClaimId,
-        Metric = "trade_turnover",
-        Subjects = ["AZ", "KZ"],
-        Period = "2024",
-        Value = value,
-        Unit = "USD",
-        Qualifier = qualifier,
-        Lower = lower == -1 ? value - 500_000m : lower,
-        Upper = upper == -1 ? value + 500_000m : upper,
-        Evidence = new Evidence { Text = "...", Start = 0, End = 3 },
-        Confidence = 0.9,
+        Article = new SourceArticle
+        {
+            ArticleId = articleId,
+            Revision = 1,
+            Source = "source-" + articleId,
+            PublishedAt = new DateTimeOffset(2025, 10, 18, 0, 0, 0, TimeSpan.Zero).AddDays(articleId.Length),
+            Language = "ru",
+        },
+        Mention = new ClaimMention
+        {
+            ClaimId = ClaimId,
+            Metric = "trade_turnover",
+            Subjects = ["AZ", "KZ"],
+            Period = "2024",
+            Value = value,
+            Unit = "USD",
+            Qualifier = qualifier,
+            Lower = lower == -1 ? value - 500_000m : lower,
+            Upper = upper == -1 ? value + 500_000m : upper,
+            Evidence = new Evidence { Text = "...", Start = 0, End = 3 },
+            Confidence = 0.9,
+        },
     };
 }

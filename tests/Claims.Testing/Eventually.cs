@@ -32,4 +32,28 @@ public static class Eventually
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
         }
     }
+
+    /// <summary>The limit of the waits below.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test after <paramref name="timeout"/>.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (!await condition())
+        {
+            if (cts.IsCancellationRequested)
+            {
+                Xunit.Assert.Fail($"Timed out waiting until {what}.");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    /// <inheritdoc cref="HoldsAsync(Func{Task{bool}}, string, TimeSpan?)"/>
+    public static Task HoldsAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        HoldsAsync(() => Task.FromResult(condition()), what, timeout);
+
+    /// <summary>A token that cancels after <see cref="DefaultTimeout"/>, for APIs that wait on a token.</summary>
+    public static CancellationToken Timeout() => new CancellationTokenSource(DefaultTimeout).Token;
 }

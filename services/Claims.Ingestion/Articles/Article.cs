@@ -81,44 +81,18 @@ public static class Article
             mention.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             mention.Qualifier);
 
-    public static ClaimMention ToMention(ClaimExtracted claim) => new()
-    {
-        ClaimId = claim.ClaimId,
-        Metric = claim.Metric,
-        Subjects = claim.Subjects,
-        Direction = claim.Direction,
-        Period = claim.Period,
-        Value = claim.Value,
-        Unit = claim.Unit,
-        Noun = claim.Noun,
-        Qualifier = claim.Qualifier,
-        Lower = claim.Lower,
-        Upper = claim.Upper,
-        Evidence = claim.Evidence,
-        Confidence = claim.Confidence,
-    };
-
     private static ClaimExtracted ToClaimExtracted(SubmittedArticle article, int revision, ClaimMention mention) => new()
     {
         MentionId = MentionId(article.ArticleId, revision, mention),
-        ArticleId = article.ArticleId,
-        ArticleRevision = revision,
-        Source = article.Source,
-        Url = article.Url,
-        PublishedAt = article.PublishedAt,
-        Language = article.Language,
-        ClaimId = mention.ClaimId,
-        Metric = mention.Metric,
-        Subjects = mention.Subjects,
-        Direction = mention.Direction,
-        Period = mention.Period,
-        Value = mention.Value,
-        Unit = mention.Unit,
-        Noun = mention.Noun,
-        Qualifier = mention.Qualifier,
-        Lower = mention.Lower,
-        Upper = mention.Upper,
-        Evidence = mention.Evidence,
-        Confidence = mention.Confidence,
+        Article = new SourceArticle
+        {
+            ArticleId = article.ArticleId,
+            Revision = revision,
+            Source = article.Source,
+            Url = article.Url,
+            PublishedAt = article.PublishedAt,
+            Language = article.Language,
+        },
+        Mention = mention,
     };
 }

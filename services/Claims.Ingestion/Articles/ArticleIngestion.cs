@@ -24,7 +24,7 @@ public sealed partial class ArticleIngestion(EventStore.EventStore store, TimePr
             var events = Article.Decide(state, article, time.GetUtcNow());
             if (events.Count == 0)
             {
-                return new IngestionOutcome(article.ArticleId, Duplicate: true, [.. state.Claims.Select(Article.ToMention)]);
+                return new IngestionOutcome(article.ArticleId, Duplicate: true, [.. state.Claims.Select(claim => claim.Mention)]);
             }
             await using var session = store.OpenSession();
             session.Append(streamId, version, events.Select(e => new NewEvent(Article.EventId(e), e)), streamType: "article");

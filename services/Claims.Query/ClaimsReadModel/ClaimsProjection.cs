@@ -97,18 +97,19 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private void AddMention(NpgsqlBatch commands, StoredEvent stored, MentionRecorded m)
+    private void AddMention(NpgsqlBatch commands, StoredEvent stored, MentionRecorded recorded)
     {
+        var (m, a) = (recorded.Mention, recorded.Article);
         commands.BatchCommands.Add(Command(UpsertClaim,
             Value(m.ClaimId), Value(m.Metric), Value(m.Subjects.ToArray()), Text(m.Direction), Text(m.Period), Value(m.Unit),
             Value(stored.Version), Value(stored.RecordedAt)));
         commands.BatchCommands.Add(Command(InsertMention,
-            Value(m.MentionId), Value(m.ClaimId), Value(m.ArticleId), Value(m.ArticleRevision), Value(m.Source), Text(m.Url),
-            Value(m.PublishedAt), Value(m.Language), Value(m.Value), Value(m.Unit), Value(m.Qualifier), Numeric(m.Lower), Numeric(m.Upper),
-            Json(m.Evidence), Value(m.Origin), Value(stored.Version), Value(stored.RecordedAt)));
+            Value(recorded.MentionId), Value(m.ClaimId), Value(a.ArticleId), Value(a.Revision), Value(a.Source), Text(a.Url),
+            Value(a.PublishedAt), Value(a.Language), Value(m.Value), Value(m.Unit), Value(m.Qualifier), Numeric(m.Lower), Numeric(m.Upper),
+            Json(m.Evidence), Value(recorded.Origin), Value(stored.Version), Value(stored.RecordedAt)));
         commands.BatchCommands.Add(Command(InsertHistory,
-            Value(m.ClaimId), Value(stored.Version), Value(stored.RecordedAt), Value(m.PublishedAt), Value("mention-recorded"),
-            new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb }, Text(null), Value(m.MentionId)));
+            Value(m.ClaimId), Value(stored.Version), Value(stored.RecordedAt), Value(a.PublishedAt), Value("mention-recorded"),
+            new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb }, Text(null), Value(recorded.MentionId)));
     }
 
     private void AddConsensus(NpgsqlBatch commands, StoredEvent stored, ConsensusChanged c)

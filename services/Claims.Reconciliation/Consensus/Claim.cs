@@ -52,7 +52,7 @@ public static class Claim
             Status = decision.Status,
             Reason = MentionRecordedReason,
             CausedByMentionId = mention.MentionId,
-            CausePublishedAt = mention.PublishedAt,
+            CausePublishedAt = mention.Article.PublishedAt,
             ChangedAt = now,
         };
         return [recorded, changed];
@@ -67,29 +67,13 @@ public static class Claim
         _ => throw new ArgumentException($"Not a claim event: {@event.GetType().Name}", nameof(@event)),
     };
 
-    private static MentionRecorded ToRecorded(ClaimExtracted mention) => new()
+    private static MentionRecorded ToRecorded(ClaimExtracted extracted) => new()
     {
-        ClaimId = mention.ClaimId,
-        MentionId = mention.MentionId,
-        ArticleId = mention.ArticleId,
-        ArticleRevision = mention.ArticleRevision,
-        Source = mention.Source,
-        Url = mention.Url,
-        PublishedAt = mention.PublishedAt,
-        Language = mention.Language,
-        Metric = mention.Metric,
-        Subjects = mention.Subjects,
-        Direction = mention.Direction,
-        Period = mention.Period,
-        Value = mention.Value,
-        Unit = mention.Unit,
-        Noun = mention.Noun,
-        Qualifier = mention.Qualifier,
-        Lower = mention.Lower,
-        Upper = mention.Upper,
-        Evidence = mention.Evidence,
-        Confidence = mention.Confidence,
+        ClaimId = extracted.Mention.ClaimId,
+        MentionId = extracted.MentionId,
+        Article = extracted.Article,
+        Mention = extracted.Mention,
         // Until origin detection lands, every article is its own origin.
-        Origin = mention.ArticleId,
+        Origin = extracted.Article.ArticleId,
     };
 }

@@ -14,9 +14,10 @@ public sealed partial class ClaimExtractedConsumer(EventStore.EventStore store, 
     public async Task Consume(ConsumeContext<ClaimExtracted> context)
     {
         var mention = context.Message;
-        var streamId = StreamIds.Claim(mention.ClaimId);
+        var claimId = mention.Mention.ClaimId;
+        var streamId = StreamIds.Claim(claimId);
         var ct = context.CancellationToken;
-        var (state, version) = await store.AggregateStreamAsync(streamId, ClaimState.Initial(mention.ClaimId), ClaimState.Evolve, ct: ct);
+        var (state, version) = await store.AggregateStreamAsync(streamId, ClaimState.Initial(claimId), ClaimState.Evolve, ct: ct);
         var events = Claim.Decide(state, new RecordMention(mention), time.GetUtcNow());
         if (events.Count == 0)
         {
@@ -31,7 +32,7 @@ public sealed partial class ClaimExtractedConsumer(EventStore.EventStore store, 
         await session.SaveChangesAsync(ct);
         if (events.OfType<ConsensusChanged>().FirstOrDefault() is { } changed)
         {
-            LogConsensusChanged(logger, mention.ClaimId, changed.Current.Value, changed.Status);
+            LogConsensusChanged(logger, claimId, changed.Current.Value, changed.Status);
         }
     }
 

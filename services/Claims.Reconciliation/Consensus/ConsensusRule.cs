@@ -22,7 +22,7 @@ public static class ConsensusRule
         {
             throw new ArgumentException("A claim has at least one mention.", nameof(mentions));
         }
-        var facts = all.Where(m => m.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
+        var facts = all.Where(m => m.Mention.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
         var voters = facts.Count > 0 ? facts : all;
 
         var groups = voters
@@ -31,7 +31,7 @@ public static class ConsensusRule
             {
                 Members = group,
                 Origins = group.Select(m => m.Origin).Distinct().Count(),
-                Latest = group.Max(m => m.PublishedAt),
+                Latest = group.Max(m => m.Article.PublishedAt),
                 Best = MostPrecise(group),
             })
             .OrderByDescending(g => g.Origins)
@@ -49,11 +49,11 @@ public static class ConsensusRule
         var best = winner.Best;
         var consensus = new ConsensusValue
         {
-            Value = best.Value,
-            Unit = best.Unit,
-            Qualifier = best.Qualifier,
-            Lower = best.Lower,
-            Upper = best.Upper,
+            Value = best.Mention.Value,
+            Unit = best.Mention.Unit,
+            Qualifier = best.Mention.Qualifier,
+            Lower = best.Mention.Lower,
+            Upper = best.Mention.Upper,
             Confidence = Math.Round((double)winner.Origins / totalOrigins, 4),
         };
         return new ConsensusDecision(consensus, status);
@@ -67,7 +67,9 @@ public static class ConsensusRule
         return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
     }
 
-    private static (decimal? Low, decimal? High) Interval(MentionRecorded m) => m.Qualifier switch
+    private static (decimal? Low, decimal? High) Interval(MentionRecorded recorded) => Interval(recorded.Mention);
+
+    private static (decimal? Low, decimal? High) Interval(ClaimMention m) => m.Qualifier switch
     {
         Qualifiers.Over => (m.Lower ?? m.Value, m.Upper),
         Qualifiers.Under => (m.Lower, m.Upper ?? m.Value),
@@ -77,7 +79,7 @@ public static class ConsensusRule
     /// <summary>The narrowest interval; an open one is the least precise. Ties go to the latest, then by id.</summary>
     private static MentionRecorded MostPrecise(IEnumerable<MentionRecorded> group) => group
         .OrderBy(Width)
-        .ThenByDescending(m => m.PublishedAt)
+        .ThenByDescending(m => m.Article.PublishedAt)
         .ThenBy(m => m.MentionId)
         .First();
 

@@ -7,42 +7,10 @@ public sealed record MentionRecorded
     public required string ClaimId { get; init; }
     /// <summary>The mention's id (from ingestion), the key that makes recording idempotent.</summary>
     public required Guid MentionId { get; init; }
-    /// <summary>The article it was read from.</summary>
-    public required string ArticleId { get; init; }
-    /// <summary>The article revision it was read from.</summary>
-    public required int ArticleRevision { get; init; }
-    /// <summary>The outlet.</summary>
-    public required string Source { get; init; }
-    /// <summary>The article's url.</summary>
-    public string? Url { get; init; }
-    /// <summary>When the article was published.</summary>
-    public required DateTimeOffset PublishedAt { get; init; }
-    /// <summary>The article's language.</summary>
-    public required string Language { get; init; }
-    /// <summary>Canonical metric.</summary>
-    public required string Metric { get; init; }
-    /// <summary>Sorted subjects.</summary>
-    public required IReadOnlyList<string> Subjects { get; init; }
-    /// <summary>Direction of a flow, or null.</summary>
-    public string? Direction { get; init; }
-    /// <summary>Period, or null.</summary>
-    public string? Period { get; init; }
-    /// <summary>Value in base units.</summary>
-    public required decimal Value { get; init; }
-    /// <summary>Unit.</summary>
-    public required string Unit { get; init; }
-    /// <summary>What a count counts.</summary>
-    public string? Noun { get; init; }
-    /// <summary>Qualifier.</summary>
-    public required string Qualifier { get; init; }
-    /// <summary>Lower bound, null is open.</summary>
-    public decimal? Lower { get; init; }
-    /// <summary>Upper bound, null is open.</summary>
-    public decimal? Upper { get; init; }
-    /// <summary>The sentence.</summary>
-    public required Evidence Evidence { get; init; }
-    /// <summary>The extractor's confidence.</summary>
-    public required double Confidence { get; init; }
+    /// <summary>Where the mention was read.</summary>
+    public required SourceArticle Article { get; init; }
+    /// <summary>The mention as extracted.</summary>
+    public required ClaimMention Mention { get; init; }
     /// <summary>The independent-origin group the mention counts in.</summary>
     public required string Origin { get; init; }
 }
