@@ -1,6 +1,8 @@
 using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Reconciliation.Consensus;
+using Claims.Reconciliation.Origins;
+using Claims.ServiceDefaults;
 using MassTransit;
 using Npgsql;
 
@@ -17,7 +19,16 @@ public static class ReconciliationExtensions
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
             types => types
                 .Register<MentionRecorded>(EventAliases.MentionRecorded)
-                .Register<ConsensusChanged>(EventAliases.ConsensusChanged));
+                .Register<MentionRegrouped>(EventAliases.MentionRegrouped)
+                .Register<MentionRetracted>(EventAliases.MentionRetracted)
+                .Register<MentionSuperseded>(EventAliases.MentionSuperseded)
+                .Register<MentionReinstated>(EventAliases.MentionReinstated)
+                .Register<ConsensusChanged>(EventAliases.ConsensusChanged)
+                .Register<ConflictDetected>(EventAliases.ConflictDetected)
+                .Register<ConflictResolved>(EventAliases.ConflictResolved));
+        builder.Services.AddSchema("reconciliation", ArticleFigureStore.Schema);
+        builder.Services.AddSingleton<ArticleFigureStore>();
+        builder.Services.AddSingleton<ClaimDecisions>();
         builder.Services.AddProjection<ClaimChangedRelay>();
         return builder;
     }

@@ -4,76 +4,165 @@ using Claims.Contracts.Events;
 
 namespace Claims.Reconciliation.Consensus;
 
-/// <summary>Record a mention of a claim, as it arrived from ingestion.</summary>
-public sealed record RecordMention(ClaimExtracted Mention);
+/// <summary>Record a mention of a claim, counted in the given origin group.</summary>
+public sealed record RecordMention(ClaimExtracted Mention, string Origin);
 
-/// <summary>A claim folded from its stream: who said what, and the consensus it stands at.</summary>
-public sealed record ClaimState(string ClaimId, ImmutableDictionary<Guid, MentionRecorded> Mentions, ConsensusValue? Consensus, string? Status)
+/// <summary>Count mentions in the origin groups now known for their articles (article id to origin id).</summary>
+public sealed record Regroup(IReadOnlyDictionary<string, string> OriginOfArticle);
+
+/// <summary>An article was corrected: mentions read from its revisions before <paramref name="Revision"/> no longer stand.</summary>
+public sealed record RetractRevisionsBefore(string ArticleId, int Revision);
+
+/// <summary>A mention as the claim tracks it: where it counts, and whether it still votes.</summary>
+public sealed record TrackedMention(MentionRecorded Recorded, string Origin, bool Retracted, Guid? SupersededBy)
 {
-    public static ClaimState Initial(string claimId) => new(claimId, ImmutableDictionary<Guid, MentionRecorded>.Empty, null, null);
+    public Guid MentionId => Recorded.MentionId;
+    public ClaimMention Mention => Recorded.Mention;
+    public SourceArticle Article => Recorded.Article;
+    public bool Votes => !Retracted && SupersededBy is null;
+}
+
+/// <summary>A claim folded from its stream: who said what, where it counts, and the consensus it stands at.</summary>
+public sealed record ClaimState(
+    string ClaimId,
+    ImmutableDictionary<Guid, TrackedMention> Mentions,
+    ConsensusValue? Consensus,
+    string? Status)
+{
+    public static ClaimState Initial(string claimId) => new(claimId, ImmutableDictionary<Guid, TrackedMention>.Empty, null, null);
 
     public static ClaimState Evolve(ClaimState state, object @event) => @event switch
     {
-        MentionRecorded mention => state with { Mentions = state.Mentions.SetItem(mention.MentionId, mention) },
-        ConsensusChanged change => state with { Consensus = change.Current, Status = change.Status },
+        MentionRecorded m => state with { Mentions = state.Mentions.SetItem(m.MentionId, new TrackedMention(m, m.Origin, false, null)) },
+        MentionRegrouped r => state.Update(r.MentionId, t => t with { Origin = r.Origin }),
+        MentionRetracted r => state.Update(r.MentionId, t => t with { Retracted = true }),
+        MentionSuperseded s => state.Update(s.MentionId, t => t with { SupersededBy = s.SupersededBy }),
+        MentionReinstated r => state.Update(r.MentionId, t => t with { SupersededBy = null }),
+        ConsensusChanged c => state with { Consensus = c.Current, Status = c.Status },
         _ => state,
     };
+
+    private ClaimState Update(Guid mentionId, Func<TrackedMention, TrackedMention> change) =>
+        Mentions.TryGetValue(mentionId, out var tracked) ? this with { Mentions = Mentions.SetItem(mentionId, change(tracked)) } : this;
 }
 
-/// <summary>The pure decisions about a claim stream.</summary>
+/// <summary>
+/// The pure decisions about a claim stream. Each command states facts (a mention, a regrouping, a retraction);
+/// what follows from them — which mentions are superseded, the consensus, the status, a conflict — is derived
+/// from the resulting set of mentions alone, so the outcome never depends on the order things arrived in.
+/// </summary>
 public static class Claim
 {
-    public const string MentionRecordedReason = "mention-recorded";
-
-    /// <summary>
-    /// A mention already recorded changes nothing (redeliveries are harmless); a new one is recorded, and when it
-    /// moves the consensus or the status a <see cref="ConsensusChanged"/> follows.
-    /// </summary>
-    public static IReadOnlyList<object> Decide(ClaimState state, RecordMention command, DateTimeOffset now)
+    public static IReadOnlyList<object> Decide(ClaimState state, RecordMention command, DateTimeOffset now, ConsensusOptions? options = null)
     {
-        var mention = command.Mention;
-        if (state.Mentions.ContainsKey(mention.MentionId))
+        var extracted = command.Mention;
+        if (state.Mentions.ContainsKey(extracted.MentionId))
         {
             return [];
         }
-        var recorded = ToRecorded(mention);
-        var after = ClaimState.Evolve(state, recorded);
-        var decision = ConsensusRule.Decide(after.Mentions.Values);
-        if (decision.Consensus == state.Consensus && decision.Status == state.Status)
+        var recorded = new MentionRecorded
         {
-            return [recorded];
-        }
-        var changed = new ConsensusChanged
-        {
-            ClaimId = state.ClaimId,
-            Previous = state.Consensus,
-            Current = decision.Consensus,
-            PreviousStatus = state.Status,
-            Status = decision.Status,
-            Reason = MentionRecordedReason,
-            CausedByMentionId = mention.MentionId,
-            CausePublishedAt = mention.Article.PublishedAt,
-            ChangedAt = now,
+            ClaimId = extracted.Mention.ClaimId,
+            MentionId = extracted.MentionId,
+            Article = extracted.Article,
+            Mention = extracted.Mention,
+            Origin = command.Origin,
         };
-        return [recorded, changed];
+        List<object> facts = [recorded];
+        // A mention of a revision older than one already recorded arrived late: it never stands.
+        if (state.Mentions.Values.FirstOrDefault(t => t.Article.ArticleId == extracted.Article.ArticleId && t.Article.Revision > extracted.Article.Revision) is { } newer)
+        {
+            facts.Add(new MentionRetracted { ClaimId = state.ClaimId, MentionId = extracted.MentionId, ArticleId = extracted.Article.ArticleId, ByRevision = newer.Article.Revision });
+        }
+        facts.AddRange(RetractionsBefore(state, extracted.Article.ArticleId, extracted.Article.Revision));
+        return WithConsequences(state, facts, ChangeReasons.MentionRecorded, extracted.MentionId, extracted.Article.PublishedAt, now, options);
     }
 
-    /// <summary>Natural event ids: recording a mention twice, or deciding its consequence twice, appends nothing new.</summary>
-    public static Guid EventId(object @event) => @event switch
+    public static IReadOnlyList<object> Decide(ClaimState state, Regroup command, DateTimeOffset now, ConsensusOptions? options = null)
     {
-        // Not the mention id itself: that is already the id of the ClaimExtracted event in the article's stream.
-        MentionRecorded mention => EventStore.DeterministicGuid.Create("mention-recorded", mention.ClaimId, mention.MentionId.ToString()),
-        ConsensusChanged change => EventStore.DeterministicGuid.Create("consensus", change.ClaimId, change.CausedByMentionId?.ToString() ?? "", change.Reason),
+        var facts = state.Mentions.Values
+            .Where(t => command.OriginOfArticle.TryGetValue(t.Article.ArticleId, out var origin) && origin != t.Origin)
+            .OrderBy(t => t.MentionId)
+            .Select(t => (object)new MentionRegrouped { ClaimId = state.ClaimId, MentionId = t.MentionId, PreviousOrigin = t.Origin, Origin = command.OriginOfArticle[t.Article.ArticleId] })
+            .ToList();
+        return WithConsequences(state, facts, ChangeReasons.Origins, null, null, now, options);
+    }
+
+    public static IReadOnlyList<object> Decide(ClaimState state, RetractRevisionsBefore command, DateTimeOffset now, ConsensusOptions? options = null) =>
+        WithConsequences(state, [.. RetractionsBefore(state, command.ArticleId, command.Revision)], ChangeReasons.MentionRetracted, null, null, now, options);
+
+    /// <summary>
+    /// Natural event ids: deciding the same thing twice appends nothing new. Facts about a mention are keyed by the
+    /// mention; consequences by the stream version they were decided at, since a consensus can change back and forth.
+    /// </summary>
+    public static Guid EventId(object @event, long decidedAtVersion) => @event switch
+    {
+        // Not the mention id itself: that already names ingestion's ClaimExtracted event in the article's stream.
+        MentionRecorded m => Id("mention-recorded", m.ClaimId, m.MentionId.ToString()),
+        MentionRetracted r => Id("mention-retracted", r.ClaimId, r.MentionId.ToString()),
+        MentionRegrouped r => Id("mention-regrouped", r.ClaimId, r.MentionId.ToString(), r.Origin, Version(decidedAtVersion)),
+        MentionSuperseded s => Id("mention-superseded", s.ClaimId, s.MentionId.ToString(), s.SupersededBy.ToString(), Version(decidedAtVersion)),
+        MentionReinstated r => Id("mention-reinstated", r.ClaimId, r.MentionId.ToString(), Version(decidedAtVersion)),
+        ConsensusChanged c => Id("consensus", c.ClaimId, Version(decidedAtVersion)),
+        ConflictDetected c => Id("conflict-detected", c.ClaimId, Version(decidedAtVersion)),
+        ConflictResolved c => Id("conflict-resolved", c.ClaimId, Version(decidedAtVersion)),
         _ => throw new ArgumentException($"Not a claim event: {@event.GetType().Name}", nameof(@event)),
     };
 
-    private static MentionRecorded ToRecorded(ClaimExtracted extracted) => new()
+    private static Guid Id(params string[] parts) => EventStore.DeterministicGuid.Create(parts);
+
+    private static string Version(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static IEnumerable<object> RetractionsBefore(ClaimState state, string articleId, int revision) => state.Mentions.Values
+        .Where(t => t.Article.ArticleId == articleId && t.Article.Revision < revision && !t.Retracted)
+        .OrderBy(t => t.MentionId)
+        .Select(t => new MentionRetracted { ClaimId = state.ClaimId, MentionId = t.MentionId, ArticleId = articleId, ByRevision = revision });
+
+    /// <summary>Appends to <paramref name="facts"/> what follows from them: supersessions, then consensus, status and conflict changes.</summary>
+    private static IReadOnlyList<object> WithConsequences(
+        ClaimState state, List<object> facts, string reason, Guid? causedBy, DateTimeOffset? causePublishedAt, DateTimeOffset now, ConsensusOptions? options)
     {
-        ClaimId = extracted.Mention.ClaimId,
-        MentionId = extracted.MentionId,
-        Article = extracted.Article,
-        Mention = extracted.Mention,
-        // Until origin detection lands, every article is its own origin.
-        Origin = extracted.Article.ArticleId,
-    };
+        if (facts.Count == 0)
+        {
+            return [];
+        }
+        var after = facts.Aggregate(state, ClaimState.Evolve);
+        foreach (var change in Supersession.Of(after).ToList())
+        {
+            facts.Add(change);
+            after = ClaimState.Evolve(after, change);
+        }
+        var voters = after.Mentions.Values.Where(t => t.Votes).ToList();
+        if (voters.Count == 0)
+        {
+            return facts;
+        }
+        var decision = ConsensusRule.Decide(voters, options ?? ConsensusOptions.Default);
+        if (decision.Consensus != state.Consensus || decision.Status != state.Status)
+        {
+            facts.Add(new ConsensusChanged
+            {
+                ClaimId = state.ClaimId,
+                Previous = state.Consensus,
+                Current = decision.Consensus,
+                PreviousStatus = state.Status,
+                Status = decision.Status,
+                Reason = reason,
+                CausedByMentionId = causedBy,
+                CausePublishedAt = causePublishedAt,
+                ChangedAt = now,
+            });
+        }
+        var wasConflicted = state.Status == ClaimStatuses.Conflicted;
+        var isConflicted = decision.Status == ClaimStatuses.Conflicted;
+        if (isConflicted && (!wasConflicted || decision.Consensus != state.Consensus))
+        {
+            facts.Add(new ConflictDetected { ClaimId = state.ClaimId, Groups = decision.Groups });
+        }
+        else if (wasConflicted && !isConflicted)
+        {
+            facts.Add(new ConflictResolved { ClaimId = state.ClaimId, Reason = reason });
+        }
+        return facts;
+    }
 }

@@ -1,43 +1,71 @@
 using Claims.Contracts;
 using Claims.Contracts.Events;
-using Claims.EventStore;
+using Claims.Reconciliation.Origins;
 using MassTransit;
 
 namespace Claims.Reconciliation.Consensus;
 
 /// <summary>
-/// A thin shell around <see cref="Claim.Decide"/>: fold the claim's stream, decide, append with the version read.
-/// A concurrent writer makes the append fail with <see cref="ConcurrencyException"/>; the retry policy re-runs it.
+/// Records a mention in its claim's stream and its figure in the article's fingerprint, in one transaction;
+/// then carries the consequences to other claims: a corrected article retracts its old mentions, and a
+/// recognised reprint or translation regroups the origins of every claim its articles touch. A redelivered
+/// message redoes nothing already done (mention ids and event ids are natural keys) and finishes what a crash
+/// interrupted.
 /// </summary>
-public sealed partial class ClaimExtractedConsumer(EventStore.EventStore store, TimeProvider time, ILogger<ClaimExtractedConsumer> logger) : IConsumer<ClaimExtracted>
+public sealed partial class ClaimExtractedConsumer(ClaimDecisions decisions, ArticleFigureStore figures, ILogger<ClaimExtractedConsumer> logger)
+    : IConsumer<ClaimExtracted>
 {
     public async Task Consume(ConsumeContext<ClaimExtracted> context)
     {
-        var mention = context.Message;
-        var claimId = mention.Mention.ClaimId;
-        var streamId = StreamIds.Claim(claimId);
+        var extracted = context.Message;
+        var article = extracted.Article;
         var ct = context.CancellationToken;
-        var (state, version) = await store.AggregateStreamAsync(streamId, ClaimState.Initial(claimId), ClaimState.Evolve, ct: ct);
-        var events = Claim.Decide(state, new RecordMention(mention), time.GetUtcNow());
-        if (events.Count == 0)
+        var headers = context.MessageId is { } messageId ? new Dictionary<string, string> { ["causation-id"] = messageId.ToString() } : null;
+
+        await using (var connection = await figures.DataSource.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            return;
+            await figures.RecordAsync(connection, transaction, extracted, ct);
+            var origin = await figures.OriginOfAsync(connection, transaction, article.ArticleId, ct);
+            var events = await decisions.DecideAsync(
+                extracted.Mention.ClaimId,
+                (state, _) => Claim.Decide(state, new RecordMention(extracted, origin), decisions.Now, decisions.Options),
+                transaction, ct, headers);
+            await transaction.CommitAsync(ct);
+            Log(extracted.Mention.ClaimId, events);
         }
-        await using var session = store.OpenSession();
-        if (context.MessageId is { } messageId)
+
+        if (article.Revision > 1)
         {
-            session.Headers["causation-id"] = messageId.ToString();
+            foreach (var claimId in await figures.ClaimsWithRevisionsBeforeAsync(article.ArticleId, article.Revision, ct))
+            {
+                Log(claimId, await decisions.DecideAsync(
+                    claimId, (state, _) => Claim.Decide(state, new RetractRevisionsBefore(article.ArticleId, article.Revision), decisions.Now, decisions.Options), ct));
+            }
         }
-        session.Append(streamId, version, events.Select(e => new NewEvent(Claim.EventId(e), e)), streamType: "claim");
-        await session.SaveChangesAsync(ct);
-        if (events.OfType<ConsensusChanged>().FirstOrDefault() is { } changed)
+
+        var regrouped = await figures.RefreshOriginsAroundAsync(article.ArticleId, OriginOptions.Default, ct);
+        if (regrouped.Count > 0)
         {
-            LogConsensusChanged(logger, claimId, changed.Current.Value, changed.Status);
+            foreach (var claimId in await figures.ClaimsOfArticlesAsync(regrouped.Keys, ct))
+            {
+                var origins = await figures.OriginsInClaimAsync(claimId, ct);
+                Log(claimId, await decisions.DecideAsync(
+                    claimId, (state, _) => Claim.Decide(state, new Regroup(origins), decisions.Now, decisions.Options), ct));
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Claim {ClaimId} now stands at {Value} ({Status})")]
-    private static partial void LogConsensusChanged(ILogger logger, string claimId, decimal value, string status);
+    private void Log(string claimId, IReadOnlyList<object> events)
+    {
+        if (events.OfType<ConsensusChanged>().FirstOrDefault() is { } changed)
+        {
+            LogConsensusChanged(logger, claimId, changed.Current.Value, changed.Status, changed.Reason);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Claim {ClaimId} now stands at {Value} ({Status}, {Reason})")]
+    private static partial void LogConsensusChanged(ILogger logger, string claimId, decimal value, string status, string reason);
 }
 
 /// <summary>Retries with growing pauses: concurrency conflicts and passing database faults resolve themselves; the rest ends in the _error queue.</summary>

@@ -3,71 +3,133 @@ using Claims.Contracts.Events;
 
 namespace Claims.Reconciliation.Consensus;
 
-/// <summary>The consensus of a claim and the status that goes with it.</summary>
-public sealed record ConsensusDecision(ConsensusValue Consensus, string Status);
+/// <summary>The tunables of the consensus rule.</summary>
+public sealed record ConsensusOptions
+{
+    public static readonly ConsensusOptions Default = new();
+
+    /// <summary>How much a mention weighs by how precise it is: an exact figure says more than a hedge or a bound.</summary>
+    public double ExactWeight { get; init; } = 1.0;
+    public double RangeWeight { get; init; } = 0.8;
+    public double ApproxWeight { get; init; } = 0.7;
+    public double BoundWeight { get; init; } = 0.5;
+
+    /// <summary>A losing side is a real conflict when it weighs at least this share of the winning group.</summary>
+    public double ConflictShare { get; init; } = 0.25;
+
+    /// <summary>The reliability of a source, in (0, 1]; every source counts fully until reliabilities are learned.</summary>
+    public Func<string, double> Reliability { get; init; } = _ => 1.0;
+}
+
+/// <summary>The consensus of a claim, its status, and the groups of agreeing origins behind them (winner first).</summary>
+public sealed record ConsensusDecision(ConsensusValue Consensus, string Status, IReadOnlyList<ValueGroup> Groups);
 
 /// <summary>
-/// The first consensus rule. Values are intervals (an exact figure carries its rounding, a hedge its band, "over"
-/// an open end); two mentions agree when their intervals overlap. The candidate whose agreeing mentions come from
-/// the most independent origins wins (ties: the most recent publication, then the most precise figure); the
-/// consensus value is the most precise mention in that group. Targets and forecasts vote only when no fact exists.
-/// The result depends only on the set of mentions, never on their arrival order.
+/// Values are intervals (an exact figure carries its rounding, a hedge its band, "over" an open end); two mentions
+/// agree when their intervals overlap. Each candidate value gathers the mentions that agree with it; a group
+/// weighs the sum over its independent origins of the heaviest mention each contributes (reliability times
+/// precision), so a reprint or a translation never counts twice. The heaviest group wins (ties: the most recent
+/// publication, then the most precise figure); the consensus value is the most precise mention in it. Targets and
+/// forecasts vote only when no fact exists. The result depends only on the set of mentions.
 /// </summary>
 public static class ConsensusRule
 {
-    public static ConsensusDecision Decide(IEnumerable<MentionRecorded> mentions)
+    public static ConsensusDecision Decide(IReadOnlyCollection<TrackedMention> mentions, ConsensusOptions options)
     {
-        var all = mentions.OrderBy(m => m.MentionId).ToList();
-        if (all.Count == 0)
+        if (mentions.Count == 0)
         {
-            throw new ArgumentException("A claim has at least one mention.", nameof(mentions));
+            throw new ArgumentException("A consensus needs at least one voting mention.", nameof(mentions));
         }
-        var facts = all.Where(m => m.Mention.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
-        var voters = facts.Count > 0 ? facts : all;
+        var facts = mentions.Where(m => m.Mention.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
+        var voters = (facts.Count > 0 ? facts : [.. mentions]).OrderBy(m => m.MentionId).ToList();
 
-        var groups = voters
-            .Select(candidate => voters.Where(v => Agree(candidate, v)).ToList())
-            .Select(group => new
-            {
-                Members = group,
-                Origins = group.Select(m => m.Origin).Distinct().Count(),
-                Latest = group.Max(m => m.Article.PublishedAt),
-                Best = MostPrecise(group),
-            })
-            .OrderByDescending(g => g.Origins)
-            .ThenByDescending(g => g.Latest)
-            .ThenBy(g => Width(g.Best))
-            .ThenBy(g => g.Best.MentionId)
-            .ToList();
+        var groups = new List<ValueGroup>();
+        var remaining = voters;
+        // The winner first, then the heaviest group among what is left, and so on: the shape of a conflict.
+        while (remaining.Count > 0)
+        {
+            var best = remaining
+                .Select(candidate => Gather(candidate, remaining, options))
+                .OrderByDescending(g => g.Weight)
+                .ThenByDescending(g => g.Latest)
+                .ThenBy(g => Width(g.Best.Mention))
+                .ThenBy(g => g.Best.MentionId)
+                .First();
+            groups.Add(best.ToValueGroup());
+            remaining = [.. remaining.Where(m => !best.Members.Contains(m))];
+        }
+
         var winner = groups[0];
-        var totalOrigins = voters.Select(m => m.Origin).Distinct().Count();
-        var dissenting = voters.Except(winner.Members).Select(m => m.Origin).Except(winner.Members.Select(m => m.Origin)).Count();
-
-        var status = dissenting > 0 ? ClaimStatuses.Conflicted
-            : winner.Origins >= 2 ? ClaimStatuses.Corroborated
+        var winnerOrigins = winner.Origins.ToHashSet();
+        // An origin with a mention in the winning group stands with it, whatever else it said; every other origin
+        // dissents with the weight of its heaviest mention.
+        var dissent = voters
+            .Where(m => !winnerOrigins.Contains(m.Origin))
+            .GroupBy(m => m.Origin)
+            .Sum(origin => origin.Max(m => Weight(m, options)));
+        var status = dissent >= options.ConflictShare * winner.Weight ? ClaimStatuses.Conflicted
+            : winner.Origins.Count >= 2 ? ClaimStatuses.Corroborated
             : ClaimStatuses.SingleSource;
-        var best = winner.Best;
+        var bestMention = voters.First(m => m.MentionId == winner.Mentions[0]).Mention;
         var consensus = new ConsensusValue
         {
-            Value = best.Mention.Value,
-            Unit = best.Mention.Unit,
-            Qualifier = best.Mention.Qualifier,
-            Lower = best.Mention.Lower,
-            Upper = best.Mention.Upper,
-            Confidence = Math.Round((double)winner.Origins / totalOrigins, 4),
+            Value = bestMention.Value,
+            Unit = bestMention.Unit,
+            Qualifier = bestMention.Qualifier,
+            Lower = bestMention.Lower,
+            Upper = bestMention.Upper,
+            Confidence = Math.Round(winner.Weight / (winner.Weight + dissent), 4),
         };
-        return new ConsensusDecision(consensus, status);
+        return new ConsensusDecision(consensus, status, groups);
     }
 
     /// <summary>Two mentions agree when their intervals overlap; a missing bound is open.</summary>
-    public static bool Agree(MentionRecorded a, MentionRecorded b)
+    public static bool Agree(ClaimMention a, ClaimMention b)
     {
         var (aLow, aHigh) = Interval(a);
         var (bLow, bHigh) = Interval(b);
         return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
     }
 
-    private static (decimal? Low, decimal? High) Interval(MentionRecorded recorded) => Interval(recorded.Mention);
+    public static double Precision(ClaimMention mention, ConsensusOptions options) => mention.Qualifier switch
+    {
+        Qualifiers.Exact => options.ExactWeight,
+        Qualifiers.Range => options.RangeWeight,
+        Qualifiers.Approx => options.ApproxWeight,
+        Qualifiers.Over or Qualifiers.Under => options.BoundWeight,
+        // Targets and forecasts only vote among themselves, where they weigh as what they are hedged as.
+        _ => mention.Lower == mention.Upper ? options.ExactWeight : options.ApproxWeight,
+    };
+
+    private static double Weight(TrackedMention m, ConsensusOptions options) => options.Reliability(m.Article.Source) * Precision(m.Mention, options);
+
+    private sealed record Group(IReadOnlyList<TrackedMention> Members, double Weight, DateTimeOffset Latest, TrackedMention Best)
+    {
+        public ValueGroup ToValueGroup() => new()
+        {
+            Value = Best.Mention.Value,
+            Lower = Best.Mention.Lower,
+            Upper = Best.Mention.Upper,
+            Origins = [.. Members.Select(m => m.Origin).Distinct().Order(StringComparer.Ordinal)],
+            // The best mention first: it carries the group's value.
+            Mentions = [Best.MentionId, .. Members.Where(m => m != Best).Select(m => m.MentionId).Order()],
+            Weight = Math.Round(Weight, 6),
+        };
+    }
+
+    private static Group Gather(TrackedMention candidate, IReadOnlyList<TrackedMention> voters, ConsensusOptions options)
+    {
+        var members = voters.Where(v => Agree(candidate.Mention, v.Mention)).ToList();
+        var weight = members
+            .GroupBy(m => m.Origin)
+            .Sum(origin => origin.Max(m => Weight(m, options)));
+        var best = members
+            .OrderBy(m => Width(m.Mention))
+            .ThenByDescending(m => m.Article.PublishedAt)
+            .ThenBy(m => m.MentionId)
+            .First();
+        return new Group(members, weight, members.Max(m => m.Article.PublishedAt), best);
+    }
 
     private static (decimal? Low, decimal? High) Interval(ClaimMention m) => m.Qualifier switch
     {
@@ -76,14 +138,8 @@ public static class ConsensusRule
         _ => (m.Lower ?? m.Value, m.Upper ?? m.Value),
     };
 
-    /// <summary>The narrowest interval; an open one is the least precise. Ties go to the latest, then by id.</summary>
-    private static MentionRecorded MostPrecise(IEnumerable<MentionRecorded> group) => group
-        .OrderBy(Width)
-        .ThenByDescending(m => m.Article.PublishedAt)
-        .ThenBy(m => m.MentionId)
-        .First();
-
-    private static decimal Width(MentionRecorded m)
+    /// <summary>The narrowest interval is the most precise; an open one the least.</summary>
+    private static decimal Width(ClaimMention m)
     {
         var (low, high) = Interval(m);
         return low is null || high is null ? decimal.MaxValue : high.Value - low.Value;

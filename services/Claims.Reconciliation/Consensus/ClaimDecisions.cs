@@ -1,0 +1,61 @@
+using Claims.Contracts.Events;
+using Claims.EventStore;
+using Npgsql;
+
+namespace Claims.Reconciliation.Consensus;
+
+/// <summary>
+/// Runs a pure decision against a claim stream: fold, decide, append with the version read, and on a concurrent
+/// writer re-read and decide again. The shell every command about a claim goes through.
+/// </summary>
+public sealed class ClaimDecisions(EventStore.EventStore store, TimeProvider time)
+{
+    private const int MaxAttempts = 20;
+
+    public ConsensusOptions Options { get; } = ConsensusOptions.Default;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Decides in a transaction of the caller's, so other writes commit with the events or not at all.</summary>
+    public async Task<IReadOnlyList<object>> DecideAsync(
+        string claimId, Func<ClaimState, long, IReadOnlyList<object>> decide, NpgsqlTransaction transaction, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var streamId = StreamIds.Claim(claimId);
+        var (state, version) = await store.AggregateStreamAsync(streamId, ClaimState.Initial(claimId), ClaimState.Evolve, ct: ct);
+        var events = decide(state, version);
+        if (events.Count == 0)
+        {
+            return events;
+        }
+        await using var session = store.OpenSession();
+        foreach (var (key, value) in headers ?? new Dictionary<string, string>())
+        {
+            session.Headers[key] = value;
+        }
+        session.Append(streamId, version, events.Select(e => new NewEvent(Claim.EventId(e, version), e)), streamType: "claim");
+        await session.SaveChangesAsync(transaction, ct);
+        return events;
+    }
+
+    /// <summary>Decides in its own transaction, retrying on concurrent writers.</summary>
+    public async Task<IReadOnlyList<object>> DecideAsync(string claimId, Func<ClaimState, long, IReadOnlyList<object>> decide, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                var events = await DecideAsync(claimId, decide, transaction, ct);
+                await transaction.CommitAsync(ct);
+                return events;
+            }
+            catch (ConcurrencyException) when (attempt < MaxAttempts)
+            {
+                await transaction.RollbackAsync(ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), ct);
+            }
+        }
+    }
+}

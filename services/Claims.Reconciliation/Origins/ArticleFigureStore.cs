@@ -1,0 +1,182 @@
+using Claims.Contracts;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Claims.Reconciliation.Origins;
+
+/// <summary>
+/// Reconciliation's own tables: every figure each article states (what origin detection compares, and which
+/// claims an article touches) and the origin group each article counts in.
+/// </summary>
+public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
+{
+    public const string Schema = """
+        CREATE SCHEMA IF NOT EXISTS reconciliation;
+        CREATE TABLE IF NOT EXISTS reconciliation.article_figures (
+            mention_id uuid PRIMARY KEY,
+            article_id text NOT NULL,
+            revision int NOT NULL,
+            claim_id text NOT NULL,
+            published_at timestamptz NOT NULL,
+            source text NOT NULL,
+            value numeric NOT NULL,
+            unit text NOT NULL,
+            evidence text NOT NULL,
+            retracted boolean NOT NULL DEFAULT false);
+        CREATE INDEX IF NOT EXISTS article_figures_article ON reconciliation.article_figures (article_id);
+        CREATE INDEX IF NOT EXISTS article_figures_figure ON reconciliation.article_figures (value, unit);
+        CREATE INDEX IF NOT EXISTS article_figures_claim ON reconciliation.article_figures (claim_id);
+        CREATE TABLE IF NOT EXISTS reconciliation.article_origins (
+            article_id text PRIMARY KEY,
+            origin_id text NOT NULL);
+        CREATE INDEX IF NOT EXISTS article_origins_origin ON reconciliation.article_origins (origin_id);
+        """;
+
+    // Origin groups are recomputed under one lock: two overlapping recomputations would otherwise each see half.
+    private const long OriginsLock = 7243002;
+
+    public NpgsqlDataSource DataSource => dataSource;
+
+    /// <summary>Records the mention's figure (once) and retires the figures of the article's older revisions.</summary>
+    public async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimExtracted extracted, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, retracted)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                            EXISTS (SELECT 1 FROM reconciliation.article_figures WHERE article_id = $2 AND revision > $3))
+                    ON CONFLICT (mention_id) DO NOTHING
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = extracted.MentionId },
+                        new() { Value = extracted.Article.ArticleId },
+                        new() { Value = extracted.Article.Revision },
+                        new() { Value = extracted.Mention.ClaimId },
+                        new() { Value = extracted.Article.PublishedAt },
+                        new() { Value = extracted.Article.Source },
+                        new() { Value = extracted.Mention.Value },
+                        new() { Value = extracted.Mention.Unit },
+                        new() { Value = extracted.Mention.Evidence.Text },
+                    },
+                },
+                new NpgsqlBatchCommand("UPDATE reconciliation.article_figures SET retracted = true WHERE article_id = $1 AND revision < $2 AND NOT retracted")
+                {
+                    Parameters = { new() { Value = extracted.Article.ArticleId }, new() { Value = extracted.Article.Revision } },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The origin group an article counts in now (its own id until it is recognised as a reprint).</summary>
+    public async Task<string> OriginOfAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string articleId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT origin_id FROM reconciliation.article_origins WHERE article_id = $1", connection, transaction)
+        {
+            Parameters = { new() { Value = articleId } },
+        };
+        return await command.ExecuteScalarAsync(ct) as string ?? articleId;
+    }
+
+    /// <summary>Claims with mentions read from revisions of the article before <paramref name="revision"/>.</summary>
+    public Task<IReadOnlyList<string>> ClaimsWithRevisionsBeforeAsync(string articleId, int revision, CancellationToken ct) =>
+        ReadStringsAsync("SELECT DISTINCT claim_id FROM reconciliation.article_figures WHERE article_id = $1 AND revision < $2 ORDER BY 1",
+            [new() { Value = articleId }, new() { Value = revision }], ct);
+
+    /// <summary>Claims with mentions read from any of these articles.</summary>
+    public Task<IReadOnlyList<string>> ClaimsOfArticlesAsync(IEnumerable<string> articleIds, CancellationToken ct) =>
+        ReadStringsAsync("SELECT DISTINCT claim_id FROM reconciliation.article_figures WHERE article_id = ANY ($1) ORDER BY 1",
+            [new() { Value = articleIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text }], ct);
+
+    /// <summary>The current origin of every article with a mention of the claim.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> OriginsInClaimAsync(string claimId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT DISTINCT f.article_id, COALESCE(o.origin_id, f.article_id)
+            FROM reconciliation.article_figures f LEFT JOIN reconciliation.article_origins o USING (article_id)
+            WHERE f.claim_id = $1
+            """);
+        command.Parameters.Add(new() { Value = claimId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var origins = new Dictionary<string, string>();
+        while (await reader.ReadAsync(ct))
+        {
+            origins[reader.GetString(0)] = reader.GetString(1);
+        }
+        return origins;
+    }
+
+    /// <summary>
+    /// Recomputes the origin groups around an article — the articles sharing a figure with it and every member of
+    /// their current groups — stores what changed, and returns the articles whose origin changed.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> RefreshOriginsAroundAsync(string articleId, OriginOptions options, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({OriginsLock})", connection, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+        var figures = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>();
+        var stored = new Dictionary<string, string>();
+        await using (var command = new NpgsqlCommand("""
+            WITH mine AS (SELECT value, unit FROM reconciliation.article_figures WHERE article_id = $1 AND NOT retracted),
+                 near AS (SELECT DISTINCT f.article_id FROM reconciliation.article_figures f JOIN mine USING (value, unit) WHERE NOT f.retracted
+                          UNION SELECT $1),
+                 groups AS (SELECT DISTINCT origin_id FROM reconciliation.article_origins WHERE article_id IN (SELECT article_id FROM near)),
+                 members AS (SELECT article_id FROM near
+                             UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups))
+            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence, o.origin_id
+            FROM reconciliation.article_figures f LEFT JOIN reconciliation.article_origins o USING (article_id)
+            WHERE f.article_id IN (SELECT article_id FROM members) AND NOT f.retracted
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = articleId });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetString(0);
+                if (!figures.TryGetValue(id, out var article))
+                {
+                    article = (reader.GetFieldValue<DateTimeOffset>(1), []);
+                    figures[id] = article;
+                }
+                article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
+                stored[id] = reader.IsDBNull(5) ? id : reader.GetString(5);
+            }
+        }
+        var grouped = OriginGrouping.Group([.. figures.Select(f => new ArticleFigures(f.Key, f.Value.PublishedAt, f.Value.Figures))], options);
+        var changed = grouped.Where(g => stored[g.Key] != g.Value).ToDictionary(g => g.Key, g => g.Value);
+        if (changed.Count > 0)
+        {
+            await using var upsert = new NpgsqlCommand("""
+                INSERT INTO reconciliation.article_origins (article_id, origin_id) SELECT * FROM unnest($1::text[], $2::text[])
+                ON CONFLICT (article_id) DO UPDATE SET origin_id = EXCLUDED.origin_id
+                """, connection, transaction);
+            upsert.Parameters.Add(new() { Value = changed.Keys.ToArray() });
+            upsert.Parameters.Add(new() { Value = changed.Values.ToArray() });
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return changed;
+    }
+
+    private async Task<IReadOnlyList<string>> ReadStringsAsync(string sql, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var values = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+}
