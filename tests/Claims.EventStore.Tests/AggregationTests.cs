@@ -39,6 +39,22 @@ public sealed class AggregationTests(PostgresDatabase db) : IClassFixture<Postgr
     }
 
     [Fact]
+    public async Task A_state_folded_up_to_a_version_catches_up_with_only_the_later_events()
+    {
+        var store = await db.CreateStoreAsync();
+        await AppendAsync(store, TestEvents.Notes(2));
+        var cached = await store.AggregateStreamAsync("claim-1", Total.Empty, Total.Evolve);
+        await AppendAsync(store, TestEvents.Notes(2, first: 3));
+
+        var caughtUp = await store.AggregateStreamAsync("claim-1", cached.State, cached.Version, Total.Evolve);
+        var unchanged = await store.AggregateStreamAsync("claim-1", caughtUp.State, caughtUp.Version, Total.Evolve);
+
+        Assert.Equal((new Total(10, 4), 4L), caughtUp);
+        Assert.Equal(caughtUp, unchanged);
+        Assert.Equal([3L, 4L], (await store.FetchStreamAsync("claim-1", fromVersion: 3)).Select(e => e.Version));
+    }
+
+    [Fact]
     public async Task A_missing_stream_folds_to_the_initial_state_at_version_zero()
     {
         var store = await db.CreateStoreAsync();

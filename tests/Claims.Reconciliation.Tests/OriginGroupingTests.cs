@@ -29,11 +29,11 @@ public sealed class OriginGroupingTests
     }
 
     [Fact]
-    public void One_shared_figure_in_near_identical_words_is_a_reprint()
+    public void One_shared_figure_in_the_same_sentence_is_a_reprint()
     {
         const string sentence = "Trade turnover between Azerbaijan and Kazakhstan reached 470 million USD in 2024, the ministry said.";
         var original = Article("a", [(470_000_000m, "USD")], sentence, 0);
-        var reprint = Article("b", [(470_000_000m, "USD"), (5m, "%")], "— " + sentence, 1);
+        var reprint = Article("b", [(470_000_000m, "USD"), (5m, "%")], "— " + sentence.ToUpperInvariant().Replace(",", "", StringComparison.Ordinal), 1);
         var independent = Article("c", [(470_000_000m, "USD")], "Kazakhstan's statistics bureau puts 2024 trade with Azerbaijan at 470 million dollars.", 2);
 
         var origins = OriginGrouping.Group([original, reprint, independent]);
@@ -62,5 +62,5 @@ public sealed class OriginGroupingTests
     }
 
     private static ArticleFigures Article(string id, (decimal Value, string Unit)[] figures, string evidence, int day) =>
-        new(id, s_day.AddDays(day), [.. figures.Select(f => new Figure(f.Value, f.Unit, evidence))]);
+        new(id, s_day.AddDays(day), [.. figures.Select(f => new Figure(f.Value, f.Unit, OriginGrouping.EvidenceKey(evidence)))]);
 }

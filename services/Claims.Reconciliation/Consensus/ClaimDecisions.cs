@@ -11,6 +11,11 @@ namespace Claims.Reconciliation.Consensus;
 public sealed class ClaimDecisions(EventStore.EventStore store, TimeProvider time)
 {
     private const int MaxAttempts = 20;
+    private const int MaxCachedClaims = 20_000;
+
+    // Folded claims by id: a decision reads only the events appended since, instead of the whole stream each time.
+    // An entry is only ever a state at some version of the stream, so a stale one is merely caught up.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ClaimState State, long Version)> _cache = new();
 
     public ConsensusOptions Options { get; } = ConsensusOptions.Default;
 
@@ -22,7 +27,13 @@ public sealed class ClaimDecisions(EventStore.EventStore store, TimeProvider tim
         IReadOnlyDictionary<string, string>? headers = null)
     {
         var streamId = StreamIds.Claim(claimId);
-        var (state, version) = await store.AggregateStreamAsync(streamId, ClaimState.Initial(claimId), ClaimState.Evolve, ct: ct);
+        var cached = _cache.TryGetValue(claimId, out var known) ? known : (ClaimState.Initial(claimId), 0L);
+        var (state, version) = await store.AggregateStreamAsync(streamId, cached.Item1, cached.Item2, ClaimState.Evolve, ct);
+        if (_cache.Count >= MaxCachedClaims)
+        {
+            _cache.Clear();
+        }
+        _cache[claimId] = (state, version);
         var events = decide(state, version);
         if (events.Count == 0)
         {

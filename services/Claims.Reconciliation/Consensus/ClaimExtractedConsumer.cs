@@ -68,12 +68,19 @@ public sealed partial class ClaimExtractedConsumer(ClaimDecisions decisions, Art
     private static partial void LogConsensusChanged(ILogger logger, string claimId, decimal value, string status, string reason);
 }
 
-/// <summary>Retries with growing pauses: concurrency conflicts and passing database faults resolve themselves; the rest ends in the _error queue.</summary>
+/// <summary>
+/// Mentions of one claim are taken one at a time within a process (partitioned by claim id), so an instance never
+/// races itself; races between instances end in a concurrency conflict, retried with growing pauses like passing
+/// database faults. What still fails ends in the _error queue.
+/// </summary>
 public sealed class ClaimExtractedConsumerDefinition : ConsumerDefinition<ClaimExtractedConsumer>
 {
+    private const int Partitions = 64;
+
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ClaimExtractedConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10000));
+        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10000, 10000, 10000));
+        consumerConfigurator.Message<ClaimExtracted>(message => message.UsePartitioner(Partitions, c => c.Message.Mention.ClaimId));
     }
 }

@@ -22,6 +22,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             value numeric NOT NULL,
             unit text NOT NULL,
             evidence text NOT NULL,
+            evidence_key text NOT NULL,
             retracted boolean NOT NULL DEFAULT false);
         CREATE INDEX IF NOT EXISTS article_figures_article ON reconciliation.article_figures (article_id);
         CREATE INDEX IF NOT EXISTS article_figures_figure ON reconciliation.article_figures (value, unit);
@@ -45,8 +46,8 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             BatchCommands =
             {
                 new NpgsqlBatchCommand("""
-                    INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, retracted)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                    INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, evidence_key, retracted)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
                             EXISTS (SELECT 1 FROM reconciliation.article_figures WHERE article_id = $2 AND revision > $3))
                     ON CONFLICT (mention_id) DO NOTHING
                     """)
@@ -62,6 +63,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                         new() { Value = extracted.Mention.Value },
                         new() { Value = extracted.Mention.Unit },
                         new() { Value = extracted.Mention.Evidence.Text },
+                        new() { Value = OriginGrouping.EvidenceKey(extracted.Mention.Evidence.Text) },
                     },
                 },
                 new NpgsqlBatchCommand("UPDATE reconciliation.article_figures SET retracted = true WHERE article_id = $1 AND revision < $2 AND NOT retracted")
@@ -112,8 +114,10 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Recomputes the origin groups around an article — the articles sharing a figure with it and every member of
-    /// their current groups — stores what changed, and returns the articles whose origin changed.
+    /// Recomputes the origin groups an article's new figures can change, stores what changed, and returns the
+    /// articles whose origin changed. Candidates are found exactly in SQL (three shared figures, or one in the same
+    /// sentence); only the groups of the article and of the candidates it really matches are recomputed, since no
+    /// other pair of articles changed.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> RefreshOriginsAroundAsync(string articleId, OriginOptions options, CancellationToken ct)
     {
@@ -123,35 +127,53 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         {
             await lockCommand.ExecuteNonQueryAsync(ct);
         }
-        var figures = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>();
+        var articles = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>();
         var stored = new Dictionary<string, string>();
+        var candidates = new HashSet<string>();
         await using (var command = new NpgsqlCommand("""
-            WITH mine AS (SELECT value, unit FROM reconciliation.article_figures WHERE article_id = $1 AND NOT retracted),
-                 near AS (SELECT DISTINCT f.article_id FROM reconciliation.article_figures f JOIN mine USING (value, unit) WHERE NOT f.retracted
-                          UNION SELECT $1),
-                 groups AS (SELECT DISTINCT origin_id FROM reconciliation.article_origins WHERE article_id IN (SELECT article_id FROM near)),
-                 members AS (SELECT article_id FROM near
+            WITH mine AS (SELECT value, unit, evidence_key FROM reconciliation.article_figures WHERE article_id = $1 AND NOT retracted),
+                 candidates AS (SELECT f.article_id FROM reconciliation.article_figures f JOIN mine m USING (value, unit)
+                                WHERE NOT f.retracted AND f.article_id <> $1
+                                GROUP BY f.article_id
+                                HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key)),
+                 involved AS (SELECT article_id FROM candidates UNION SELECT $1),
+                 groups AS (SELECT DISTINCT origin_id FROM reconciliation.article_origins WHERE article_id IN (SELECT article_id FROM involved)),
+                 members AS (SELECT article_id FROM involved
                              UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups))
-            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence, o.origin_id
+            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, o.origin_id, f.article_id IN (SELECT article_id FROM candidates)
             FROM reconciliation.article_figures f LEFT JOIN reconciliation.article_origins o USING (article_id)
             WHERE f.article_id IN (SELECT article_id FROM members) AND NOT f.retracted
             """, connection, transaction))
         {
             command.Parameters.Add(new() { Value = articleId });
+            command.Parameters.Add(new() { Value = options.MinSharedFigures });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var id = reader.GetString(0);
-                if (!figures.TryGetValue(id, out var article))
+                if (!articles.TryGetValue(id, out var article))
                 {
                     article = (reader.GetFieldValue<DateTimeOffset>(1), []);
-                    figures[id] = article;
+                    articles[id] = article;
                 }
                 article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
                 stored[id] = reader.IsDBNull(5) ? id : reader.GetString(5);
+                if (reader.GetBoolean(6))
+                {
+                    candidates.Add(id);
+                }
             }
         }
-        var grouped = OriginGrouping.Group([.. figures.Select(f => new ArticleFigures(f.Key, f.Value.PublishedAt, f.Value.Figures))], options);
+        if (!articles.ContainsKey(articleId))
+        {
+            return new Dictionary<string, string>();
+        }
+        ArticleFigures Figures(string id) => new(id, articles[id].PublishedAt, articles[id].Figures);
+        var matched = candidates.Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options)).ToList();
+        // The article's own group (its new figures may split it) and the groups it joins.
+        var origins = matched.Select(m => stored[m]).Append(stored[articleId]).ToHashSet();
+        var affected = stored.Where(s => origins.Contains(s.Value)).Select(s => s.Key).Union(matched).Append(articleId).Distinct().ToList();
+        var grouped = OriginGrouping.Group([.. affected.Select(Figures)], options);
         var changed = grouped.Where(g => stored[g.Key] != g.Value).ToDictionary(g => g.Key, g => g.Value);
         if (changed.Count > 0)
         {

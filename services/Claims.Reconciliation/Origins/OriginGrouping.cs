@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Claims.Reconciliation.Origins;
 
-/// <summary>A figure an article states: what it counts, and the sentence it says it in.</summary>
-public sealed record Figure(decimal Value, string Unit, string Evidence);
+/// <summary>A figure an article states: what it counts, and a key of the sentence it says it in.</summary>
+public sealed record Figure(decimal Value, string Unit, string EvidenceKey);
 
 /// <summary>Everything an article states, the material origin detection compares.</summary>
 public sealed record ArticleFigures(string ArticleId, DateTimeOffset PublishedAt, IReadOnlyList<Figure> Figures);
@@ -11,123 +14,103 @@ public sealed record OriginOptions
 {
     public static readonly OriginOptions Default = new();
 
-    /// <summary>A reprint or translation repeats many figures of its original...</summary>
+    /// <summary>A translation repeats many figures of its original...</summary>
     public int MinSharedFigures { get; init; } = 3;
 
     /// <summary>...and most of them: at least this share of the smaller article's figures.</summary>
     public double MinSharedShare { get; init; } = 0.5;
-
-    /// <summary>One shared figure stated in near-identical words (word-trigram Jaccard) is a reprint too.</summary>
-    public double EvidenceSimilarity { get; init; } = 0.8;
 }
 
 /// <summary>
 /// Recognises reprints and translations from the articles themselves, so that a claim counts once per origin.
 /// Two articles are one origin when they share most of their figures (the multiset of value and unit pairs,
-/// which a translation keeps) or state a shared figure in near-identical words (which a reprint keeps).
-/// Origins are the connected groups of that relation, each named by its earliest article: a pure function of
-/// the set of articles, whatever order they arrived in.
+/// which a translation keeps), or state a shared figure in the same sentence (which a reprint keeps; case,
+/// punctuation and spacing aside). Origins are the connected groups of that relation, each named by its
+/// earliest article: a pure function of the set of articles, whatever order they arrived in.
 /// </summary>
 public static class OriginGrouping
 {
     public static IReadOnlyDictionary<string, string> Group(IReadOnlyCollection<ArticleFigures> articles, OriginOptions? options = null)
     {
         options ??= OriginOptions.Default;
-        var ordered = articles.OrderBy(a => a.PublishedAt).ThenBy(a => a.ArticleId, StringComparer.Ordinal).ToList();
-        var parent = ordered.ToDictionary(a => a.ArticleId, a => a.ArticleId);
+        var ordered = articles.OrderBy(a => a.PublishedAt).ThenBy(a => a.ArticleId, StringComparer.Ordinal).Select(Profile.Of).ToList();
+        // Union-find over positions in publication order: a group's root is its earliest article.
+        var parent = Enumerable.Range(0, ordered.Count).ToArray();
 
-        string Root(string id)
+        int Root(int i)
         {
-            while (parent[id] != id)
+            while (parent[i] != i)
             {
-                parent[id] = parent[parent[id]];
-                id = parent[id];
+                parent[i] = parent[parent[i]];
+                i = parent[i];
             }
-            return id;
+            return i;
         }
 
         for (var i = 0; i < ordered.Count; i++)
         {
             for (var j = i + 1; j < ordered.Count; j++)
             {
-                if (SameOrigin(ordered[i], ordered[j], options))
+                var (a, b) = (Root(i), Root(j));
+                if (a != b && SameOrigin(ordered[i], ordered[j], options))
                 {
-                    var (a, b) = (Root(ordered[i].ArticleId), Root(ordered[j].ArticleId));
-                    if (a != b)
-                    {
-                        // The root stays the earlier article: the origin is named by where the story first appeared.
-                        var earlier = ordered.FindIndex(x => x.ArticleId == a) < ordered.FindIndex(x => x.ArticleId == b) ? a : b;
-                        parent[a == earlier ? b : a] = earlier;
-                    }
+                    parent[Math.Max(a, b)] = Math.Min(a, b);
                 }
             }
         }
-        return ordered.ToDictionary(a => a.ArticleId, a => Root(a.ArticleId));
+        return Enumerable.Range(0, ordered.Count).ToDictionary(i => ordered[i].Article.ArticleId, i => ordered[Root(i)].Article.ArticleId);
     }
 
-    public static bool SameOrigin(ArticleFigures a, ArticleFigures b, OriginOptions options)
+    public static bool SameOrigin(ArticleFigures a, ArticleFigures b, OriginOptions options) => SameOrigin(Profile.Of(a), Profile.Of(b), options);
+
+    /// <summary>The size of the multiset intersection of two articles' value and unit pairs.</summary>
+    public static int SharedFigures(IEnumerable<Figure> a, IEnumerable<Figure> b) => SharedFigures(Profile.Count(a), Profile.Count(b));
+
+    /// <summary>A key of a sentence that a reprint keeps: its words and numbers, lower-cased, hashed.</summary>
+    public static string EvidenceKey(string sentence)
     {
-        var shared = SharedFigures(a.Figures, b.Figures);
+        var words = new StringBuilder(sentence.Length);
+        var inWord = false;
+        foreach (var c in sentence)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                if (!inWord && words.Length > 0)
+                {
+                    words.Append(' ');
+                }
+                words.Append(char.ToLowerInvariant(c));
+                inWord = true;
+            }
+            else
+            {
+                inWord = false;
+            }
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(words.ToString())))[..32];
+    }
+
+    private static bool SameOrigin(Profile a, Profile b, OriginOptions options)
+    {
+        var shared = SharedFigures(a.Counts, b.Counts);
         if (shared == 0)
         {
             return false;
         }
-        var smaller = Math.Min(a.Figures.Count, b.Figures.Count);
-        if (shared >= options.MinSharedFigures && shared >= options.MinSharedShare * smaller)
-        {
-            return true;
-        }
-        return a.Figures.Any(fa => b.Figures.Any(fb =>
-            fa.Value == fb.Value && fa.Unit == fb.Unit && EvidenceSimilarity(fa.Evidence, fb.Evidence) >= options.EvidenceSimilarity));
+        var smaller = Math.Min(a.Article.Figures.Count, b.Article.Figures.Count);
+        return (shared >= options.MinSharedFigures && shared >= options.MinSharedShare * smaller) || a.Sentences.Overlaps(b.Sentences);
     }
 
-    /// <summary>The size of the multiset intersection of the two articles' value and unit pairs.</summary>
-    public static int SharedFigures(IEnumerable<Figure> a, IEnumerable<Figure> b)
-    {
-        var counts = a.GroupBy(f => (f.Value, f.Unit)).ToDictionary(g => g.Key, g => g.Count());
-        var shared = 0;
-        foreach (var figure in b)
-        {
-            if (counts.TryGetValue((figure.Value, figure.Unit), out var left) && left > 0)
-            {
-                counts[(figure.Value, figure.Unit)] = left - 1;
-                shared++;
-            }
-        }
-        return shared;
-    }
+    private static int SharedFigures(Dictionary<(decimal, string), int> a, Dictionary<(decimal, string), int> b) =>
+        a.Sum(figure => b.TryGetValue(figure.Key, out var count) ? Math.Min(count, figure.Value) : 0);
 
-    /// <summary>Jaccard similarity of the word trigrams of two sentences, case and punctuation aside.</summary>
-    public static double EvidenceSimilarity(string a, string b)
+    /// <summary>An article with its figure counts and the (figure, sentence) keys it states, computed once.</summary>
+    private sealed record Profile(ArticleFigures Article, Dictionary<(decimal, string), int> Counts, HashSet<(decimal, string, string)> Sentences)
     {
-        var (x, y) = (Trigrams(a), Trigrams(b));
-        if (x.Count == 0 || y.Count == 0)
-        {
-            return 0;
-        }
-        return (double)x.Intersect(y).Count() / x.Union(y).Count();
-    }
+        public static Profile Of(ArticleFigures article) =>
+            new(article, Count(article.Figures), [.. article.Figures.Select(f => (f.Value, f.Unit, f.EvidenceKey))]);
 
-    private static HashSet<string> Trigrams(string text)
-    {
-        var words = new List<string>();
-        var word = new System.Text.StringBuilder();
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                word.Append(char.ToLowerInvariant(c));
-            }
-            else if (word.Length > 0)
-            {
-                words.Add(word.ToString());
-                word.Clear();
-            }
-        }
-        if (word.Length > 0)
-        {
-            words.Add(word.ToString());
-        }
-        return [.. Enumerable.Range(0, Math.Max(0, words.Count - 2)).Select(i => string.Join(' ', words[i], words[i + 1], words[i + 2]))];
+        public static Dictionary<(decimal, string), int> Count(IEnumerable<Figure> figures) =>
+            figures.GroupBy(f => (f.Value, f.Unit)).ToDictionary(g => g.Key, g => g.Count());
     }
 }
