@@ -1,5 +1,6 @@
 using Claims.Messaging;
 using Claims.Reconciliation;
+using Claims.Reconciliation.Reliability;
 using Claims.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,5 +13,6 @@ builder.AddReconciliation();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapReliabilityApi();
 
 app.Run();

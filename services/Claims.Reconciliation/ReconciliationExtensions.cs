@@ -2,6 +2,7 @@ using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Reconciliation.Consensus;
 using Claims.Reconciliation.Origins;
+using Claims.Reconciliation.Reliability;
 using Claims.ServiceDefaults;
 using MassTransit;
 using Npgsql;
@@ -25,9 +26,13 @@ public static class ReconciliationExtensions
                 .Register<MentionReinstated>(EventAliases.MentionReinstated)
                 .Register<ConsensusChanged>(EventAliases.ConsensusChanged)
                 .Register<ConflictDetected>(EventAliases.ConflictDetected)
-                .Register<ConflictResolved>(EventAliases.ConflictResolved));
-        builder.Services.AddSchema("reconciliation", ArticleFigureStore.Schema);
+                .Register<ConflictResolved>(EventAliases.ConflictResolved)
+                .Register<SourceReliabilityChanged>(EventAliases.SourceReliabilityChanged));
+        builder.Services.AddSchema("reconciliation", ArticleFigureStore.Schema + ReliabilityStore.Schema);
         builder.Services.AddSingleton<ArticleFigureStore>();
+        builder.Services.AddSingleton<ReliabilityStore>();
+        builder.Services.AddSingleton<ReliabilityService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReliabilityService>());
         builder.Services.AddSingleton<ClaimDecisions>();
         builder.Services.AddProjection<ClaimChangedRelay>();
         return builder;

@@ -13,6 +13,9 @@ public sealed record Regroup(IReadOnlyDictionary<string, string> OriginOfArticle
 /// <summary>An article was corrected: mentions read from its revisions before <paramref name="Revision"/> no longer stand.</summary>
 public sealed record RetractRevisionsBefore(string ArticleId, int Revision);
 
+/// <summary>Decide the consensus again with what is known now (new source reliabilities): no new facts.</summary>
+public sealed record Reevaluate(string Reason);
+
 /// <summary>A mention as the claim tracks it: where it counts, and whether it still votes.</summary>
 public sealed record TrackedMention(MentionRecorded Recorded, string Origin, bool Retracted, Guid? SupersededBy)
 {
@@ -88,6 +91,9 @@ public static class Claim
         return WithConsequences(state, facts, ChangeReasons.Origins, null, null, now, options);
     }
 
+    public static IReadOnlyList<object> Decide(ClaimState state, Reevaluate command, DateTimeOffset now, ConsensusOptions? options = null) =>
+        state.Mentions.IsEmpty ? [] : WithConsequences(state, [], command.Reason, null, null, now, options, evenWithoutFacts: true);
+
     public static IReadOnlyList<object> Decide(ClaimState state, RetractRevisionsBefore command, DateTimeOffset now, ConsensusOptions? options = null) =>
         WithConsequences(state, [.. RetractionsBefore(state, command.ArticleId, command.Revision)], ChangeReasons.MentionRetracted, null, null, now, options);
 
@@ -120,9 +126,10 @@ public static class Claim
 
     /// <summary>Appends to <paramref name="facts"/> what follows from them: supersessions, then consensus, status and conflict changes.</summary>
     private static IReadOnlyList<object> WithConsequences(
-        ClaimState state, List<object> facts, string reason, Guid? causedBy, DateTimeOffset? causePublishedAt, DateTimeOffset now, ConsensusOptions? options)
+        ClaimState state, List<object> facts, string reason, Guid? causedBy, DateTimeOffset? causePublishedAt, DateTimeOffset now, ConsensusOptions? options,
+        bool evenWithoutFacts = false)
     {
-        if (facts.Count == 0)
+        if (facts.Count == 0 && !evenWithoutFacts)
         {
             return [];
         }

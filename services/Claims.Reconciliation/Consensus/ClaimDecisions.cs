@@ -1,5 +1,6 @@
 using Claims.Contracts.Events;
 using Claims.EventStore;
+using Claims.Reconciliation.Reliability;
 using Npgsql;
 
 namespace Claims.Reconciliation.Consensus;
@@ -8,7 +9,7 @@ namespace Claims.Reconciliation.Consensus;
 /// Runs a pure decision against a claim stream: fold, decide, append with the version read, and on a concurrent
 /// writer re-read and decide again. The shell every command about a claim goes through.
 /// </summary>
-public sealed class ClaimDecisions(EventStore.EventStore store, TimeProvider time)
+public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore reliabilities, TimeProvider time)
 {
     private const int MaxAttempts = 20;
     private const int MaxCachedClaims = 20_000;
@@ -17,7 +18,8 @@ public sealed class ClaimDecisions(EventStore.EventStore store, TimeProvider tim
     // An entry is only ever a state at some version of the stream, so a stale one is merely caught up.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ClaimState State, long Version)> _cache = new();
 
-    public ConsensusOptions Options { get; } = ConsensusOptions.Default;
+    /// <summary>The consensus rule with the source reliabilities in force.</summary>
+    public ConsensusOptions Options => ConsensusOptions.Default with { Reliability = reliabilities.Of };
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -27,13 +29,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, TimeProvider tim
         IReadOnlyDictionary<string, string>? headers = null)
     {
         var streamId = StreamIds.Claim(claimId);
-        var cached = _cache.TryGetValue(claimId, out var known) ? known : (ClaimState.Initial(claimId), 0L);
-        var (state, version) = await store.AggregateStreamAsync(streamId, cached.Item1, cached.Item2, ClaimState.Evolve, ct);
-        if (_cache.Count >= MaxCachedClaims)
-        {
-            _cache.Clear();
-        }
-        _cache[claimId] = (state, version);
+        var (state, version) = await FoldAsync(claimId, ct);
         var events = decide(state, version);
         if (events.Count == 0)
         {
@@ -46,7 +42,23 @@ public sealed class ClaimDecisions(EventStore.EventStore store, TimeProvider tim
         }
         session.Append(streamId, version, events.Select(e => new NewEvent(Claim.EventId(e, version), e)), streamType: "claim");
         await session.SaveChangesAsync(transaction, ct);
+        // What each source's stance on this claim now is, for its reliability: committed with the decision.
+        var after = events.Aggregate(state, ClaimState.Evolve);
+        await ReliabilityStore.SaveVotesAsync(transaction.Connection!, transaction, claimId, SourceReliability.Votes(after), ct);
         return events;
+    }
+
+    /// <summary>The claim folded up to its current version, from the cache caught up with what was appended since.</summary>
+    public async Task<(ClaimState State, long Version)> FoldAsync(string claimId, CancellationToken ct)
+    {
+        var cached = _cache.TryGetValue(claimId, out var known) ? known : (ClaimState.Initial(claimId), 0L);
+        var folded = await store.AggregateStreamAsync(StreamIds.Claim(claimId), cached.Item1, cached.Item2, ClaimState.Evolve, ct);
+        if (_cache.Count >= MaxCachedClaims)
+        {
+            _cache.Clear();
+        }
+        _cache[claimId] = folded;
+        return folded;
     }
 
     /// <summary>Decides in its own transaction, retrying on concurrent writers.</summary>

@@ -91,6 +91,14 @@ public static class ConsensusRule
         return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
     }
 
+    /// <summary>Whether a mention agrees with a consensus value (their intervals overlap).</summary>
+    public static bool Agree(ClaimMention mention, ConsensusValue consensus)
+    {
+        var (aLow, aHigh) = Interval(mention);
+        var (bLow, bHigh) = Interval(consensus.Qualifier, consensus.Value, consensus.Lower, consensus.Upper);
+        return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
+    }
+
     public static double Precision(ClaimMention mention, ConsensusOptions options) => mention.Qualifier switch
     {
         Qualifiers.Exact => options.ExactWeight,
@@ -131,11 +139,13 @@ public static class ConsensusRule
         return new Group(members, weight, members.Max(m => m.Article.PublishedAt), best);
     }
 
-    private static (decimal? Low, decimal? High) Interval(ClaimMention m) => m.Qualifier switch
+    private static (decimal? Low, decimal? High) Interval(ClaimMention m) => Interval(m.Qualifier, m.Value, m.Lower, m.Upper);
+
+    private static (decimal? Low, decimal? High) Interval(string qualifier, decimal value, decimal? lower, decimal? upper) => qualifier switch
     {
-        Qualifiers.Over => (m.Lower ?? m.Value, m.Upper),
-        Qualifiers.Under => (m.Lower, m.Upper ?? m.Value),
-        _ => (m.Lower ?? m.Value, m.Upper ?? m.Value),
+        Qualifiers.Over => (lower ?? value, upper),
+        Qualifiers.Under => (lower, upper ?? value),
+        _ => (lower ?? value, upper ?? value),
     };
 
     /// <summary>The narrowest interval is the most precise; an open one the least.</summary>

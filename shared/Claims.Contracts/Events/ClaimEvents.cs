@@ -119,6 +119,23 @@ public sealed record ConflictResolved
     public required string Reason { get; init; }
 }
 
+/// <summary>Stored in a source's stream when reconciliation's estimate of its reliability changes.</summary>
+public sealed record SourceReliabilityChanged
+{
+    /// <summary>The source (outlet).</summary>
+    public required string Source { get; init; }
+    /// <summary>Claims where it agreed with the consensus.</summary>
+    public required int Agreements { get; init; }
+    /// <summary>Claims where it disagreed.</summary>
+    public required int Disagreements { get; init; }
+    /// <summary>The estimate before; null the first time.</summary>
+    public double? Previous { get; init; }
+    /// <summary>The estimate now, in (0, 1).</summary>
+    public required double Reliability { get; init; }
+    /// <summary>When it was computed.</summary>
+    public required DateTimeOffset ChangedAt { get; init; }
+}
+
 /// <summary>Stable aliases of the stored event types: the names in the log, never CLR type names.</summary>
 public static class EventAliases
 {
@@ -138,6 +155,8 @@ public static class EventAliases
     public const string MentionSuperseded = "claim.mention-superseded.v1";
     /// <summary><see cref="MentionReinstated"/>.</summary>
     public const string MentionReinstated = "claim.mention-reinstated.v1";
+    /// <summary><see cref="SourceReliabilityChanged"/>.</summary>
+    public const string SourceReliabilityChanged = "source.reliability-changed.v1";
     /// <summary><see cref="ConflictDetected"/>.</summary>
     public const string ConflictDetected = "claim.conflict-detected.v1";
     /// <summary><see cref="ConflictResolved"/>.</summary>
@@ -164,4 +183,6 @@ public static class StreamIds
     public static string Article(string articleId) => "article-" + articleId;
     /// <summary>The stream of a claim.</summary>
     public static string Claim(string claimId) => "claim-" + claimId;
+    /// <summary>The stream of a source's reliability.</summary>
+    public static string Source(string source) => "source-" + source;
 }

@@ -1,0 +1,139 @@
+using Claims.Contracts.Events;
+using Claims.EventStore;
+using Claims.Reconciliation.Consensus;
+
+namespace Claims.Reconciliation.Reliability;
+
+/// <summary>What a reliability update did.</summary>
+public sealed record ReliabilityReport(IReadOnlyList<SourceTrack> Sources, int ClaimsReevaluated, int ConsensusChanges);
+
+/// <summary>
+/// Keeps source reliabilities current: every few seconds it rescores sources from the claims' votes and, when a
+/// source's reliability moved, decides its claims again (a flipped consensus is recorded with reason
+/// <c>reliability</c>). On demand it recomputes everything from scratch, which makes every claim a pure function
+/// of the mentions.
+/// </summary>
+public sealed partial class ReliabilityService(
+    ReliabilityStore reliabilities, ClaimDecisions decisions, EventStore.EventStore store, IConfiguration configuration, ILogger<ReliabilityService> logger)
+    : BackgroundService
+{
+    private const double Threshold = 0.01;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <summary>Rescore from the votes recorded so far and re-decide the claims of sources that moved.</summary>
+    public Task<ReliabilityReport> UpdateAsync(CancellationToken ct) =>
+        ExclusivelyAsync(async () => await ApplyAsync(await reliabilities.ScoreFromVotesAsync(ct), Threshold, ct), ct);
+
+    /// <summary>Recompute every reliability from scratch and decide every claim again.</summary>
+    public Task<ReliabilityReport> RecomputeAsync(CancellationToken ct) => ExclusivelyAsync(async () =>
+    {
+        var claims = new List<ClaimState>();
+        foreach (var claimId in await reliabilities.AllClaimsAsync(ct))
+        {
+            claims.Add((await decisions.FoldAsync(claimId, ct)).State);
+        }
+        var tracks = SourceReliability.Recompute(claims, decisions.Options, decisions.Now);
+        var report = await ApplyAsync(tracks, threshold: 0, ct);
+        var changes = 0;
+        foreach (var claim in claims)
+        {
+            changes += await ReevaluateAsync(claim.ClaimId, ct);
+        }
+        return report with { ClaimsReevaluated = claims.Count, ConsensusChanges = report.ConsensusChanges + changes };
+    }, ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = configuration.GetValue("Reconciliation:ReliabilityInterval", TimeSpan.FromSeconds(5));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Another instance may have changed them: every round starts from what is stored.
+                await reliabilities.LoadAsync(stoppingToken);
+                await Task.Delay(interval, stoppingToken);
+                var report = await UpdateAsync(stoppingToken);
+                if (report.Sources.Count > 0)
+                {
+                    LogUpdated(logger, report.Sources.Count, report.ClaimsReevaluated, report.ConsensusChanges);
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The next round tries again; a database outage must not stop the service.
+                LogFailed(logger, e);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<ReliabilityReport> ApplyAsync(IReadOnlyDictionary<string, SourceTrack> tracks, double threshold, CancellationToken ct)
+    {
+        var moved = await reliabilities.ApplyAsync(tracks, threshold, decisions.Now, ct);
+        if (moved.Count == 0)
+        {
+            return new ReliabilityReport([], 0, 0);
+        }
+        await using (var session = store.OpenSession())
+        {
+            foreach (var (track, previous) in moved)
+            {
+                var changed = new SourceReliabilityChanged
+                {
+                    Source = track.Source,
+                    Agreements = track.Agreements,
+                    Disagreements = track.Disagreements,
+                    Previous = previous,
+                    Reliability = track.Reliability,
+                    ChangedAt = decisions.Now,
+                };
+                var id = DeterministicGuid.Create("reliability", track.Source, track.Agreements.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    track.Disagreements.ToString(System.Globalization.CultureInfo.InvariantCulture), (previous ?? -1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                session.Append(StreamIds.Source(track.Source), ExpectedVersion.Any, [new NewEvent(id, changed)], streamType: "source");
+            }
+            await session.SaveChangesAsync(ct);
+        }
+        var claims = await reliabilities.ClaimsOfSourcesAsync(moved.Keys.Select(t => t.Source), ct);
+        var changes = 0;
+        foreach (var claimId in claims)
+        {
+            changes += await ReevaluateAsync(claimId, ct);
+        }
+        return new ReliabilityReport([.. moved.Keys.OrderBy(t => t.Source, StringComparer.Ordinal)], claims.Count, changes);
+    }
+
+    private async Task<int> ReevaluateAsync(string claimId, CancellationToken ct)
+    {
+        var events = await decisions.DecideAsync(
+            claimId, (state, _) => Claim.Decide(state, new Reevaluate(ChangeReasons.Reliability), decisions.Now, decisions.Options), ct);
+        return events.OfType<ConsensusChanged>().Count();
+    }
+
+    private async Task<ReliabilityReport> ExclusivelyAsync(Func<Task<ReliabilityReport>> work, CancellationToken ct)
+    {
+        await _oneAtATime.WaitAsync(ct);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _oneAtATime.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reliability of {Sources} sources moved; {Claims} claims decided again, {Changes} consensus changes")]
+    private static partial void LogUpdated(ILogger logger, int sources, int claims, int changes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Updating source reliabilities failed; trying again next round")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,67 @@
+using Claims.Reconciliation.Consensus;
+
+namespace Claims.Reconciliation.Reliability;
+
+/// <summary>How often a source agrees with the consensus of the claims it speaks to.</summary>
+public sealed record SourceTrack(string Source, int Agreements, int Disagreements)
+{
+    public double Reliability => SourceReliability.Estimate(Agreements, Disagreements);
+}
+
+/// <summary>
+/// Source reliability as a Beta estimate of the chance that a source agrees with consensus: every source starts at
+/// the prior (4 agreements, 1 disagreement: 0.8) and moves with what it says claim by claim, so a new outlet is
+/// neither trusted blindly nor dismissed. The full recompute is a fixed point in the manner of CRH (truth
+/// discovery): decide every claim, score every source against the decisions, decide again with the new weights.
+/// </summary>
+public static class SourceReliability
+{
+    public const double PriorAgreements = 4;
+    public const double PriorDisagreements = 1;
+    public const int MaxRounds = 10;
+
+    public static double Estimate(int agreements, int disagreements) =>
+        Math.Round((agreements + PriorAgreements) / (agreements + disagreements + PriorAgreements + PriorDisagreements), 4);
+
+    /// <summary>Whether each source that votes in the claim agrees with its consensus (a source counts once per claim).</summary>
+    public static IReadOnlyDictionary<string, bool> Votes(ClaimState state)
+    {
+        if (state.Consensus is not { } consensus)
+        {
+            return new Dictionary<string, bool>();
+        }
+        return state.Mentions.Values
+            .Where(t => t.Votes && t.Mention.Qualifier is not (Contracts.Qualifiers.Target or Contracts.Qualifiers.Forecast))
+            .GroupBy(t => t.Article.Source)
+            .ToDictionary(g => g.Key, g => g.Any(t => ConsensusRule.Agree(t.Mention, consensus)));
+    }
+
+    /// <summary>Counts agreements and disagreements over all claims.</summary>
+    public static IReadOnlyDictionary<string, SourceTrack> Score(IEnumerable<ClaimState> claims) => claims
+        .SelectMany(Votes)
+        .GroupBy(vote => vote.Key)
+        .ToDictionary(g => g.Key, g => new SourceTrack(g.Key, g.Count(v => v.Value), g.Count(v => !v.Value)));
+
+    /// <summary>
+    /// Reliabilities from scratch: a pure function of the claims' mentions. Starts every source at the prior and
+    /// alternates deciding and scoring until no reliability moves (or <see cref="MaxRounds"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, SourceTrack> Recompute(IReadOnlyList<ClaimState> claims, ConsensusOptions options, DateTimeOffset now)
+    {
+        var tracks = new Dictionary<string, SourceTrack>();
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var current = tracks;
+            var weighted = options with { Reliability = source => current.TryGetValue(source, out var t) ? t.Reliability : Estimate(0, 0) };
+            var decided = claims.Select(claim => Claim.Decide(claim, new Reevaluate(Contracts.Events.ChangeReasons.Reliability), now, weighted)
+                .Aggregate(claim, ClaimState.Evolve));
+            var next = Score(decided).ToDictionary();
+            if (next.Count == tracks.Count && next.All(n => tracks.TryGetValue(n.Key, out var t) && t == n.Value))
+            {
+                break;
+            }
+            tracks = next;
+        }
+        return tracks;
+    }
+}
