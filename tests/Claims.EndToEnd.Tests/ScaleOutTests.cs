@@ -31,12 +31,13 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var parallel = await ReconcileAsync([.. mentions.AsEnumerable().Reverse()], consumers: 3);
 
         Assert.Equal(Claims, single.Consensus.Count);
-        Assert.Equal(single.Consensus, parallel.Consensus);
         Assert.Equal(single.Origins, parallel.Origins);
+        Assert.Equal(single.Reliabilities, parallel.Reliabilities);
+        Assert.Equal(single.Consensus, parallel.Consensus);
         Assert.NotEmpty(single.Origins);
     }
 
-    private sealed record Outcome(SortedDictionary<string, string> Consensus, SortedDictionary<string, string> Origins);
+    private sealed record Outcome(SortedDictionary<string, string> Consensus, SortedDictionary<string, string> Origins, SortedDictionary<string, string> Reliabilities);
 
     private async Task<Outcome> ReconcileAsync(IReadOnlyList<ClaimExtracted> mentions, int consumers)
     {
@@ -93,7 +94,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
                     FROM events.events WHERE type = 'claim.consensus-changed.v1' ORDER BY stream_id, version DESC
                     """),
                 // An article missing here counts as its own origin.
-                await ReadPairsAsync(database.Value, "SELECT article_id, origin_id FROM reconciliation.article_origins WHERE article_id <> origin_id"));
+                await ReadPairsAsync(database.Value, "SELECT article_id, origin_id FROM reconciliation.article_origins WHERE article_id <> origin_id"),
+                await ReadPairsAsync(database.Value, "SELECT source, concat_ws(' ', agreements, disagreements, reliability) FROM reconciliation.source_reliability"));
         }
         finally
         {

@@ -45,14 +45,14 @@ public sealed partial class ClaimExtractedConsumer(ClaimDecisions decisions, Art
         }
 
         var regrouped = await figures.RefreshOriginsAroundAsync(article.ArticleId, OriginOptions.Default, ct);
-        if (regrouped.Count > 0)
+        // The mention's own claim is always checked too: another consumer may have regrouped this article between
+        // the moment the mention read its origin and the moment it committed.
+        var claims = regrouped.Count > 0 ? await figures.ClaimsOfArticlesAsync(regrouped.Keys, ct) : [];
+        foreach (var claimId in claims.Append(extracted.Mention.ClaimId).Distinct())
         {
-            foreach (var claimId in await figures.ClaimsOfArticlesAsync(regrouped.Keys, ct))
-            {
-                var origins = await figures.OriginsInClaimAsync(claimId, ct);
-                Log(claimId, await decisions.DecideAsync(
-                    claimId, (state, _) => Claim.Decide(state, new Regroup(origins), decisions.Now, decisions.Options), ct));
-            }
+            var origins = await figures.OriginsInClaimAsync(claimId, ct);
+            Log(claimId, await decisions.DecideAsync(
+                claimId, (state, _) => Claim.Decide(state, new Regroup(origins), decisions.Now, decisions.Options), ct));
         }
     }
 
