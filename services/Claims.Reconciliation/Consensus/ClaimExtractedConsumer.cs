@@ -35,6 +35,13 @@ public sealed partial class ClaimExtractedConsumer(ClaimDecisions decisions, Art
             Log(extracted.Mention.ClaimId, events);
         }
 
+        // A correction may have been recorded while this older revision's mention was on its way: it never stands.
+        var latest = await figures.LatestRevisionAsync(article.ArticleId, ct);
+        if (latest > article.Revision)
+        {
+            Log(extracted.Mention.ClaimId, await decisions.DecideAsync(
+                extracted.Mention.ClaimId, (state, _) => Claim.Decide(state, new RetractRevisionsBefore(article.ArticleId, latest), decisions.Now, decisions.Options), ct));
+        }
         if (article.Revision > 1)
         {
             foreach (var claimId in await figures.ClaimsWithRevisionsBeforeAsync(article.ArticleId, article.Revision, ct))

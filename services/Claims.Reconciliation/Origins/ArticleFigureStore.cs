@@ -85,6 +85,19 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(ct) as string ?? articleId;
     }
 
+    /// <summary>The article's latest revision seen so far; retires the figures of every older one.</summary>
+    public async Task<int> LatestRevisionAsync(string articleId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH latest AS (SELECT max(revision) AS revision FROM reconciliation.article_figures WHERE article_id = $1),
+                 retired AS (UPDATE reconciliation.article_figures f SET retracted = true FROM latest
+                             WHERE f.article_id = $1 AND f.revision < latest.revision AND NOT f.retracted)
+            SELECT revision FROM latest
+            """);
+        command.Parameters.Add(new() { Value = articleId });
+        return await command.ExecuteScalarAsync(ct) is int revision ? revision : 0;
+    }
+
     /// <summary>Claims with mentions read from revisions of the article before <paramref name="revision"/>.</summary>
     public Task<IReadOnlyList<string>> ClaimsWithRevisionsBeforeAsync(string articleId, int revision, CancellationToken ct) =>
         ReadStringsAsync("SELECT DISTINCT claim_id FROM reconciliation.article_figures WHERE article_id = $1 AND revision < $2 ORDER BY 1",
