@@ -7,7 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=lib/infra.sh
 source "$root/scripts/lib/infra.sh"
 
-ensure_packages
+# chromium: the browser tests drive the Debian package headless (nothing is downloaded at test time).
+ensure_packages chromium
 
 work=$(mktemp -d /tmp/claims-test.XXXXXX)
 chmod 755 "$work"

@@ -1,5 +1,10 @@
 using Claims.Query;
+using Claims.Query.Articles;
+using Claims.Query.Changes;
 using Claims.Query.ClaimsReadModel;
+using Claims.Query.Conflicts;
+using Claims.Query.Sources;
+using Claims.Query.Web;
 using Claims.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +16,12 @@ builder.AddQuery();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseWebPage();
+app.MapOpenApi();
 app.MapClaimsApi();
+app.MapArticlesApi();
+app.MapSourcesApi();
+app.MapConflictsApi();
+app.MapChangesApi();
 
 app.Run();

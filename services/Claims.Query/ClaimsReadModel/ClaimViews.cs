@@ -20,11 +20,22 @@ public record ClaimSummary
     public required DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>A claim with every mention of it.</summary>
+/// <summary>A claim with every mention of it; <see cref="AsOf"/> says which past state it is, when it is one.</summary>
 public sealed record ClaimDetail : ClaimSummary
 {
     public required IReadOnlyList<MentionView> Mentions { get; init; }
+    public TimeTravelView? AsOf { get; init; }
 }
+
+/// <summary>Which past state a <see cref="ClaimDetail"/> shows.</summary>
+/// <param name="At">The asOf time asked for.</param>
+/// <param name="By"><c>recorded</c> or <c>published</c>.</param>
+/// <param name="Version">The claim version whose consensus and status are shown.</param>
+/// <param name="ConsensusIncludesLaterArticles">
+/// By publication only: the consensus of <paramref name="Version"/> was decided with mentions from articles published
+/// after <paramref name="At"/> (they were ingested before an earlier-published one). The mentions list never includes them.
+/// </param>
+public sealed record TimeTravelView(DateTimeOffset At, string By, long Version, bool ConsensusIncludesLaterArticles);
 
 /// <summary>One mention of a claim, with the article it was read from and the origin group it counts in.</summary>
 public sealed record MentionView
@@ -43,8 +54,14 @@ public sealed record MentionView
     public decimal? Upper { get; init; }
     public required Evidence Evidence { get; init; }
     public required string Origin { get; init; }
+    /// <summary>No longer votes: the same source said something else later, or the article was corrected (then also <see cref="Retracted"/>).</summary>
     public required bool Superseded { get; init; }
+    /// <summary>The article was corrected and this mention's text is gone from it.</summary>
+    public bool Retracted { get; init; }
     public required DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>Whether the mention's interval overlaps the consensus's; null while the claim has no consensus.</summary>
+    public bool? AgreesWithConsensus { get; init; }
 }
 
 /// <summary>One version of a claim's stream.</summary>
@@ -61,4 +78,10 @@ public sealed record ClaimVersion
 
 public sealed record ClaimHistory(string ClaimId, IReadOnlyList<ClaimVersion> Versions);
 
-public sealed record ClaimPage(IReadOnlyList<ClaimSummary> Items, long Total, int Page, int PageSize);
+public sealed record ClaimPage(IReadOnlyList<ClaimSummary> Items, long Total, int Page, int PageSize, string Sort);
+
+/// <summary>A value of a filter and how many claims have it.</summary>
+public sealed record FacetCount(string Value, int Count);
+
+/// <summary>The metrics and subjects claims have, for filter menus.</summary>
+public sealed record ClaimFacets(IReadOnlyList<FacetCount> Metrics, IReadOnlyList<FacetCount> Subjects, IReadOnlyList<FacetCount> Statuses);

@@ -1,19 +1,60 @@
-using System.Data.Common;
-using System.Text.Json;
 using Claims.Contracts;
 using Npgsql;
-using NpgsqlTypes;
+using static Claims.Query.ClaimsReadModel.ClaimRows;
 
 namespace Claims.Query.ClaimsReadModel;
 
 /// <summary>A validated filter over claims.</summary>
-public sealed record ClaimFilter(string? Metric, string? Subject, string? Period, string? Status, string? Text, int Page, int PageSize);
+public sealed record ClaimFilter(string? Metric, string? Subject, string? Period, string? Status, string? Text, ClaimSort Sort, int Page, int PageSize);
+
+/// <summary>The orders claims can be listed in; each has its natural direction.</summary>
+public enum ClaimSort
+{
+    /// <summary>Most recently changed first.</summary>
+    Updated,
+    /// <summary>By claim id, A to Z.</summary>
+    ClaimId,
+    /// <summary>Most mentioned first.</summary>
+    Mentions,
+    /// <summary>Most sources first.</summary>
+    Sources,
+    /// <summary>Latest period first.</summary>
+    Period,
+}
+
+/// <summary>What a claim looked like at a past time, by when it was recorded or by when its articles were published.</summary>
+public enum TimeTravelBasis
+{
+    Recorded,
+    Published,
+}
+
+/// <summary>The outcome of reading a claim as of a time.</summary>
+public abstract record TimeTravelResult
+{
+    private TimeTravelResult()
+    {
+    }
+
+    public sealed record Found(ClaimDetail Claim) : TimeTravelResult;
+
+    /// <summary>The claim exists, but nothing of it was recorded (or published) by then.</summary>
+    public sealed record NotYet(DateTimeOffset? First) : TimeTravelResult;
+
+    public sealed record Unknown : TimeTravelResult;
+}
 
 /// <summary>Reads the claim read models.</summary>
 public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventStore store)
 {
-    private const string SummaryColumns =
-        "c.claim_id, c.metric, c.subjects, c.direction, c.period, c.unit, c.consensus, c.status, c.mention_count, c.origin_count, c.source_count, c.version, c.updated_at";
+    private static readonly Dictionary<ClaimSort, string> s_orders = new()
+    {
+        [ClaimSort.Updated] = "c.updated_at DESC, c.claim_id",
+        [ClaimSort.ClaimId] = "c.claim_id",
+        [ClaimSort.Mentions] = "c.mention_count DESC, c.updated_at DESC, c.claim_id",
+        [ClaimSort.Sources] = "c.source_count DESC, c.mention_count DESC, c.claim_id",
+        [ClaimSort.Period] = "c.period DESC NULLS LAST, c.claim_id",
+    };
 
     public async Task<ClaimPage> ListAsync(ClaimFilter filter, CancellationToken ct)
     {
@@ -26,7 +67,7 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
               AND ($4::text IS NULL OR c.status = $4)
               AND ($5::text IS NULL OR c.claim_id ILIKE $5 OR EXISTS (
                     SELECT 1 FROM query.claim_mentions m WHERE m.claim_id = c.claim_id AND m.evidence->>'text' ILIKE $5))
-            ORDER BY c.updated_at DESC, c.claim_id
+            ORDER BY {s_orders[filter.Sort]}
             LIMIT $6 OFFSET $7
             """);
         command.Parameters.Add(Text(filter.Metric));
@@ -41,72 +82,99 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         long total = 0;
         while (await reader.ReadAsync(ct))
         {
-            items.Add(ReadSummary(reader));
-            total = reader.GetInt64(13);
+            items.Add(ReadSummary(reader, store.SerializerOptions));
+            total = reader.GetInt64(SummaryColumnCount);
         }
         if (items.Count == 0 && filter.Page > 1)
         {
             total = await CountAsync(filter, ct);
         }
-        return new ClaimPage(items, total, filter.Page, filter.PageSize);
+        return new ClaimPage(items, total, filter.Page, filter.PageSize, SortName(filter.Sort));
     }
 
     public async Task<ClaimDetail?> GetAsync(string claimId, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {SummaryColumns} FROM query.claims c WHERE c.claim_id = $1") { Parameters = { Text(claimId) } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT mention_id, article_id, article_revision, source, url, published_at, language, value, unit, qualifier, lower, upper,
-                   evidence, origin, superseded, recorded_at
-            FROM query.claim_mentions WHERE claim_id = $1 ORDER BY published_at, recorded_at, mention_id
-            """) { Parameters = { Text(claimId) } });
+        batch.BatchCommands.Add(MentionsCommand(claimId));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
             return null;
         }
-        var summary = ReadSummary(reader);
+        var summary = ReadSummary(reader, store.SerializerOptions);
         await reader.NextResultAsync(ct);
         var mentions = new List<MentionView>();
         while (await reader.ReadAsync(ct))
         {
-            mentions.Add(new MentionView
-            {
-                MentionId = reader.GetGuid(0),
-                ArticleId = reader.GetString(1),
-                ArticleRevision = reader.GetInt32(2),
-                Source = reader.GetString(3),
-                Url = NullableString(reader, 4),
-                PublishedAt = reader.GetFieldValue<DateTimeOffset>(5),
-                Language = reader.GetString(6),
-                Value = reader.GetDecimal(7),
-                Unit = reader.GetString(8),
-                Qualifier = reader.GetString(9),
-                Lower = reader.IsDBNull(10) ? null : reader.GetDecimal(10),
-                Upper = reader.IsDBNull(11) ? null : reader.GetDecimal(11),
-                Evidence = JsonSerializer.Deserialize<Evidence>(reader.GetString(12), store.SerializerOptions)!,
-                Origin = reader.GetString(13),
-                Superseded = reader.GetBoolean(14),
-                RecordedAt = reader.GetFieldValue<DateTimeOffset>(15),
-            });
+            mentions.Add(ReadMention(reader, store.SerializerOptions).Mention.JudgedAgainst(summary.Consensus));
         }
-        return new ClaimDetail
+        return summary.WithMentions(mentions);
+    }
+
+    /// <summary>
+    /// The claim as of <paramref name="asOf"/>. <see cref="TimeTravelBasis.Recorded"/>: the latest version recorded by
+    /// then and the mentions recorded by then. <see cref="TimeTravelBasis.Published"/>: every mention whose article was
+    /// published by then (however late it was ingested), with the consensus and status of the latest version caused by
+    /// an article published by then.
+    /// </summary>
+    public async Task<TimeTravelResult> GetAsOfAsync(string claimId, DateTimeOffset asOf, TimeTravelBasis by, CancellationToken ct)
+    {
+        // The column is one of two constants, never input.
+        var time = by == TimeTravelBasis.Recorded ? "h.recorded_at" : "h.published_at";
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {SummaryColumns} FROM query.claims c WHERE c.claim_id = $1") { Parameters = { Text(claimId) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT h.version, h.recorded_at, h.consensus, h.status FROM query.claim_history h
+            WHERE h.claim_id = $1 AND {time} <= $2 ORDER BY h.version DESC LIMIT 1
+            """) { Parameters = { Text(claimId), new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT min({time}) FROM query.claim_history h WHERE h.claim_id = $1") { Parameters = { Text(claimId) } });
+        batch.BatchCommands.Add(MentionsCommand(claimId));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
         {
-            ClaimId = summary.ClaimId,
-            Metric = summary.Metric,
-            Subjects = summary.Subjects,
-            Direction = summary.Direction,
-            Period = summary.Period,
-            Unit = summary.Unit,
-            Consensus = summary.Consensus,
-            Status = summary.Status,
-            MentionCount = summary.MentionCount,
-            OriginCount = summary.OriginCount,
-            SourceCount = summary.SourceCount,
-            Version = summary.Version,
-            UpdatedAt = summary.UpdatedAt,
-            Mentions = mentions,
+            return new TimeTravelResult.Unknown();
+        }
+        var current = ReadSummary(reader, store.SerializerOptions);
+        await reader.NextResultAsync(ct);
+        (long Version, DateTimeOffset RecordedAt, ConsensusValue? Consensus, string? Status)? then = await reader.ReadAsync(ct)
+            ? (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), ReadConsensus(reader, 2, store.SerializerOptions), NullableString(reader, 3))
+            : null;
+        await reader.NextResultAsync(ct);
+        var first = await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateTimeOffset>(0) : (DateTimeOffset?)null;
+        await reader.NextResultAsync(ct);
+        var all = new List<(MentionView Mention, long Version)>();
+        while (await reader.ReadAsync(ct))
+        {
+            var (mention, version, _) = ReadMention(reader, store.SerializerOptions);
+            all.Add((mention, version));
+        }
+        if (then is not { } state)
+        {
+            return new TimeTravelResult.NotYet(first);
+        }
+
+        var mentions = all
+            .Where(m => by == TimeTravelBasis.Recorded ? m.Mention.RecordedAt <= asOf : m.Mention.PublishedAt <= asOf)
+            .Select(m => m.Mention.JudgedAgainst(state.Consensus))
+            .ToList();
+        var counted = mentions.Where(m => !m.Superseded).ToList();
+        var detail = current.WithMentions(mentions) with
+        {
+            Consensus = state.Consensus,
+            Status = state.Status,
+            MentionCount = counted.Count,
+            OriginCount = counted.Select(m => m.Origin).Distinct().Count(),
+            SourceCount = counted.Select(m => m.Source).Distinct().Count(),
+            Version = state.Version,
+            UpdatedAt = state.RecordedAt,
+            AsOf = new TimeTravelView(
+                asOf,
+                TimeTravelName(by),
+                state.Version,
+                by == TimeTravelBasis.Published && all.Any(m => m.Version <= state.Version && m.Mention.PublishedAt > asOf)),
         };
+        return new TimeTravelResult.Found(detail);
     }
 
     public async Task<ClaimHistory?> GetHistoryAsync(string claimId, CancellationToken ct)
@@ -126,7 +194,7 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
                 RecordedAt = reader.GetFieldValue<DateTimeOffset>(1),
                 PublishedAt = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
                 Kind = reader.GetString(3),
-                Consensus = ReadConsensus(reader, 4),
+                Consensus = ReadConsensus(reader, 4, store.SerializerOptions),
                 Status = NullableString(reader, 5),
                 MentionId = reader.IsDBNull(6) ? null : reader.GetGuid(6),
             });
@@ -134,35 +202,40 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         return versions.Count == 0 ? null : new ClaimHistory(claimId, versions);
     }
 
+    public async Task<ClaimFacets> GetFacetsAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT 'metric', metric, count(*)::int FROM query.claims GROUP BY metric
+            UNION ALL SELECT 'subject', subject, count(*)::int FROM query.claims, unnest(subjects) AS subject GROUP BY subject
+            UNION ALL SELECT 'status', status, count(*)::int FROM query.claims WHERE status IS NOT NULL GROUP BY status
+            ORDER BY 1, 3 DESC, 2
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var facets = new Dictionary<string, List<FacetCount>> { ["metric"] = [], ["subject"] = [], ["status"] = [] };
+        while (await reader.ReadAsync(ct))
+        {
+            facets[reader.GetString(0)].Add(new FacetCount(reader.GetString(1), reader.GetInt32(2)));
+        }
+        return new ClaimFacets(facets["metric"], facets["subject"], facets["status"]);
+    }
+
+    public static string SortName(ClaimSort sort) => sort switch
+    {
+        ClaimSort.ClaimId => "claimId",
+        _ => sort.ToString().ToLowerInvariant(),
+    };
+
+    public static string TimeTravelName(TimeTravelBasis by) => by.ToString().ToLowerInvariant();
+
+    private static NpgsqlBatchCommand MentionsCommand(string claimId) => new($"""
+        SELECT {MentionColumns} FROM query.claim_mentions m WHERE m.claim_id = $1 ORDER BY m.published_at, m.recorded_at, m.mention_id
+        """) { Parameters = { Text(claimId) } };
+
     private async Task<long> CountAsync(ClaimFilter filter, CancellationToken ct)
     {
         var first = await ListAsync(filter with { Page = 1, PageSize = 1 }, ct);
         return first.Total;
     }
-
-    private ClaimSummary ReadSummary(DbDataReader reader) => new()
-    {
-        ClaimId = reader.GetString(0),
-        Metric = reader.GetString(1),
-        Subjects = reader.GetFieldValue<string[]>(2),
-        Direction = NullableString(reader, 3),
-        Period = NullableString(reader, 4),
-        Unit = reader.GetString(5),
-        Consensus = ReadConsensus(reader, 6),
-        Status = NullableString(reader, 7),
-        MentionCount = reader.GetInt32(8),
-        OriginCount = reader.GetInt32(9),
-        SourceCount = reader.GetInt32(10),
-        Version = reader.GetInt64(11),
-        UpdatedAt = reader.GetFieldValue<DateTimeOffset>(12),
-    };
-
-    private ConsensusValue? ReadConsensus(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<ConsensusValue>(reader.GetString(ordinal), store.SerializerOptions);
-
-    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

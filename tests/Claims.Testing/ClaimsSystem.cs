@@ -1,11 +1,10 @@
-using Claims.Testing;
 using Xunit;
 
-namespace Claims.EndToEnd.Tests;
+namespace Claims.Testing;
 
 /// <summary>
 /// The three services as real processes on the run's PostgreSQL (a database of their own) and RabbitMQ (a vhost of
-/// their own), exporting traces to an in-test OTLP receiver.
+/// their own), exporting traces to an in-test OTLP receiver. Shared by the end-to-end and the browser tests.
 /// </summary>
 public sealed class ClaimsSystem : IAsyncLifetime
 {
@@ -40,6 +39,8 @@ public sealed class ClaimsSystem : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString().TrimEnd('/'),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            // Short enough for a test to see a heartbeat on an idle /changes stream.
+            ["Changes__HeartbeatInterval"] = "00:00:02",
         };
         var started = names.Select(name => ServiceProcess.Start(name, environment)).ToList();
         foreach (var service in started)
