@@ -59,6 +59,38 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_seeds_reconcile_to_a_conflict_won_by_470_million_with_the_interview_counted_as_one_origin()
+    {
+        using var ingestion = system.Ingestion!.CreateClient();
+        using var query = system.Query!.CreateClient();
+        var poster = new SeedPoster(ingestion);
+        var articleOf = new Dictionary<string, string>();
+        foreach (var seed in SeedCatalog.Load(Path.Combine(TestEnvironment.RepositoryRoot, "seeds")))
+        {
+            var result = await poster.PostAsync(seed);
+            Assert.True(result.Accepted, $"{seed.File}: {result.Error}");
+            articleOf[seed.File[..3]] = result.ArticleId!;
+        }
+
+        string? OriginOf(JsonElement claim, string seed) => claim.GetProperty("mentions").EnumerateArray()
+            .Where(m => m.GetProperty("articleId").GetString() == articleOf[seed]).Select(m => m.GetProperty("origin").GetString()).FirstOrDefault();
+        var trade = await WaitForClaimAsync(query, TradeTurnover2024, c =>
+            c.GetProperty("status").GetString() == "conflicted"
+            && OriginOf(c, "000") is { } origin && origin == OriginOf(c, "001") && origin == OriginOf(c, "004"));
+
+        Assert.Equal(470_000_000m, trade.GetProperty("consensus").GetProperty("value").GetDecimal());
+        var over533 = Assert.Single(trade.GetProperty("mentions").EnumerateArray(), m => m.GetProperty("qualifier").GetString() == "over");
+        Assert.Equal(533_000_000m, over533.GetProperty("value").GetDecimal());
+        Assert.Equal(articleOf["002"], over533.GetProperty("articleId").GetString());
+        Assert.False(over533.GetProperty("agreesWithConsensus").GetBoolean());
+        Assert.NotEqual(OriginOf(trade, "000"), over533.GetProperty("origin").GetString());
+
+        var oil = await WaitForClaimAsync(query, "oil_transit:AZ+KZ:na:KZ->AZ", c => c.GetProperty("status").GetString() == "corroborated");
+        Assert.Equal(1_500_000m, oil.GetProperty("consensus").GetProperty("value").GetDecimal());
+        Assert.True(oil.GetProperty("originCount").GetInt32() >= 2);
+    }
+
+    [Fact]
     public async Task Posting_the_same_article_twice_stores_it_once()
     {
         using var ingestion = system.Ingestion!.CreateClient();
@@ -87,6 +119,15 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
         Assert.Equal(original.GetProperty("articleId").GetString(), corrected.GetProperty("articleId").GetString());
         Assert.False(corrected.GetProperty("duplicate").GetBoolean());
         Assert.Equal(2, await CountEventsAsync("article.received.v1", original.GetProperty("articleId").GetString()!));
+
+        // The corrected figure replaces the old one: the old mention is retracted, not outvoted.
+        using var query = system.Query!.CreateClient();
+        var claim = await WaitForClaimAsync(query, "trade_turnover:AZ+KZ:2016", c =>
+            c.GetProperty("consensus").GetProperty("value").GetDecimal() == 250_000_000m
+            && c.GetProperty("mentions").EnumerateArray().Any(m => m.GetProperty("retracted").GetBoolean()));
+        Assert.Equal("single-source", claim.GetProperty("status").GetString());
+        var retracted = Assert.Single(claim.GetProperty("mentions").EnumerateArray(), m => m.GetProperty("retracted").GetBoolean());
+        Assert.Equal(205_000_000m, retracted.GetProperty("value").GetDecimal());
     }
 
     [Fact]
