@@ -152,6 +152,18 @@ public sealed class ClaimDecisionTests
     }
 
     [Fact]
+    public void The_band_of_an_approximate_figure_is_configurable()
+    {
+        // "about 470 million" against an exact 490 million: 4.3 % apart.
+        var mentions = new[] { Of("a1", 470_000_000m, Qualifiers.Approx, 446_500_000m, 493_500_000m), Of("a2", 490_000_000m) };
+        ClaimState Decide(decimal tolerance) => mentions.Aggregate(ClaimState.Initial(ClaimId), (state, m) =>
+            Apply(state, Claim.Decide(state, new RecordMention(m, m.Article.ArticleId), Now, ConsensusOptions.Default with { ApproxTolerance = tolerance })));
+
+        Assert.Equal(ClaimStatuses.Corroborated, Decide(0.05m).Status);
+        Assert.Equal(ClaimStatuses.Conflicted, Decide(0.02m).Status);
+    }
+
+    [Fact]
     public void A_target_does_not_vote_against_a_fact()
     {
         var state = Record([Of("a1", 470_000_000m), Of("a2", 1_000_000_000m, Qualifiers.Target, null, null)]);

@@ -22,7 +22,7 @@ public sealed class SourceReliabilityTests
     {
         var state = Record([Of("a1", 470_000_000m, source: "Trend"), Of("a2", 470_000_000m, source: "Kazinform"), Over("a3", 533_000_000m)]);
 
-        var votes = SourceReliability.Votes(state);
+        var votes = SourceReliability.Votes(state, ConsensusOptions.Default);
 
         Assert.True(votes["Trend"]);
         Assert.True(votes["Kazinform"]);

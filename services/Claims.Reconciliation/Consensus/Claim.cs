@@ -133,8 +133,9 @@ public static class Claim
         {
             return [];
         }
+        options ??= ConsensusOptions.Default;
         var after = facts.Aggregate(state, ClaimState.Evolve);
-        foreach (var change in Supersession.Of(after).ToList())
+        foreach (var change in Supersession.Of(after, options).ToList())
         {
             facts.Add(change);
             after = ClaimState.Evolve(after, change);
@@ -144,7 +145,7 @@ public static class Claim
         {
             return facts;
         }
-        var decision = ConsensusRule.Decide(voters, options ?? ConsensusOptions.Default);
+        var decision = ConsensusRule.Decide(voters, options);
         if (decision.Consensus != state.Consensus || decision.Status != state.Status)
         {
             facts.Add(new ConsensusChanged

@@ -9,7 +9,7 @@ namespace Claims.Reconciliation.Consensus;
 /// Runs a pure decision against a claim stream: fold, decide, append with the version read, and on a concurrent
 /// writer re-read and decide again. The shell every command about a claim goes through.
 /// </summary>
-public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore reliabilities, TimeProvider time)
+public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore reliabilities, IConfiguration configuration, TimeProvider time)
 {
     private const int MaxAttempts = 20;
     private const int MaxCachedClaims = 20_000;
@@ -19,7 +19,12 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ClaimState State, long Version)> _cache = new();
 
     /// <summary>The consensus rule with the source reliabilities in force.</summary>
-    public ConsensusOptions Options => ConsensusOptions.Default with { Reliability = reliabilities.Of };
+    public ConsensusOptions Options => _options with { Reliability = reliabilities.Of };
+
+    private readonly ConsensusOptions _options = ConsensusOptions.Default with
+    {
+        ApproxTolerance = configuration.GetValue("Reconciliation:ApproxTolerance", ConsensusOptions.Default.ApproxTolerance),
+    };
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -44,7 +49,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
         await session.SaveChangesAsync(transaction, ct);
         // What each source's stance on this claim now is, for its reliability: committed with the decision.
         var after = events.Aggregate(state, ClaimState.Evolve);
-        await ReliabilityStore.SaveVotesAsync(transaction.Connection!, transaction, claimId, SourceReliability.Votes(after), ct);
+        await ReliabilityStore.SaveVotesAsync(transaction.Connection!, transaction, claimId, SourceReliability.Votes(after, Options), ct);
         return events;
     }
 

@@ -14,6 +14,9 @@ public sealed record ConsensusOptions
     public double ApproxWeight { get; init; } = 0.7;
     public double BoundWeight { get; init; } = 0.5;
 
+    /// <summary>The band an approximate figure ("about 470 million") allows on either side, as a share of it.</summary>
+    public decimal ApproxTolerance { get; init; } = 0.05m;
+
     /// <summary>A losing side is a real conflict when it weighs at least this share of the winning group.</summary>
     public double ConflictShare { get; init; } = 0.25;
 
@@ -52,7 +55,7 @@ public static class ConsensusRule
                 .Select(candidate => Gather(candidate, remaining, options))
                 .OrderByDescending(g => g.Weight)
                 .ThenByDescending(g => g.Latest)
-                .ThenBy(g => Width(g.Best.Mention))
+                .ThenBy(g => Width(g.Best.Mention, options))
                 .ThenBy(g => g.Best.MentionId)
                 .First();
             groups.Add(best.ToValueGroup());
@@ -84,18 +87,18 @@ public static class ConsensusRule
     }
 
     /// <summary>Two mentions agree when their intervals overlap; a missing bound is open.</summary>
-    public static bool Agree(ClaimMention a, ClaimMention b)
+    public static bool Agree(ClaimMention a, ClaimMention b, ConsensusOptions options)
     {
-        var (aLow, aHigh) = Interval(a);
-        var (bLow, bHigh) = Interval(b);
+        var (aLow, aHigh) = Interval(a, options);
+        var (bLow, bHigh) = Interval(b, options);
         return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
     }
 
     /// <summary>Whether a mention agrees with a consensus value (their intervals overlap).</summary>
-    public static bool Agree(ClaimMention mention, ConsensusValue consensus)
+    public static bool Agree(ClaimMention mention, ConsensusValue consensus, ConsensusOptions options)
     {
-        var (aLow, aHigh) = Interval(mention);
-        var (bLow, bHigh) = Interval(consensus.Qualifier, consensus.Value, consensus.Lower, consensus.Upper);
+        var (aLow, aHigh) = Interval(mention, options);
+        var (bLow, bHigh) = Interval(consensus.Qualifier, consensus.Value, consensus.Lower, consensus.Upper, options);
         return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
     }
 
@@ -127,31 +130,33 @@ public static class ConsensusRule
 
     private static Group Gather(TrackedMention candidate, IReadOnlyList<TrackedMention> voters, ConsensusOptions options)
     {
-        var members = voters.Where(v => Agree(candidate.Mention, v.Mention)).ToList();
+        var members = voters.Where(v => Agree(candidate.Mention, v.Mention, options)).ToList();
         var weight = members
             .GroupBy(m => m.Origin)
             .Sum(origin => origin.Max(m => Weight(m, options)));
         var best = members
-            .OrderBy(m => Width(m.Mention))
+            .OrderBy(m => Width(m.Mention, options))
             .ThenByDescending(m => m.Article.PublishedAt)
             .ThenBy(m => m.MentionId)
             .First();
         return new Group(members, weight, members.Max(m => m.Article.PublishedAt), best);
     }
 
-    private static (decimal? Low, decimal? High) Interval(ClaimMention m) => Interval(m.Qualifier, m.Value, m.Lower, m.Upper);
+    private static (decimal? Low, decimal? High) Interval(ClaimMention m, ConsensusOptions options) => Interval(m.Qualifier, m.Value, m.Lower, m.Upper, options);
 
-    private static (decimal? Low, decimal? High) Interval(string qualifier, decimal value, decimal? lower, decimal? upper) => qualifier switch
+    /// <summary>An approximate figure gets the configured band around it, whatever band the extractor read.</summary>
+    private static (decimal? Low, decimal? High) Interval(string qualifier, decimal value, decimal? lower, decimal? upper, ConsensusOptions options) => qualifier switch
     {
         Qualifiers.Over => (lower ?? value, upper),
         Qualifiers.Under => (lower, upper ?? value),
+        Qualifiers.Approx => (value * (1 - options.ApproxTolerance), value * (1 + options.ApproxTolerance)),
         _ => (lower ?? value, upper ?? value),
     };
 
     /// <summary>The narrowest interval is the most precise; an open one the least.</summary>
-    private static decimal Width(ClaimMention m)
+    private static decimal Width(ClaimMention m, ConsensusOptions options)
     {
-        var (low, high) = Interval(m);
+        var (low, high) = Interval(m, options);
         return low is null || high is null ? decimal.MaxValue : high.Value - low.Value;
     }
 }

@@ -12,7 +12,7 @@ public static class Supersession
     /// What the state implies but does not record yet: mentions to supersede (or supersede by a later one) and
     /// mentions to reinstate. Derived from the standing mentions alone, so any arrival order ends the same.
     /// </summary>
-    public static IEnumerable<object> Of(ClaimState state)
+    public static IEnumerable<object> Of(ClaimState state, ConsensusOptions options)
     {
         var standing = state.Mentions.Values.Where(t => !t.Retracted).ToList();
         foreach (var older in standing.OrderBy(t => t.MentionId))
@@ -21,7 +21,7 @@ public static class Supersession
                 .Where(n => n.Article.Source == older.Article.Source
                     && n.Article.ArticleId != older.Article.ArticleId
                     && n.Article.PublishedAt > older.Article.PublishedAt
-                    && !ConsensusRule.Agree(n.Mention, older.Mention))
+                    && !ConsensusRule.Agree(n.Mention, older.Mention, options))
                 .OrderByDescending(n => n.Article.PublishedAt)
                 .ThenBy(n => n.MentionId)
                 .FirstOrDefault();

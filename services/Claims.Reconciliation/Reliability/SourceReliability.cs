@@ -24,7 +24,7 @@ public static class SourceReliability
         Math.Round((agreements + PriorAgreements) / (agreements + disagreements + PriorAgreements + PriorDisagreements), 4);
 
     /// <summary>Whether each source that votes in the claim agrees with its consensus (a source counts once per claim).</summary>
-    public static IReadOnlyDictionary<string, bool> Votes(ClaimState state)
+    public static IReadOnlyDictionary<string, bool> Votes(ClaimState state, ConsensusOptions options)
     {
         if (state.Consensus is not { } consensus)
         {
@@ -33,12 +33,12 @@ public static class SourceReliability
         return state.Mentions.Values
             .Where(t => t.Votes && t.Mention.Qualifier is not (Contracts.Qualifiers.Target or Contracts.Qualifiers.Forecast))
             .GroupBy(t => t.Article.Source)
-            .ToDictionary(g => g.Key, g => g.Any(t => ConsensusRule.Agree(t.Mention, consensus)));
+            .ToDictionary(g => g.Key, g => g.Any(t => ConsensusRule.Agree(t.Mention, consensus, options)));
     }
 
     /// <summary>Counts agreements and disagreements over all claims.</summary>
-    public static IReadOnlyDictionary<string, SourceTrack> Score(IEnumerable<ClaimState> claims) => claims
-        .SelectMany(Votes)
+    public static IReadOnlyDictionary<string, SourceTrack> Score(IEnumerable<ClaimState> claims, ConsensusOptions options) => claims
+        .SelectMany(claim => Votes(claim, options))
         .GroupBy(vote => vote.Key)
         .ToDictionary(g => g.Key, g => new SourceTrack(g.Key, g.Count(v => v.Value), g.Count(v => !v.Value)));
 
@@ -55,7 +55,7 @@ public static class SourceReliability
             var weighted = options with { Reliability = source => current.TryGetValue(source, out var t) ? t.Reliability : Estimate(0, 0) };
             var decided = claims.Select(claim => Claim.Decide(claim, new Reevaluate(Contracts.Events.ChangeReasons.Reliability), now, weighted)
                 .Aggregate(claim, ClaimState.Evolve));
-            var next = Score(decided).ToDictionary();
+            var next = Score(decided, weighted).ToDictionary();
             if (next.Count == tracks.Count && next.All(n => tracks.TryGetValue(n.Key, out var t) && t == n.Value))
             {
                 break;
