@@ -1,11 +1,11 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Claims.Contracts;
 using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Query.Sources;
 using Npgsql;
-using NpgsqlTypes;
+
+using static Claims.Query.Sql;
 
 namespace Claims.Query.Articles;
 
@@ -14,7 +14,7 @@ namespace Claims.Query.Articles;
 /// (every text ever received), <c>query.article_claims</c> (the claims extracted from each revision) and
 /// <c>query.sources</c>. One round trip per batch, in the transaction that moves the checkpoint.
 /// </summary>
-public sealed class ArticlesProjection(EventStore.EventStore store) : IProjection
+public sealed class ArticlesProjection(EventStore.EventStore store) : SqlBatchProjection
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS query.articles (
@@ -73,51 +73,34 @@ public sealed class ArticlesProjection(EventStore.EventStore store) : IProjectio
         ON CONFLICT (mention_id) DO NOTHING
         """;
 
-    public string Name => "query-articles";
+    public override string Name => "query-articles";
 
-    public IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.ArticleReceived, EventAliases.ClaimExtracted };
+    public override IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.ArticleReceived, EventAliases.ClaimExtracted };
 
-    public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+    protected override void Add(NpgsqlBatch commands, StoredEvent stored, ISet<string> touched)
     {
-        var activities = new List<Activity>();
-        try
+        switch (stored.Data)
         {
-            await using var commands = new NpgsqlBatch(batch.Connection, batch.Transaction);
-            var touched = new HashSet<string>();
-            foreach (var stored in batch.Events)
-            {
-                if (stored.StartEventActivity("project " + Name) is { } activity)
-                {
-                    activities.Add(activity);
-                }
-                switch (stored.Data)
-                {
-                    case ArticleReceived received:
-                        AddArticle(commands, stored, received);
-                        touched.Add(received.ArticleId);
-                        break;
-                    case ClaimExtracted extracted:
-                        AddClaim(commands, extracted);
-                        touched.Add(extracted.Article.ArticleId);
-                        break;
-                }
-            }
-            if (touched.Count > 0)
-            {
-                commands.BatchCommands.Add(Command(SourcesReadModel.Refresh, Value(touched.ToArray())));
-                await commands.ExecuteNonQueryAsync(ct);
-            }
-        }
-        finally
-        {
-            foreach (var activity in activities)
-            {
-                activity.Dispose();
-            }
+            case ArticleReceived received:
+                AddArticle(commands, stored, received);
+                touched.Add(received.ArticleId);
+                break;
+            case ClaimExtracted extracted:
+                AddClaim(commands, extracted);
+                touched.Add(extracted.Article.ArticleId);
+                break;
         }
     }
 
-    public async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    protected override void Complete(NpgsqlBatch commands, IReadOnlySet<string> touched)
+    {
+        if (touched.Count > 0)
+        {
+            commands.BatchCommands.Add(Command(SourcesReadModel.Refresh, Value(touched.ToArray())));
+        }
+    }
+
+    public override async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             "TRUNCATE query.articles, query.article_revisions, query.article_claims, query.sources", connection, transaction);
@@ -138,20 +121,7 @@ public sealed class ArticlesProjection(EventStore.EventStore store) : IProjectio
         commands.BatchCommands.Add(Command(InsertClaim,
             Value(extracted.MentionId), Value(a.ArticleId), Value(a.Revision), Value(m.ClaimId), Value(m.Metric), Value(m.Subjects.ToArray()),
             Text(m.Direction), Text(m.Period), Value(m.Value), Value(m.Unit), Text(m.Noun), Value(m.Qualifier), Numeric(m.Lower), Numeric(m.Upper),
-            new NpgsqlParameter { Value = JsonSerializer.Serialize(m.Evidence, store.SerializerOptions), NpgsqlDbType = NpgsqlDbType.Jsonb },
+            Jsonb(JsonSerializer.Serialize(m.Evidence, store.SerializerOptions)),
             Value(m.Confidence)));
     }
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Numeric(decimal? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric };
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Query.Changes;
 using Npgsql;
-using NpgsqlTypes;
+
+using static Claims.Query.Sql;
 
 namespace Claims.Query.ClaimsReadModel;
 
@@ -13,7 +13,7 @@ namespace Claims.Query.ClaimsReadModel;
 /// <c>query.claim_history</c> and the change feed <c>query.changes</c>. Every write of a batch goes out in one round
 /// trip, in the transaction that also moves the checkpoint, so a batch is applied once or not at all.
 /// </summary>
-public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
+public sealed class ClaimsProjection(EventStore.EventStore store) : SqlBatchProjection
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS query.claims (
@@ -154,13 +154,13 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
         ON CONFLICT (claim_id, version) DO NOTHING
         """;
 
-    public string Name => "query-claims";
+    public override string Name => "query-claims";
 
     /// <summary>
     /// Every claim event type reconciliation writes, so the history has every version. A claim event type added later
     /// passes by until it is listed here (and its version is missing from the history until then).
     /// </summary>
-    public IReadOnlySet<string>? EventTypes { get; } = new HashSet<string>
+    public override IReadOnlySet<string>? EventTypes { get; } = new HashSet<string>
     {
         EventAliases.MentionRecorded,
         EventAliases.ConsensusChanged,
@@ -172,70 +172,53 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
         EventAliases.ConflictResolved,
     };
 
-    public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+    protected override void Add(NpgsqlBatch commands, StoredEvent stored, ISet<string> touched)
     {
-        var activities = new List<Activity>();
-        try
+        switch (stored.Data)
         {
-            await using var commands = new NpgsqlBatch(batch.Connection, batch.Transaction);
-            var touched = new HashSet<string>();
-            foreach (var stored in batch.Events)
-            {
-                if (stored.StartEventActivity("project " + Name) is { } activity)
-                {
-                    activities.Add(activity);
-                }
-                switch (stored.Data)
-                {
-                    case MentionRecorded mention:
-                        AddMention(commands, stored, mention);
-                        touched.Add(mention.ClaimId);
-                        break;
-                    case ConsensusChanged change:
-                        AddConsensus(commands, stored, change);
-                        break;
-                    case MentionRegrouped regrouped:
-                        AddMentionChange(commands, stored, regrouped.ClaimId, regrouped.MentionId, Command(Regroup, Value(regrouped.MentionId), Value(regrouped.Origin)));
-                        touched.Add(regrouped.ClaimId);
-                        break;
-                    case MentionRetracted retracted:
-                        AddMentionChange(commands, stored, retracted.ClaimId, retracted.MentionId, Command(Retract, Value(retracted.MentionId)));
-                        touched.Add(retracted.ClaimId);
-                        break;
-                    case MentionSuperseded superseded:
-                        AddMentionChange(commands, stored, superseded.ClaimId, superseded.MentionId,
-                            Command(Supersede, Value(superseded.MentionId), Value(superseded.SupersededBy)));
-                        touched.Add(superseded.ClaimId);
-                        break;
-                    case MentionReinstated reinstated:
-                        AddMentionChange(commands, stored, reinstated.ClaimId, reinstated.MentionId, Command(Reinstate, Value(reinstated.MentionId)));
-                        touched.Add(reinstated.ClaimId);
-                        break;
-                    case ConflictDetected detected:
-                        AddVersion(commands, stored, detected.ClaimId, null);
-                        break;
-                    case ConflictResolved resolved:
-                        AddVersion(commands, stored, resolved.ClaimId, null);
-                        break;
-                }
-            }
-            if (touched.Count > 0)
-            {
-                commands.BatchCommands.Add(Command(RefreshCounts, Value(touched.ToArray())));
-            }
-            if (commands.BatchCommands.Count > 0)
-            {
-                // Delivered at commit, to every query instance: their /changes streams wake at once instead of at their next poll.
-                commands.BatchCommands.Add(Command($"SELECT pg_notify('{ChangeSignal.Channel}', '')"));
-                await commands.ExecuteNonQueryAsync(ct);
-            }
+            case MentionRecorded mention:
+                AddMention(commands, stored, mention);
+                touched.Add(mention.ClaimId);
+                break;
+            case ConsensusChanged change:
+                AddConsensus(commands, stored, change);
+                break;
+            case MentionRegrouped regrouped:
+                AddMentionChange(commands, stored, regrouped.ClaimId, regrouped.MentionId, Command(Regroup, Value(regrouped.MentionId), Value(regrouped.Origin)));
+                touched.Add(regrouped.ClaimId);
+                break;
+            case MentionRetracted retracted:
+                AddMentionChange(commands, stored, retracted.ClaimId, retracted.MentionId, Command(Retract, Value(retracted.MentionId)));
+                touched.Add(retracted.ClaimId);
+                break;
+            case MentionSuperseded superseded:
+                AddMentionChange(commands, stored, superseded.ClaimId, superseded.MentionId,
+                    Command(Supersede, Value(superseded.MentionId), Value(superseded.SupersededBy)));
+                touched.Add(superseded.ClaimId);
+                break;
+            case MentionReinstated reinstated:
+                AddMentionChange(commands, stored, reinstated.ClaimId, reinstated.MentionId, Command(Reinstate, Value(reinstated.MentionId)));
+                touched.Add(reinstated.ClaimId);
+                break;
+            case ConflictDetected detected:
+                AddVersion(commands, stored, detected.ClaimId, null);
+                break;
+            case ConflictResolved resolved:
+                AddVersion(commands, stored, resolved.ClaimId, null);
+                break;
         }
-        finally
+    }
+
+    protected override void Complete(NpgsqlBatch commands, IReadOnlySet<string> touched)
+    {
+        if (touched.Count > 0)
         {
-            foreach (var activity in activities)
-            {
-                activity.Dispose();
-            }
+            commands.BatchCommands.Add(Command(RefreshCounts, Value(touched.ToArray())));
+        }
+        if (commands.BatchCommands.Count > 0)
+        {
+            // Delivered at commit, to every query instance: their /changes streams wake at once instead of at their next poll.
+            commands.BatchCommands.Add(Command($"SELECT pg_notify('{ChangeSignal.Channel}', '')"));
         }
     }
 
@@ -243,7 +226,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
     /// Clears the read models for a rebuild, but not <c>query.changes</c>: the feed is what subscribers already saw,
     /// under ids they resume from. The replay finds its rows there (one per claim version) and adds none twice.
     /// </summary>
-    public async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public override async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("TRUNCATE query.claims, query.claim_mentions, query.claim_history", connection, transaction);
         await command.ExecuteNonQueryAsync(ct);
@@ -261,7 +244,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
             Json(m.Evidence), Value(recorded.Origin), Value(stored.Version), Value(stored.RecordedAt)));
         commands.BatchCommands.Add(Command(InsertHistory,
             Value(m.ClaimId), Value(stored.Version), Value(stored.RecordedAt), Value(a.PublishedAt), Value(MentionRecordedKind),
-            NullJson(), Text(null), Value(recorded.MentionId)));
+            Jsonb(null), Text(null), Value(recorded.MentionId)));
         commands.BatchCommands.Add(Command(InsertMentionChange,
             Value(m.ClaimId), Value(stored.Version), Value(recorded.MentionId), Value(stored.RecordedAt)));
     }
@@ -272,10 +255,10 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
             Value(c.ClaimId), Json(c.Current), Value(c.Status), Value(stored.Version), Value(stored.RecordedAt)));
         commands.BatchCommands.Add(Command(InsertHistory,
             Value(c.ClaimId), Value(stored.Version), Value(stored.RecordedAt),
-            c.CausePublishedAt is { } published ? Value(published) : NullTime(),
+            c.CausePublishedAt is { } published ? Value(published) : Time(null),
             Value(ConsensusChangedKind), Json(c.Current), Value(c.Status), Uuid(c.CausedByMentionId)));
         commands.BatchCommands.Add(Command(InsertConsensusChange,
-            Value(c.ClaimId), Value(stored.Version), c.Previous is null ? NullJson() : Json(c.Previous), Json(c.Current), Text(c.PreviousStatus),
+            Value(c.ClaimId), Value(stored.Version), c.Previous is null ? Jsonb(null) : Json(c.Previous), Json(c.Current), Text(c.PreviousStatus),
             Value(c.Status), Value(c.Reason), Uuid(c.CausedByMentionId), Value(c.ChangedAt), Value(stored.RecordedAt)));
     }
 
@@ -290,7 +273,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
     {
         commands.BatchCommands.Add(Command(TouchClaim, Value(claimId), Value(stored.Version), Value(stored.RecordedAt)));
         commands.BatchCommands.Add(Command(InsertHistory,
-            Value(claimId), Value(stored.Version), Value(stored.RecordedAt), NullTime(), Value(Kind(stored.Type)), NullJson(), Text(null), Uuid(mentionId)));
+            Value(claimId), Value(stored.Version), Value(stored.RecordedAt), Time(null), Value(Kind(stored.Type)), Jsonb(null), Text(null), Uuid(mentionId)));
     }
 
     /// <summary><c>claim.mention-superseded.v1</c> is kind <c>mention-superseded</c>.</summary>
@@ -301,24 +284,5 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : IProjection
         return version > 0 ? kind[..version] : kind;
     }
 
-    private static NpgsqlParameter NullTime() => new() { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Uuid(Guid? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
-
-    private static NpgsqlParameter NullJson() => new() { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb };
-
-    private static NpgsqlParameter Numeric(decimal? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric };
-
-    private NpgsqlParameter Json<T>(T value) => new() { Value = JsonSerializer.Serialize(value, store.SerializerOptions), NpgsqlDbType = NpgsqlDbType.Jsonb };
+    private NpgsqlParameter Json<T>(T value) => Jsonb(JsonSerializer.Serialize(value, store.SerializerOptions));
 }

@@ -2,13 +2,15 @@ using Claims.Contracts.Events;
 using Claims.EventStore;
 using Npgsql;
 
+using static Claims.Query.Sql;
+
 namespace Claims.Query.Sources;
 
 /// <summary>
 /// Projects reconciliation's reliability estimates (<c>source.reliability-changed.v1</c>, one stream per source) into
 /// <c>query.source_reliability</c>; <c>GET /sources</c> joins it to the outlets' counts.
 /// </summary>
-public sealed class SourceReliabilityProjection : IProjection
+public sealed class SourceReliabilityProjection : SqlBatchProjection
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS query.source_reliability (
@@ -27,34 +29,20 @@ public sealed class SourceReliabilityProjection : IProjection
         WHERE query.source_reliability.changed_at <= EXCLUDED.changed_at
         """;
 
-    public string Name => "query-source-reliability";
+    public override string Name => "query-source-reliability";
 
-    public IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.SourceReliabilityChanged };
+    public override IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.SourceReliabilityChanged };
 
-    public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+    protected override void Add(NpgsqlBatch commands, StoredEvent stored, ISet<string> touched)
     {
-        await using var commands = new NpgsqlBatch(batch.Connection, batch.Transaction);
-        foreach (var changed in batch.Events.Select(e => e.Data).OfType<SourceReliabilityChanged>())
+        if (stored.Data is SourceReliabilityChanged changed)
         {
-            commands.BatchCommands.Add(new NpgsqlBatchCommand(Upsert)
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<string> { TypedValue = changed.Source },
-                    new NpgsqlParameter<double> { TypedValue = changed.Reliability },
-                    new NpgsqlParameter<int> { TypedValue = changed.Agreements },
-                    new NpgsqlParameter<int> { TypedValue = changed.Disagreements },
-                    new NpgsqlParameter<DateTimeOffset> { TypedValue = changed.ChangedAt },
-                },
-            });
-        }
-        if (commands.BatchCommands.Count > 0)
-        {
-            await commands.ExecuteNonQueryAsync(ct);
+            commands.BatchCommands.Add(Command(Upsert,
+                Value(changed.Source), Value(changed.Reliability), Value(changed.Agreements), Value(changed.Disagreements), Value(changed.ChangedAt)));
         }
     }
 
-    public async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public override async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("TRUNCATE query.source_reliability", connection, transaction);
         await command.ExecuteNonQueryAsync(ct);
