@@ -1,4 +1,3 @@
-using Claims.Contracts;
 using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Extraction;
@@ -19,9 +18,7 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<ArticleIngestion>();
         builder.Services.AddEventStore(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
-            types => types
-                .Register<ArticleReceived>(EventAliases.ArticleReceived)
-                .Register<ClaimExtracted>(EventAliases.ClaimExtracted));
+            types => types.Register(EventCatalog.ArticleStream));
         builder.Services.AddProjection<ClaimExtractedRelay>();
         return builder;
     }

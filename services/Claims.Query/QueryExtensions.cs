@@ -1,4 +1,3 @@
-using Claims.Contracts;
 using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Query.Articles;
@@ -21,18 +20,7 @@ public static class QueryExtensions
         // Only these types are read; events of any other type in the log (new ones included) pass the projections by.
         builder.Services.AddEventStore(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
-            types => types
-                .Register<MentionRecorded>(EventAliases.MentionRecorded)
-                .Register<ConsensusChanged>(EventAliases.ConsensusChanged)
-                .Register<MentionRegrouped>(EventAliases.MentionRegrouped)
-                .Register<MentionRetracted>(EventAliases.MentionRetracted)
-                .Register<MentionSuperseded>(EventAliases.MentionSuperseded)
-                .Register<MentionReinstated>(EventAliases.MentionReinstated)
-                .Register<ConflictDetected>(EventAliases.ConflictDetected)
-                .Register<ConflictResolved>(EventAliases.ConflictResolved)
-                .Register<SourceReliabilityChanged>(EventAliases.SourceReliabilityChanged)
-                .Register<ArticleReceived>(EventAliases.ArticleReceived)
-                .Register<ClaimExtracted>(EventAliases.ClaimExtracted));
+            types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream).Register(EventCatalog.ArticleStream));
         // The read-model tables must exist before their projections run: hosted services start in this order.
         builder.Services.AddSchema("query",
             "CREATE SCHEMA IF NOT EXISTS query;\n" + ClaimsProjection.Schema + ArticlesProjection.Schema + SourcesReadModel.Schema + SourceReliabilityProjection.Schema);

@@ -18,16 +18,7 @@ public static class ReconciliationExtensions
     {
         builder.Services.AddEventStore(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
-            types => types
-                .Register<MentionRecorded>(EventAliases.MentionRecorded)
-                .Register<MentionRegrouped>(EventAliases.MentionRegrouped)
-                .Register<MentionRetracted>(EventAliases.MentionRetracted)
-                .Register<MentionSuperseded>(EventAliases.MentionSuperseded)
-                .Register<MentionReinstated>(EventAliases.MentionReinstated)
-                .Register<ConsensusChanged>(EventAliases.ConsensusChanged)
-                .Register<ConflictDetected>(EventAliases.ConflictDetected)
-                .Register<ConflictResolved>(EventAliases.ConflictResolved)
-                .Register<SourceReliabilityChanged>(EventAliases.SourceReliabilityChanged));
+            types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream));
         builder.Services.AddSchema("reconciliation", ArticleFigureStore.Schema + ReliabilityStore.Schema);
         builder.Services.AddSingleton<ArticleFigureStore>();
         builder.Services.AddSingleton<ReliabilityStore>();

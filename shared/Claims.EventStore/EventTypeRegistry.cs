@@ -16,6 +16,18 @@ public sealed class EventTypeRegistry
     /// <exception cref="ArgumentException">The alias is blank, or either side is already mapped to something else.</exception>
     public EventTypeRegistry Register<T>(string alias) => Register(typeof(T), alias);
 
+    /// <summary>Maps each type of a catalog (alias and type pairs, such as a contracts project publishes) to its alias.</summary>
+    public EventTypeRegistry Register(IEnumerable<(string Alias, Type Type)> catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        foreach (var (alias, type) in catalog)
+        {
+            Register(type, alias);
+        }
+
+        return this;
+    }
+
     /// <summary>Maps <paramref name="type"/> to <paramref name="alias"/>.</summary>
     /// <exception cref="ArgumentException">The alias is blank, or either side is already mapped to something else.</exception>
     public EventTypeRegistry Register(Type type, string alias)

@@ -163,6 +163,36 @@ public static class EventAliases
     public const string ConflictResolved = "claim.conflict-resolved.v1";
 }
 
+/// <summary>The stored event types by stream kind, for registering them with an event store in one go.</summary>
+public static class EventCatalog
+{
+    /// <summary>What an article stream holds.</summary>
+    public static IReadOnlyList<(string Alias, Type Type)> ArticleStream { get; } =
+    [
+        (EventAliases.ArticleReceived, typeof(ArticleReceived)),
+        (EventAliases.ClaimExtracted, typeof(ClaimExtracted)),
+    ];
+
+    /// <summary>What a claim stream holds.</summary>
+    public static IReadOnlyList<(string Alias, Type Type)> ClaimStream { get; } =
+    [
+        (EventAliases.MentionRecorded, typeof(MentionRecorded)),
+        (EventAliases.MentionRegrouped, typeof(MentionRegrouped)),
+        (EventAliases.MentionRetracted, typeof(MentionRetracted)),
+        (EventAliases.MentionSuperseded, typeof(MentionSuperseded)),
+        (EventAliases.MentionReinstated, typeof(MentionReinstated)),
+        (EventAliases.ConsensusChanged, typeof(ConsensusChanged)),
+        (EventAliases.ConflictDetected, typeof(ConflictDetected)),
+        (EventAliases.ConflictResolved, typeof(ConflictResolved)),
+    ];
+
+    /// <summary>What a source stream holds.</summary>
+    public static IReadOnlyList<(string Alias, Type Type)> SourceStream { get; } =
+    [
+        (EventAliases.SourceReliabilityChanged, typeof(SourceReliabilityChanged)),
+    ];
+}
+
 /// <summary>Why a claim's consensus changed.</summary>
 public static class ChangeReasons
 {
