@@ -3,7 +3,7 @@ using Claims.Extraction.Text;
 
 namespace Claims.Extraction;
 
-/// <summary>A sentence with its tokens, the entities named in it and where it says "between the two countries".</summary>
+/// <summary>A sentence that may state a figure, read in full: its tokens, the entities named in it and where it says "between the two countries".</summary>
 internal sealed record AnalysedSentence(
     SentenceSpan Span,
     IReadOnlyList<Token> Tokens,
@@ -15,28 +15,30 @@ internal sealed record ArticleReading(string Language, DateOnly? PublishedAt, IR
 
 /// <summary>
 /// What the paragraph so far has established, for sentences that name nothing themselves
-/// ("Цель – довести объем до 10 млн тонн" after a sentence about the Middle Corridor's volume).
+/// ("Цель – довести объем до 10 млн тонн" after a sentence about the Middle Corridor's volume):
+/// the last sentence that named a country or region, and the metric of the last figure. The
+/// countries and regions are read from that sentence only when a figure needs them, so sentences
+/// without figures cost nothing here.
 /// </summary>
-internal sealed record ParagraphContext(
-    int Paragraph,
-    IReadOnlyList<string> Countries,
-    IReadOnlyList<string> Regions,
-    MetricDefinition? LastMetric)
+internal sealed record ParagraphContext(int Paragraph, SentenceScan? LastNamed, MetricDefinition? LastMetric)
 {
-    public static ParagraphContext Start(int paragraph) => new(paragraph, [], [], null);
+    public static ParagraphContext Start(int paragraph) => new(paragraph, null, null);
 
-    public ParagraphContext After(AnalysedSentence sentence, IReadOnlyList<Figure> figures)
+    public IReadOnlyList<string> Countries =>
+        LastNamed is null ? [] : [.. Named(LastNamed).Select(entity => entity.Country).OfType<string>().Distinct()];
+
+    public IReadOnlyList<string> Regions =>
+        LastNamed is null ? [] : [.. Named(LastNamed).Where(entity => entity.Country is null).Select(entity => entity.Entity.Entry.Name).Distinct()];
+
+    public ParagraphContext After(SentenceScan sentence, IReadOnlyList<Figure> figures)
     {
-        var next = this;
-        if (sentence.Entities.Count > 0)
-        {
-            next = next with
-            {
-                Countries = [.. sentence.Entities.Select(entity => entity.Country).OfType<string>().Distinct()],
-                Regions = [.. sentence.Entities.Where(entity => entity.Country is null).Select(entity => entity.Entry.Name).Distinct()],
-            };
-        }
+        var next = Named(sentence).Any() ? this with { LastNamed = sentence } : this;
 
-        return figures.Count > 0 ? next with { LastMetric = figures[^1].BaseMetric } : next;
+        // A metric guessed from a head noun is not carried into other sentences.
+        return figures.Count > 0 && figures[^1].BaseMetric.Expressions.Count > 0 ? next with { LastMetric = figures[^1].BaseMetric } : next;
     }
+
+    /// <summary>People are who speaks or acts ("президенты Токаев и Алиев ознакомились"), not what the paragraph is about.</summary>
+    private static IEnumerable<EntityHit> Named(SentenceScan sentence) =>
+        sentence.Entities.Where(entity => entity.Entity.Entry.Kind != EntityKind.Person);
 }

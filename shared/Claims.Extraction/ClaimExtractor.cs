@@ -1,5 +1,6 @@
 using Claims.Contracts;
 using Claims.Extraction.Metrics;
+using Claims.Extraction.Periods;
 using Claims.Extraction.Quantities;
 using Claims.Extraction.Subjects;
 using Claims.Extraction.Text;
@@ -7,16 +8,19 @@ using Claims.Extraction.Text;
 namespace Claims.Extraction;
 
 /// <summary>
-/// Finds quantitative claims (money, tonnage, percentages, counts of a known metric) in Russian,
-/// Kazakh and English news text and keys each by a claim id that is the same for the same fact in
-/// any language. Immutable after construction and thread-safe; <see cref="Extract"/> does no I/O
-/// and runs in time linear in the text length (bounded look-around per token, no regular expressions).
+/// Finds quantitative claims (money, tonnage, percentages, factors, counts of a known metric, and
+/// figures of metrics outside the catalog by their head noun) in Russian, Kazakh and English news
+/// text and keys each by a claim id that is the same for the same fact in any language. Immutable
+/// after construction and thread-safe; <see cref="Extract"/> does no I/O and runs in time linear in
+/// the text length: one scan of every sentence, then a full reading of the sentences that may state
+/// a figure, with bounded look-around per token and no regular expressions.
 /// </summary>
 public sealed class ClaimExtractor
 {
     private static readonly HashSet<string> _languages = new(StringComparer.Ordinal) { "ru", "kk", "en" };
 
-    private readonly EntityFinder _entityFinder;
+    private readonly ArticleScanner _scanner;
+    private readonly Tokenizer _tokenizer;
     private readonly FigureResolver _figureResolver;
 
     /// <summary>Creates an extractor over a metric catalog and gazetteer; null takes the embedded defaults.</summary>
@@ -24,8 +28,10 @@ public sealed class ClaimExtractor
     {
         Catalog = catalog ?? MetricCatalog.Default;
         Gazetteer = gazetteer ?? Gazetteer.Default;
-        _entityFinder = new EntityFinder(Gazetteer);
-        _figureResolver = new FigureResolver(new MetricMatcher(Catalog), new QuantityReader(Catalog));
+        var vocabulary = new Vocabulary(Catalog, Gazetteer);
+        _scanner = new ArticleScanner(vocabulary);
+        _tokenizer = new Tokenizer(vocabulary.Index);
+        _figureResolver = new FigureResolver(new MetricMatcher(vocabulary), new QuantityReader(vocabulary.Index), new PeriodReader(vocabulary.Index));
     }
 
     /// <summary>The metrics this extractor recognises.</summary>
@@ -51,7 +57,8 @@ public sealed class ClaimExtractor
             publishedAt ??= lineDate;
         }
 
-        var sentences = SentenceSplitter.Split(text, bodyStart).Select(span => Analyse(text, span)).ToArray();
+        // One cheap pass over every sentence; only those that may state a figure are tokenized and read in full.
+        var sentences = _scanner.Scan(text, SentenceSplitter.Split(text, bodyStart), language);
         var reading = new ArticleReading(language, publishedAt, MainCountries(sentences));
         var claims = new List<ClaimMention>();
         var seen = new HashSet<(string, int, decimal)>();
@@ -63,10 +70,17 @@ public sealed class ClaimExtractor
                 context = ParagraphContext.Start(sentence.Span.Paragraph);
             }
 
-            var figures = _figureResolver.Resolve(sentence, reading, context);
-            foreach (var figure in figures.Where(figure => seen.Add((figure.ClaimId, sentence.Span.Start, figure.Value))))
+            IReadOnlyList<Figure> figures = [];
+            if (sentence.MayHoldFigure)
             {
-                claims.Add(ToMention(text, sentence.Span, figure));
+                figures = _figureResolver.Resolve(Analyse(text, sentence), reading, context);
+                Evidence? evidence = null;
+                foreach (var figure in figures.Where(figure => seen.Add((figure.ClaimId, sentence.Span.Start, figure.Value))))
+                {
+                    // The claims of one sentence share its evidence rather than copying the sentence each.
+                    evidence ??= new Evidence { Text = text[sentence.Span.Start..sentence.Span.End], Start = sentence.Span.Start, End = sentence.Span.End };
+                    claims.Add(ToMention(evidence, figure));
+                }
             }
 
             context = context.After(sentence, figures);
@@ -75,30 +89,41 @@ public sealed class ClaimExtractor
         return new ExtractionResult(language, claims);
     }
 
-    private AnalysedSentence Analyse(string text, SentenceSpan span)
+    private AnalysedSentence Analyse(string text, SentenceScan sentence)
     {
-        var tokens = Tokenizer.Tokenize(text, span.Start, span.End);
-        return new AnalysedSentence(span, tokens, _entityFinder.Find(tokens), _entityFinder.FindPairCues(tokens));
+        var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End);
+        return new AnalysedSentence(sentence.Span, tokens, EntityFinder.Place(tokens, sentence.Entities), EntityFinder.PlaceCues(tokens, sentence.PairCueStarts));
     }
 
     /// <summary>
     /// The countries the article is about: the two named most often (ties go to the one named
     /// first), which is what "между странами" and "екі ел арасындағы" refer to.
     /// </summary>
-    private static IReadOnlyList<string> MainCountries(IReadOnlyList<AnalysedSentence> sentences) =>
-        [.. sentences
-            .SelectMany(sentence => sentence.Entities)
-            .Select(entity => entity.Country)
-            .OfType<string>()
-            .Select((country, order) => (country, order))
-            .GroupBy(mention => mention.country)
-            .OrderByDescending(group => group.Count())
-            .ThenBy(group => group.Min(mention => mention.order))
-            .Take(2)
-            .Select(group => group.Key)
-            .Order(StringComparer.Ordinal)];
+    private static IReadOnlyList<string> MainCountries(IReadOnlyList<SentenceScan> sentences)
+    {
+        var counts = new Dictionary<string, (int Count, int First)>(StringComparer.Ordinal);
+        var order = 0;
+        foreach (var sentence in sentences)
+        {
+            foreach (var entity in sentence.Entities)
+            {
+                if (entity.Country is { } country)
+                {
+                    counts[country] = counts.TryGetValue(country, out var seen) ? (seen.Count + 1, seen.First) : (1, order);
+                    order++;
+                }
+            }
+        }
 
-    private static ClaimMention ToMention(string text, SentenceSpan span, Figure figure) => new()
+        return [.. counts
+            .OrderByDescending(entry => entry.Value.Count)
+            .ThenBy(entry => entry.Value.First)
+            .Take(2)
+            .Select(entry => entry.Key)
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static ClaimMention ToMention(Evidence evidence, Figure figure) => new()
     {
         ClaimId = figure.ClaimId,
         Metric = figure.Metric,
@@ -111,7 +136,7 @@ public sealed class ClaimExtractor
         Qualifier = figure.Qualifier,
         Lower = figure.Lower,
         Upper = figure.Upper,
-        Evidence = new Evidence { Text = text[span.Start..span.End], Start = span.Start, End = span.End },
+        Evidence = evidence,
         Confidence = figure.Confidence,
     };
 }

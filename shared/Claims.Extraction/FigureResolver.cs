@@ -13,11 +13,17 @@ namespace Claims.Extraction;
 /// 470 млн долларов, а с января по август 2025 года достиг 547 млн" gives each figure its own
 /// period. What a clause does not say is taken, in order, from the figure before it in the same
 /// sentence, then from the paragraph, then from the article; each borrowing lowers confidence.
+/// A figure whose metric the catalog does not know is keyed by the head noun of its phrase.
 /// </summary>
-internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader quantityReader)
+internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader quantityReader, PeriodReader periodReader)
 {
     private const double BaseConfidence = 0.9;
+
+    /// <summary>A figure keyed by the head noun of its phrase is a guess about what it measures.</summary>
+    private const double FallbackConfidence = 0.5;
+
     private const decimal ApproxBand = 0.05m;
+    private const WordClass ChangeWords = WordClass.Increase | WordClass.Decrease;
 
     private enum Derivation
     {
@@ -34,6 +40,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         Carried,
         Paragraph,
         Article,
+        HeadNoun,
     }
 
     public IReadOnlyList<Figure> Resolve(AnalysedSentence sentence, ArticleReading article, ParagraphContext context)
@@ -45,13 +52,15 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             return [];
         }
 
-        var periods = PeriodReader.Read(tokens, article.PublishedAt);
+        var periods = periodReader.Read(tokens, article.PublishedAt);
         var clauses = Clauses(tokens, quantities);
+        var facts = new SentenceFacts(sentence, periods);
         var figures = new List<Figure>();
         for (var k = 0; k < quantities.Count; k++)
         {
             var previous = figures.Count > 0 ? figures[^1] : null;
-            if (ResolveOne(sentence, article, context, quantities[k], clauses[k], periods, previous) is { } figure)
+            var previousQuantity = k > 0 ? quantities[k - 1] : null;
+            if (ResolveOne(sentence, facts, article, context, quantities[k], clauses[k], periods, previous, previousQuantity) is { } figure)
             {
                 figures.Add(figure);
             }
@@ -63,52 +72,151 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     /// <summary>
     /// The tokens a figure owns, <see cref="HeadStart"/> up to <see cref="TailEnd"/> (exclusive).
     /// A period may also stand after a following figure of the same clause ("fell 2% to 55 million
-    /// tonnes last year"), so its search runs to <see cref="PeriodEnd"/>, the first clause break.
+    /// tonnes last year"), so its search runs to <see cref="PeriodEnd"/>, the first clause break; a
+    /// metric may stand between the figure and the next one ("удвоить товарооборот до $1 млрд"), so a
+    /// figure that finds none in its own tokens looks up to <see cref="MetricEnd"/>. Cues of targets
+    /// and forecasts hold for every figure between the same two clause breaks, from <see cref="SegmentStart"/>.
     /// </summary>
-    private sealed record Clause(int HeadStart, int TailEnd, int PeriodEnd);
+    private sealed record Clause(int HeadStart, int TailEnd, int PeriodEnd, int MetricEnd, int SegmentStart);
+
+    /// <summary>
+    /// What every figure of a sentence asks about it, worked out once: cue counts by position, which
+    /// tokens belong to names and periods, the sentence's countries and regions. However many figures
+    /// a sentence holds, each question costs a subtraction or a binary search, keeping the whole linear.
+    /// </summary>
+    private sealed class SentenceFacts
+    {
+        private readonly AnalysedSentence _sentence;
+        private readonly int[] _forecastCues;
+        private readonly int[] _targetCues;
+        private readonly int[] _growthNouns;
+        private readonly bool[] _nameOrPeriod;
+
+        public SentenceFacts(AnalysedSentence sentence, IReadOnlyList<PeriodMention> periods)
+        {
+            _sentence = sentence;
+            var tokens = sentence.Tokens;
+            _forecastCues = Prefix(tokens, WordClass.ForecastCue | WordClass.ModalCue);
+            _targetCues = Prefix(tokens, WordClass.TargetCue);
+            _growthNouns = Prefix(tokens, WordClass.GrowthNoun);
+            _nameOrPeriod = new bool[tokens.Count];
+            foreach (var entity in sentence.Entities)
+            {
+                Array.Fill(_nameOrPeriod, true, entity.Start, entity.End - entity.Start + 1);
+            }
+
+            foreach (var period in periods)
+            {
+                Array.Fill(_nameOrPeriod, true, period.Start, period.End - period.Start + 1);
+            }
+
+            Countries = FigureResolver.Countries(sentence.Entities);
+            Regions = FigureResolver.Regions(sentence.Entities);
+        }
+
+        public IReadOnlyList<string> Countries { get; }
+
+        public IReadOnlyList<string> Regions { get; }
+
+        public bool HasForecastCue(int from, int to) => _forecastCues[to] > _forecastCues[from];
+
+        public bool HasTargetCue(int from, int to) => _targetCues[to] > _targetCues[from];
+
+        public bool HasGrowthNoun(int from, int to) => _growthNouns[to] > _growthNouns[from];
+
+        public bool IsNameOrPeriod(int token) => _nameOrPeriod[token];
+
+        /// <summary>The names wholly inside tokens [from, to); names come in text order.</summary>
+        public IReadOnlyList<EntityMention> EntitiesWithin(int from, int to)
+        {
+            var entities = _sentence.Entities;
+            int low = 0, high = entities.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >> 1;
+                (low, high) = entities[middle].Start >= from ? (low, middle) : (middle + 1, high);
+            }
+
+            var within = new List<EntityMention>();
+            for (var e = low; e < entities.Count && entities[e].Start < to; e++)
+            {
+                if (entities[e].End < to)
+                {
+                    within.Add(entities[e]);
+                }
+            }
+
+            return within;
+        }
+
+        /// <summary>Whether a "between the two countries" cue starts within tokens [from, to).</summary>
+        public bool HasPairCue(int from, int to)
+        {
+            var cues = _sentence.PairCues;
+            int low = 0, high = cues.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >> 1;
+                (low, high) = cues[middle] >= from ? (low, middle) : (middle + 1, high);
+            }
+
+            return low < cues.Count && cues[low] < to;
+        }
+
+        private static int[] Prefix(IReadOnlyList<Token> tokens, WordClass wordClass)
+        {
+            var counts = new int[tokens.Count + 1];
+            for (var k = 0; k < tokens.Count; k++)
+            {
+                counts[k + 1] = counts[k] + (tokens[k].Is(wordClass) ? 1 : 0);
+            }
+
+            return counts;
+        }
+    }
 
     private static Clause[] Clauses(IReadOnlyList<Token> tokens, IReadOnlyList<Quantity> quantities)
     {
+        // The next clause break at or after each token, found in one pass from the end: a sentence of
+        // thousands of figures without a comma must not send each figure to look for the break again.
+        var nextBreak = new int[tokens.Count + 1];
+        nextBreak[tokens.Count] = tokens.Count;
+        for (var t = tokens.Count - 1; t >= 0; t--)
+        {
+            nextBreak[t] = tokens[t].IsClauseBreak ? t : nextBreak[t + 1];
+        }
+
         var clauses = new Clause[quantities.Count];
         var headStart = 0;
+        var segmentStart = 0;
         for (var k = 0; k < quantities.Count; k++)
         {
             var quantity = quantities[k];
             var isLast = k == quantities.Count - 1;
             var limit = isLast ? tokens.Count : quantities[k + 1].FirstToken;
-            var clauseBreak = FirstClauseBreak(tokens, quantity.LastToken + 1, limit);
-            var hasBreak = clauseBreak < limit;
+            var following = nextBreak[Math.Min(quantity.LastToken + 1, tokens.Count)];
+            var hasBreak = following < limit;
+            var clauseBreak = hasBreak ? following : limit;
             var tailEnd = hasBreak || isLast ? clauseBreak : quantity.LastToken + 1;
-            var periodEnd = hasBreak ? clauseBreak : FirstClauseBreak(tokens, quantity.LastToken + 1, tokens.Count);
-            clauses[k] = new Clause(headStart, tailEnd, periodEnd);
+            var start = Math.Min(headStart, quantity.FirstToken);
+            clauses[k] = new Clause(start, tailEnd, following, hasBreak || isLast ? tailEnd : limit, Math.Min(segmentStart, start));
             headStart = hasBreak ? clauseBreak + 1 : quantity.LastToken + 1;
+            segmentStart = hasBreak ? headStart : segmentStart;
         }
 
         return clauses;
     }
 
-    /// <summary>The first comma, colon, semicolon or end mark in [from, to), or <paramref name="to"/>.</summary>
-    private static int FirstClauseBreak(IReadOnlyList<Token> tokens, int from, int to)
-    {
-        for (var t = from; t < to; t++)
-        {
-            if (tokens[t].IsClauseBreak)
-            {
-                return t;
-            }
-        }
-
-        return to;
-    }
-
     private Figure? ResolveOne(
         AnalysedSentence sentence,
+        SentenceFacts facts,
         ArticleReading article,
         ParagraphContext context,
         Quantity quantity,
         Clause clause,
         IReadOnlyList<PeriodMention> periods,
-        Figure? previous)
+        Figure? previous,
+        Quantity? previousQuantity)
     {
         var tokens = sentence.Tokens;
         var kind = quantity.Kind;
@@ -125,8 +233,8 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             (kind, unit, unitInherited) = (previous.Kind, previous.Unit, true);
         }
 
-        var sign = ChangeSign(tokens, clause, quantity.NumberToken);
-        var isGrowthRate = kind == QuantityKind.Percent && !quantity.IsChange && IsGrowthRate(tokens, clause, quantity);
+        var sign = quantity.InherentSign != 0 ? quantity.InherentSign : ChangeSign(tokens, clause, quantity.NumberToken);
+        var isGrowthRate = kind == QuantityKind.Percent && !quantity.IsChange && IsGrowthRate(tokens, facts, clause, quantity);
         var derivation = kind switch
         {
             QuantityKind.Percent when quantity.IsChange || isGrowthRate => Derivation.Growth,
@@ -135,21 +243,22 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             _ => Derivation.None,
         };
 
-        // A multiplier is a claim only as growth ("увеличится в 3 раза"); a fall by a factor is left for a later version.
-        if (derivation == Derivation.Multiple && sign <= 0)
+        // A factor needs a direction: "в три раза больше" or "сократился в 2 раза", not a bare "в три раза".
+        if (derivation == Derivation.Multiple && sign == 0)
         {
             return null;
         }
 
-        var metric = ResolveMetric(tokens, clause, quantity, kind, derivation, previous, context, out var metricSource);
+        var inClause = facts.EntitiesWithin(clause.HeadStart, clause.TailEnd);
+        var metric = ResolveMetric(sentence, facts, clause, quantity, kind, derivation, previous, context, article.Language, out var metricSource);
         if (metric is null)
         {
             return null;
         }
 
-        var isTarget = HasCue(tokens, clause, Lexicon.TargetCues);
-        var isForecast = HasCue(tokens, clause, Lexicon.ForecastCues);
-        var chosenPeriod = ChoosePeriod(periods, clause, quantity);
+        var isForecast = facts.HasForecastCue(clause.SegmentStart, clause.TailEnd);
+        var isTarget = facts.HasTargetCue(clause.SegmentStart, clause.TailEnd);
+        var chosenPeriod = ChoosePeriod(periods, clause, quantity, previousQuantity);
         var period = chosenPeriod?.Value;
         var periodCarried = false;
         if (period is null && !isTarget && !isForecast && previous is { Qualifier: not (Qualifiers.Target or Qualifiers.Forecast) })
@@ -159,13 +268,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         }
 
         var isHorizon = chosenPeriod?.IsHorizon == true;
-        var hedge = quantity.Hedge;
-        if (quantity.HedgeIsBareUpTo && (isTarget || isForecast || isHorizon || HasChangeVerb(tokens, 0, quantity.FirstToken)))
-        {
-            // "вырос на 62%, до 4,5 млн тонн" and "довести до 10 млн тонн": "до" is "to", not "up to".
-            hedge = Hedge.None;
-        }
-
+        var hedge = quantity.HedgeMeansTo ? Hedge.None : quantity.Hedge;
         var qualifier = isForecast ? Qualifiers.Forecast
             : isTarget || isHorizon ? Qualifiers.Target
             : quantity.RangeLow is not null ? Qualifiers.Range
@@ -182,11 +285,19 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         {
             (value, lower, upper) = (-value, -upper, -lower);
         }
+        else if (sign < 0 && derivation == Derivation.Multiple)
+        {
+            // "сократился в 1,5 раза", "halved": the ratio of new to old is the reciprocal of the factor.
+            (value, lower, upper) = (Reciprocal(value)!.Value, Reciprocal(upper), Reciprocal(lower));
+        }
 
-        var inClause = sentence.Entities.Where(entity => entity.Start >= clause.HeadStart && entity.End < clause.TailEnd).ToArray();
-        var hasPairCue = sentence.PairCues.Any(cue => cue >= clause.HeadStart && cue < clause.TailEnd);
-        var (subjects, subjectSource) = ResolveSubjects(sentence, inClause, hasPairCue, metric, article, context, previous);
-        var direction = metric.Flow ? ResolveDirection(inClause, subjects, previous, metricSource) : null;
+        var hasPairCue = facts.HasPairCue(clause.HeadStart, clause.TailEnd);
+        var (subjects, subjectSource) = ResolveSubjects(facts, inClause, hasPairCue, metric, article, context, previous);
+        string? direction = null;
+        if (metric.Flow)
+        {
+            (subjects, direction) = ResolveDirection(inClause, subjects, metric, previous, metricSource);
+        }
 
         var confidence = BaseConfidence
             - (metricSource == Source.Carried ? 0.1 : metricSource == Source.Paragraph ? 0.2 : 0)
@@ -194,6 +305,10 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             - (subjects.Count == 0 ? 0.2 : 0)
             - (unitInherited ? 0.1 : 0)
             - (periodCarried ? 0.05 : 0);
+        if (metricSource == Source.HeadNoun)
+        {
+            confidence = Math.Min(confidence, FallbackConfidence);
+        }
 
         var metricId = derivation switch
         {
@@ -221,15 +336,18 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     }
 
     private MetricDefinition? ResolveMetric(
-        IReadOnlyList<Token> tokens,
+        AnalysedSentence sentence,
+        SentenceFacts facts,
         Clause clause,
         Quantity quantity,
         QuantityKind kind,
         Derivation derivation,
         Figure? previous,
         ParagraphContext context,
+        string language,
         out Source source)
     {
+        var tokens = sentence.Tokens;
         Func<MetricDefinition, bool> accepts = derivation != Derivation.None
             ? _ => true
             : kind == QuantityKind.Count
@@ -237,22 +355,45 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
                 : metric => metric.Units.Contains(UnitKindOf(kind));
 
         source = Source.Clause;
-        if (metricMatcher.Best(tokens, clause.HeadStart, clause.TailEnd, quantity.NumberToken, accepts) is { } match)
+        var match = metricMatcher.Best(tokens, clause.HeadStart, clause.TailEnd, quantity.NumberToken, accepts);
+        if (match is null && clause.MetricEnd > clause.TailEnd)
+        {
+            match = metricMatcher.Best(tokens, clause.HeadStart, clause.MetricEnd, quantity.NumberToken, accepts);
+        }
+
+        if (match is not null)
         {
             return match.Metric;
         }
 
-        // Counts need their own words ("компаний с участием казахстанского капитала"); everything
-        // else may continue the metric of the figure before it ("а за январь-август – 547 млн").
+        // Counts need their own words ("компаний с участием казахстанского капитала"): "300 гостей" is no claim.
         if (kind == QuantityKind.Count)
         {
             return null;
+        }
+
+        // "Бюджет фестиваля составил 2 млн долларов": a noun the catalog does not know still names what the figure
+        // measures. A noun before the figure is its subject and wins over the figure before it; a noun after it
+        // ("17 млн тонн зерна") only over the paragraph, since "up 20% on the previous period" continues the figure before.
+        var head = kind is QuantityKind.Currency or QuantityKind.Mass or QuantityKind.Teu or QuantityKind.Percent
+            ? HeadNoun.Find(tokens, clause.HeadStart, clause.TailEnd, quantity.FirstToken, quantity.LastToken, IsNotPhraseWord, language)
+            : null;
+        if (head is { BeforeFigure: true })
+        {
+            source = Source.HeadNoun;
+            return Unknown(head.Value.Id, kind);
         }
 
         if (previous is not null && accepts(previous.BaseMetric))
         {
             source = Source.Carried;
             return previous.BaseMetric;
+        }
+
+        if (head is { } after)
+        {
+            source = Source.HeadNoun;
+            return Unknown(after.Id, kind);
         }
 
         if (context.LastMetric is { } paragraphMetric && accepts(paragraphMetric))
@@ -262,14 +403,19 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         }
 
         return null;
+
+        bool IsNotPhraseWord(int k) => (k >= quantity.FirstToken && k <= quantity.LastToken) || facts.IsNameOrPeriod(k);
     }
+
+    /// <summary>A metric outside the catalog, named by a head noun: in the figure's own unit, neither bilateral nor a flow.</summary>
+    private static MetricDefinition Unknown(string id, QuantityKind kind) => new(id, "", [UnitKindOf(kind)], false, false, 0, [], null, []);
 
     /// <summary>
     /// "Рост ВВП составил 4,8%": a percentage stated as the level of a growth noun is a growth rate,
     /// unless the clause names a metric measured in percent ("доля ... рост до 85%").
     /// </summary>
-    private bool IsGrowthRate(IReadOnlyList<Token> tokens, Clause clause, Quantity quantity) =>
-        HasCue(tokens, clause, Lexicon.GrowthNouns)
+    private bool IsGrowthRate(IReadOnlyList<Token> tokens, SentenceFacts facts, Clause clause, Quantity quantity) =>
+        facts.HasGrowthNoun(clause.SegmentStart, clause.TailEnd)
         && metricMatcher.Best(tokens, clause.HeadStart, clause.TailEnd, quantity.NumberToken, metric => metric.Units.Contains(MetricUnitKind.Percent)) is null;
 
     /// <summary>A figure in a metric's secondary unit gets its own id ("exports_tonnes"), so one claim id never mixes units.</summary>
@@ -300,45 +446,48 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         _ => MetricUnitKind.Count,
     };
 
-    /// <summary>The period nearest before the figure in its clause, else the first after it; never a baseline.</summary>
-    private static PeriodMention? ChoosePeriod(IReadOnlyList<PeriodMention> periods, Clause clause, Quantity quantity)
+    /// <summary>
+    /// The period nearest before the figure in its clause, else the first after it; never a
+    /// baseline. A period right after the previous figure is that figure's ("$382 million in 2022
+    /// and $455 million in 2023").
+    /// </summary>
+    private static PeriodMention? ChoosePeriod(IReadOnlyList<PeriodMention> periods, Clause clause, Quantity quantity, Quantity? previousQuantity)
     {
-        PeriodMention? before = null;
-        foreach (var period in periods.Where(period => !period.IsBaseline))
+        // Periods come in text order and do not overlap: walk back from the last one starting before
+        // the figure, and forward from the first one after it, never over the whole sentence.
+        for (var p = FirstStartingAfter(periods, quantity.FirstToken - 1) - 1; p >= 0 && periods[p].Start >= clause.HeadStart; p--)
         {
-            if (period.Start >= clause.HeadStart && period.End < quantity.FirstToken)
+            var period = periods[p];
+            var ownedByPrevious = previousQuantity is not null && clause.HeadStart == previousQuantity.LastToken + 1
+                && period.Start > previousQuantity.LastToken && period.Start <= previousQuantity.LastToken + 2;
+            if (!period.IsBaseline && !ownedByPrevious && period.End < quantity.FirstToken)
             {
-                before = period;
+                return period;
             }
         }
 
-        return before ?? periods.FirstOrDefault(period => !period.IsBaseline && period.Start > quantity.LastToken && period.End < clause.PeriodEnd);
+        for (var p = FirstStartingAfter(periods, quantity.LastToken); p < periods.Count && periods[p].End < clause.PeriodEnd; p++)
+        {
+            if (!periods[p].IsBaseline)
+            {
+                return periods[p];
+            }
+        }
+
+        return null;
     }
 
-    private static bool HasCue(IReadOnlyList<Token> tokens, Clause clause, IReadOnlyList<string> cues)
+    /// <summary>The index of the first period starting after token <paramref name="token"/>, or the count.</summary>
+    private static int FirstStartingAfter(IReadOnlyList<PeriodMention> periods, int token)
     {
-        for (var k = clause.HeadStart; k < clause.TailEnd; k++)
+        int low = 0, high = periods.Count;
+        while (low < high)
         {
-            if (tokens[k].IsWord && Stems.MatchesAny(tokens[k].Text, cues))
-            {
-                return true;
-            }
+            var middle = (low + high) >> 1;
+            (low, high) = periods[middle].Start > token ? (low, middle) : (middle + 1, high);
         }
 
-        return false;
-    }
-
-    private static bool HasChangeVerb(IReadOnlyList<Token> tokens, int from, int to)
-    {
-        for (var k = from; k < to; k++)
-        {
-            if (tokens[k].IsWord && (Stems.MatchesAny(tokens[k].Text, Lexicon.Increase) || Stems.MatchesAny(tokens[k].Text, Lexicon.Decrease)))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return low;
     }
 
     /// <summary>+1 when the change word nearest the figure is a rise, -1 for a fall, 0 when the clause has none.</summary>
@@ -348,19 +497,12 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         var nearest = int.MaxValue;
         for (var k = clause.HeadStart; k < clause.TailEnd; k++)
         {
-            if (!tokens[k].IsWord || Math.Abs(k - anchor) >= nearest)
+            if (!tokens[k].Is(ChangeWords) || Math.Abs(k - anchor) >= nearest)
             {
                 continue;
             }
 
-            if (Stems.MatchesAny(tokens[k].Text, Lexicon.Increase))
-            {
-                (sign, nearest) = (1, Math.Abs(k - anchor));
-            }
-            else if (Stems.MatchesAny(tokens[k].Text, Lexicon.Decrease))
-            {
-                (sign, nearest) = (-1, Math.Abs(k - anchor));
-            }
+            (sign, nearest) = (tokens[k].Is(WordClass.Increase) ? 1 : -1, Math.Abs(k - anchor));
         }
 
         return sign;
@@ -384,8 +526,12 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         };
     }
 
+    /// <summary>1/x to four decimals; an open bound stays open, a factor of zero or less has none.</summary>
+    private static decimal? Reciprocal(decimal? factor) =>
+        factor is { } x && x > 0 ? QuantityReader.Normalize(Math.Round(1m / x, 4, MidpointRounding.AwayFromZero)) : null;
+
     private static (IReadOnlyList<string> Subjects, Source Source) ResolveSubjects(
-        AnalysedSentence sentence,
+        SentenceFacts facts,
         IReadOnlyList<EntityMention> inClause,
         bool hasPairCue,
         MetricDefinition metric,
@@ -395,8 +541,8 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     {
         var clauseCountries = Countries(inClause);
         var clauseRegions = Regions(inClause);
-        var sentenceCountries = Countries(sentence.Entities);
-        var sentenceRegions = Regions(sentence.Entities);
+        var sentenceCountries = facts.Countries;
+        var sentenceRegions = facts.Regions;
         var allowsRegions = !metric.Bilateral;
 
         (IReadOnlyList<string> Subjects, Source Source) found =
@@ -434,20 +580,42 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     private static bool IsCountryCode(string subject) => subject.Length == 2 && subject.All(char.IsAsciiLetterUpper);
 
     /// <summary>
-    /// Origin and destination from the roles of the clause's countries; when only one side is
-    /// marked and the figure is between two countries, the other side is the other country.
+    /// Origin and destination from the roles of the clause's entities; when only one side is
+    /// marked, the other is the other country of the figure. A region marked as one side of a
+    /// flow whose other side is a single country joins the subjects ("трижды посетил страны
+    /// Центральной Азии"). Without roles, a figure carried from the one before keeps its direction,
+    /// and imports stated right after exports run the other way ("экспорт ..., импорт – ...").
     /// </summary>
-    private static string? ResolveDirection(IReadOnlyList<EntityMention> inClause, IReadOnlyList<string> subjects, Figure? previous, Source metricSource)
+    private static (IReadOnlyList<string> Subjects, string? Direction) ResolveDirection(
+        IReadOnlyList<EntityMention> inClause, IReadOnlyList<string> subjects, MetricDefinition metric, Figure? previous, Source metricSource)
     {
-        var origins = inClause.Where(entity => entity.Role == EntityRole.Origin).Select(entity => entity.Country).OfType<string>().Distinct().ToArray();
-        var destinations = inClause.Where(entity => entity.Role == EntityRole.Destination).Select(entity => entity.Country).OfType<string>()
-            .Distinct().Where(country => !origins.Contains(country)).ToArray();
+        var origins = Sides(inClause, EntityRole.Origin, []);
+        var destinations = Sides(inClause, EntityRole.Destination, origins);
         var countries = subjects.Where(IsCountryCode).ToArray();
+
+        // Visits go to regions too ("трижды посетил страны Центральной Азии"); goods through a port stay between countries.
+        var region = countries.Length == 1 && metric.RegionSides ? origins.Concat(destinations).FirstOrDefault(side => !IsCountryCode(side)) : null;
+        if (region is not null)
+        {
+            subjects = [.. subjects.Append(region).Distinct().Order(StringComparer.Ordinal)];
+            countries = [countries[0], region];
+        }
+        else
+        {
+            origins = [.. origins.Where(IsCountryCode)];
+            destinations = [.. destinations.Where(IsCountryCode)];
+        }
+
         var origin = origins.Length == 1 ? origins[0] : null;
         var destination = destinations.Length == 1 ? destinations[0] : null;
         if (origin is null && destination is null)
         {
-            return metricSource == Source.Carried ? previous?.Direction : null;
+            if (metricSource == Source.Carried)
+            {
+                return (subjects, previous?.Direction);
+            }
+
+            return (subjects, IsReverseOf(metric, previous) && previous!.Direction is { } forward ? Reverse(forward) : null);
         }
 
         if (countries.Length == 2)
@@ -456,6 +624,19 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             destination ??= countries.Contains(origin) ? countries.First(country => country != origin) : null;
         }
 
-        return origin is not null && destination is not null && origin != destination ? ClaimIds.Direction(origin, destination) : null;
+        return (subjects, origin is not null && destination is not null && origin != destination ? ClaimIds.Direction(origin, destination) : null);
+    }
+
+    private static string[] Sides(IReadOnlyList<EntityMention> inClause, EntityRole role, string[] exclude) =>
+        [.. inClause.Where(entity => entity.Role == role).Select(entity => entity.Country ?? entity.Entry.Name).Distinct().Where(side => !exclude.Contains(side))];
+
+    /// <summary>Imports right after exports (or the other way round) of the same sentence: the same trade seen from the other side.</summary>
+    private static bool IsReverseOf(MetricDefinition metric, Figure? previous) =>
+        previous is not null && (metric.Id, previous.BaseMetric.Id) is ("imports", "exports") or ("exports", "imports");
+
+    private static string Reverse(string direction)
+    {
+        var arrow = direction.IndexOf("->", StringComparison.Ordinal);
+        return $"{direction[(arrow + 2)..]}->{direction[..arrow]}";
     }
 }

@@ -4,9 +4,9 @@ using Claims.Extraction.Text;
 namespace Claims.Extraction;
 
 /// <summary>
-/// Countries, companies, capitals and regions with the stems of their inflected forms in Russian,
-/// Kazakh and English. Countries resolve to ISO 3166-1 alpha-2 codes; companies and capitals count
-/// for their country; regions keep a canonical English name. The default comes from the embedded
+/// Countries, companies, capitals, cities, people and regions with the stems of their inflected forms
+/// in Russian, Kazakh and English. Countries resolve to ISO 3166-1 alpha-2 codes; companies, capitals,
+/// cities and people count for their country; regions keep a canonical English name. The default comes from the embedded
 /// <c>gazetteer.json</c>; <see cref="Load"/> reads a file of the same shape.
 /// </summary>
 public sealed class Gazetteer
@@ -62,7 +62,9 @@ public sealed class Gazetteer
             "company" => EntityKind.Company,
             "capital" => EntityKind.Capital,
             "region" => EntityKind.Region,
-            _ => throw new FormatException($"Entity '{name}' has unknown kind '{entry.Kind}' (country, company, capital, region)."),
+            "city" => EntityKind.City,
+            "person" => EntityKind.Person,
+            _ => throw new FormatException($"Entity '{name}' has unknown kind '{entry.Kind}' (country, company, capital, city, person, region)."),
         };
         var forms = Forms(entry.Names, isDemonym: false).Concat(Forms(entry.Demonyms, isDemonym: true)).ToArray();
         return new GazetteerEntry(name, kind, entry.Country, forms);
@@ -97,6 +99,12 @@ public enum EntityKind
 
     /// <summary>A corridor, sea or other region; it keeps its canonical English name.</summary>
     Region,
+
+    /// <summary>A city other than the capital ("Физули"); like a capital it counts for its country.</summary>
+    City,
+
+    /// <summary>A head of state or other public figure ("Токаев"); counts for the country they speak for.</summary>
+    Person,
 }
 
 /// <summary>One entity of the gazetteer.</summary>

@@ -10,8 +10,6 @@ public static class LanguageDetector
     /// <summary>One Kazakh-only letter per hundred Cyrillic letters is far above the rate of Kazakh names in Russian text.</summary>
     private const double KazakhLetterShare = 0.01;
 
-    private static readonly char[] _wordSeparators = [' ', '\t', '\n', '\r', '\u00A0', ',', '.', ';', ':', '!', '?', '"', '«', '»', '(', ')', '—', '–', '-'];
-
     private static readonly HashSet<string> _kazakhWords = new(StringComparer.Ordinal)
     {
         "мен", "және", "бен", "пен", "бұл", "үшін", "деп", "жылы", "туралы", "бойынша", "арасындағы", "екі", "ел", "осы",
@@ -56,9 +54,39 @@ public static class LanguageDetector
             return "kk";
         }
 
-        var words = (text ?? "").ToLowerInvariant().Split(_wordSeparators, StringSplitOptions.RemoveEmptyEntries);
-        var kazakhWordCount = words.Count(_kazakhWords.Contains);
-        var russianWordCount = words.Count(_russianWords.Contains);
+        // Counted word by word over spans: detection runs on every article posted without a language.
+        var kazakhWords = _kazakhWords.GetAlternateLookup<ReadOnlySpan<char>>();
+        var russianWords = _russianWords.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> buffer = stackalloc char[16];
+        var kazakhWordCount = 0;
+        var russianWordCount = 0;
+        var source = (text ?? "").AsSpan();
+        var i = 0;
+        while (i < source.Length)
+        {
+            if (!char.IsLetter(source[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < source.Length && char.IsLetter(source[i]))
+            {
+                i++;
+            }
+
+            if (i - start > buffer.Length)
+            {
+                continue;
+            }
+
+            var word = buffer[..(i - start)];
+            source[start..i].ToLowerInvariant(word);
+            kazakhWordCount += kazakhWords.Contains(word) ? 1 : 0;
+            russianWordCount += russianWords.Contains(word) ? 1 : 0;
+        }
+
         return kazakhWordCount > russianWordCount ? "kk" : "ru";
     }
 }

@@ -27,6 +27,9 @@ public sealed class MetricCatalog
         AllowTrailingCommas = true,
     };
 
+    /// <summary>The most stems one expression may have; more would say a sentence, not name a metric.</summary>
+    public const int MaxExpressionStems = 6;
+
     private readonly Dictionary<string, MetricDefinition> _byId;
 
     /// <summary>Builds a catalog from definitions; ids must be unique, lower case and URL-safe.</summary>
@@ -44,6 +47,11 @@ public sealed class MetricCatalog
             if (!_byId.TryAdd(metric.Id, metric))
             {
                 throw new FormatException($"Metric id '{metric.Id}' appears twice in the catalog.");
+            }
+
+            if (metric.Expressions.FirstOrDefault(expression => expression.Stems.Count > MaxExpressionStems) is { } tooLong)
+            {
+                throw new FormatException($"Metric '{metric.Id}' has an expression of more than {MaxExpressionStems} stems: '{string.Join(' ', tooLong.Stems)}'.");
             }
         }
     }
@@ -99,7 +107,10 @@ public sealed class MetricCatalog
             entry.Priority,
             expressions,
             entry.CountNoun,
-            countNouns);
+            countNouns)
+        {
+            RegionSides = entry.RegionSides,
+        };
     }
 
     private static MetricUnitKind ParseUnitKind(string metricId, string unit) => unit switch
@@ -127,7 +138,8 @@ public sealed class MetricCatalog
         int Priority,
         Dictionary<string, List<string>>? Expressions,
         string? CountNoun,
-        Dictionary<string, List<string>>? CountNouns);
+        Dictionary<string, List<string>>? CountNouns,
+        bool RegionSides);
 }
 
 /// <summary>The kinds of figures a metric can be stated in.</summary>
@@ -166,4 +178,11 @@ public sealed record MetricDefinition(
     int Priority,
     IReadOnlyList<MetricExpression> Expressions,
     string? CountNoun,
-    IReadOnlyList<string> CountNounStems);
+    IReadOnlyList<string> CountNounStems)
+{
+    /// <summary>
+    /// Whether a region may be a side of the flow (<c>AZ->Central_Asia</c> for visits to Central Asia);
+    /// otherwise regions a flow passes ("через порт Актау") never become its origin or destination.
+    /// </summary>
+    public bool RegionSides { get; init; }
+}

@@ -53,6 +53,21 @@ public sealed class ExtractorBehaviourTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
     }
 
+    [Fact]
+    public void One_endless_sentence_of_figures_names_periods_and_cues_stays_linear()
+    {
+        // No comma or full stop: every figure shares one clause segment with thousands of others.
+        const int repeats = 4_000;
+        var text = string.Concat(Enumerable.Repeat(
+            "в 2024 году экспорт Казахстана в Азербайджан составил 5 млн тонн и планируется рост в три раза до 2030 года между странами ", repeats));
+
+        var stopwatch = Stopwatch.StartNew();
+        var result = _extractor.Extract(new ArticleText(text, "ru", new DateOnly(2025, 10, 18)));
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
+        Assert.InRange(result.Claims.Count, 1, repeats * 2);
+    }
+
     private static string Fingerprint(ExtractionResult result) =>
         string.Join("|", result.Claims.Select(claim => $"{claim.ClaimId}={claim.Value}@{claim.Evidence.Start}"));
 }

@@ -97,6 +97,9 @@ public sealed partial class SeedExtractionTests
             ("transit_volume_growth:AZ+KZ:2024", 20m, Qualifiers.Exact),
             ("oil_transit:AZ+KZ:na:KZ->AZ", 1_500_000m, Qualifiers.Exact),
             ("companies_with_capital:AZ+KZ:na:KZ->AZ", 250m, Qualifiers.Approx),
+            ("students:AZ+KZ:na", 100m, Qualifiers.Approx),
+            ("bilateral_agreements:AZ+KZ:na", 170m, Qualifiers.Approx),
+            ("official_visits:AZ+KZ:na:KZ->AZ", 6m, Qualifiers.Exact),
         };
         foreach (var (claimId, value, qualifier) in expected)
         {
@@ -104,9 +107,35 @@ public sealed partial class SeedExtractionTests
             Assert.Equal(qualifier, Single(kazakh, claimId, value).Qualifier);
         }
 
+        // The Russian reprint adds one figure the Kazakh original does not state: "более чем в три раза".
         Assert.Equal(
-            russian.Claims.Select(claim => (claim.ClaimId, claim.Value)).Order(),
+            russian.Claims.Select(claim => (claim.ClaimId, claim.Value)).Where(claim => claim.ClaimId != "trade_turnover_multiple:AZ+KZ:2025-01/2025-08").Order(),
             kazakh.Claims.Select(claim => (claim.ClaimId, claim.Value)).Order());
+    }
+
+    [Fact]
+    public void Russian_interview_reads_the_factor_in_words_as_a_multiple_of_the_month_range()
+    {
+        var claim = Single(_extractor.Extract(SeedArticles.Load("000")), "trade_turnover_multiple:AZ+KZ:2025-01/2025-08", 3m);
+
+        Assert.Equal(Qualifiers.Over, claim.Qualifier);
+        Assert.Equal("x", claim.Unit);
+        Assert.Equal(3m, claim.Lower);
+        Assert.Null(claim.Upper);
+        Assert.Contains("более чем в три раза", claim.Evidence.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Interview_counts_visits_in_words_in_both_languages()
+    {
+        foreach (var (prefix, words) in new[] { ("000", "шесть раз посетил"), ("001", "алты рет сапармен") })
+        {
+            var claim = Single(_extractor.Extract(SeedArticles.Load(prefix)), "official_visits:AZ+KZ:na:KZ->AZ", 6m);
+
+            Assert.Equal("count", claim.Unit);
+            Assert.Equal("visit", claim.Noun);
+            Assert.Contains(words, claim.Evidence.Text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -178,10 +207,36 @@ public sealed partial class SeedExtractionTests
         var analysis = _extractor.Extract(SeedArticles.Load("004"));
         var interview = _extractor.Extract(SeedArticles.Load("000"));
 
-        foreach (var claim in interview.Claims)
+        // The analysis repeats the economic figures, not the interview's children, documents or visits.
+        var repeated = interview.Claims.Where(claim => claim.Metric is not ("students" or "bilateral_agreements" or "official_visits")).ToArray();
+        Assert.Equal(9, repeated.Length);
+        foreach (var claim in repeated)
         {
-            Single(analysis, claim.ClaimId, claim.Value);
+            Assert.Equal(claim.Qualifier, Single(analysis, claim.ClaimId, claim.Value).Qualifier);
         }
+    }
+
+    [Fact]
+    public void Analysis_of_the_state_visit_gives_three_visits_to_Central_Asia_in_Russian_and_in_the_quoted_English_tweet()
+    {
+        var visits = _extractor.Extract(SeedArticles.Load("004")).Claims.Where(claim => claim.Metric == "official_visits").ToArray();
+
+        Assert.Equal(2, visits.Length);
+        Assert.All(visits, claim =>
+        {
+            Assert.Equal("official_visits:AZ+Central_Asia:na:AZ->Central_Asia", claim.ClaimId);
+            Assert.Equal(3m, claim.Value);
+        });
+        Assert.Contains(visits, claim => claim.Evidence.Text.Contains("трижды", StringComparison.Ordinal));
+        Assert.Contains(visits, claim => claim.Evidence.Text.Contains("three visits", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Political_scientist_gives_the_fivefold_growth_over_the_last_five_years()
+    {
+        var claim = Single(_extractor.Extract(SeedArticles.Load("002")), "trade_turnover_multiple:AZ+KZ:2020/2024", 5m);
+
+        Assert.Equal(Qualifiers.Exact, claim.Qualifier);
     }
 
     [Fact]
@@ -220,14 +275,17 @@ public sealed partial class SeedExtractionTests
     }
 
     [Fact]
-    public void Seeds_do_not_yield_counts_of_things_no_metric_measures()
+    public void Seeds_do_not_count_anniversaries_ordinals_or_durations()
     {
         foreach (var prefix in new[] { "000", "001" })
         {
             var result = _extractor.Extract(SeedArticles.Load(prefix));
 
-            Assert.DoesNotContain(result.Claims, claim => claim.Value is 100m or 170m or 20m && claim.Unit == "count");
-            Assert.DoesNotContain(result.Claims, claim => claim.Value is 100m or 115m && claim.Unit != "%");
+            // "100 лет", "115-летию", "12-й Саммит", "седьмой визит", "за последние три года", "20-летие".
+            Assert.DoesNotContain(result.Claims, claim => claim.Value is 115m or 12m or 7m);
+            Assert.DoesNotContain(result.Claims, claim => claim.Value == 100m && claim.Metric != "students");
+            Assert.DoesNotContain(result.Claims, claim => claim.Value == 3m && claim.Unit == "count");
+            Assert.DoesNotContain(result.Claims, claim => claim.Value == 20m && claim.Unit != "%");
         }
     }
 

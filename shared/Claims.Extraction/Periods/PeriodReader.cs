@@ -15,48 +15,24 @@ internal sealed record PeriodMention(int Start, int End, string Value, bool IsHo
 /// <summary>
 /// Reads the periods of a sentence in the formats of the public contract: <c>2024</c>,
 /// <c>2025-Q1</c>, <c>2025-01/2025-08</c>, <c>2019/2024</c>, <c>2025-03</c>, <c>2025-10-21</c>.
-/// Relative years ("в прошлом году", "былтыр", "last year") resolve against the publication date
-/// and are skipped when there is none: a period is never invented.
+/// What is relative to the publication date resolves against it and is skipped when there is none,
+/// so a period is never invented: "в прошлом году", "былтыр", "last year"; year to date ("с начала
+/// года", "жыл басынан бері", "since the start of the year": January to the month of publication);
+/// "за последние пять лет" (the five calendar years before publication); months without a year
+/// ("за январь–август": the latest such months up to publication).
 /// </summary>
-internal static class PeriodReader
+internal sealed class PeriodReader(WordIndex index)
 {
-    private static readonly IReadOnlyList<(string Stem, int Month)> _months =
-    [
-        ("январ", 1), ("феврал", 2), ("=март", 3), ("=марта", 3), ("=марте", 3), ("апрел", 4), ("=май", 5), ("=мая", 5),
-        ("=мае", 5), ("июн", 6), ("июл", 7), ("август", 8), ("сентябр", 9), ("октябр", 10), ("ноябр", 11), ("декабр", 12),
-        ("қаңтар", 1), ("ақпан", 2), ("наурыз", 3), ("сәуір", 4), ("мамыр", 5), ("маусым", 6), ("шілде", 7), ("тамыз", 8),
-        ("қыркүйек", 9), ("қазан", 10), ("қараша", 11), ("желтоқсан", 12),
-        ("january", 1), ("=jan", 1), ("february", 2), ("=feb", 2), ("march", 3), ("=mar", 3), ("april", 4), ("=apr", 4),
-        ("=may", 5), ("june", 6), ("=jun", 6), ("july", 7), ("=jul", 7), ("august", 8), ("=aug", 8), ("september", 9),
-        ("=sep", 9), ("=sept", 9), ("october", 10), ("=oct", 10), ("november", 11), ("=nov", 11), ("december", 12), ("=dec", 12),
-    ];
-
-    private static readonly IReadOnlyList<(string Stem, int Number)> _ordinals =
-    [
-        ("перв", 1), ("втор", 2), ("трет", 3), ("четверт", 4), ("=i", 1), ("=ii", 2), ("=iii", 3), ("=iv", 4),
-        ("бірінші", 1), ("екінші", 2), ("үшінші", 3), ("төртінші", 4), ("first", 1), ("second", 2), ("third", 3), ("fourth", 4),
-    ];
-
-    /// <summary>Month counts ("за 9 месяцев", "восемь месяцев", "first nine months", "9 айында") up to twelve.</summary>
-    private static readonly IReadOnlyDictionary<string, int> _countWords = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["два"] = 2, ["двух"] = 2, ["три"] = 3, ["трех"] = 3, ["четыре"] = 4, ["четырех"] = 4, ["пять"] = 5, ["пяти"] = 5,
-        ["шесть"] = 6, ["шести"] = 6, ["семь"] = 7, ["семи"] = 7, ["восемь"] = 8, ["восьми"] = 8, ["девять"] = 9, ["девяти"] = 9,
-        ["десять"] = 10, ["десяти"] = 10, ["одиннадцать"] = 11, ["одиннадцати"] = 11,
-        ["two"] = 2, ["three"] = 3, ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8, ["nine"] = 9,
-        ["ten"] = 10, ["eleven"] = 11,
-        ["екі"] = 2, ["үш"] = 3, ["төрт"] = 4, ["бес"] = 5, ["алты"] = 6, ["жеті"] = 7, ["сегіз"] = 8, ["тоғыз"] = 9, ["он"] = 10,
-    };
-
-    private static readonly IReadOnlyList<string> _monthWords =
-        ["месяц", "=month", "=months", "=ай", "=айы", "=айда", "=айында", "=айлығында", "=айлық", "=айдағы"];
-
-    private static readonly IReadOnlyList<string> _quarterWords = ["квартал", "тоқсан", "quarter"];
-    private static readonly IReadOnlyList<string> _halfYearWords = ["полугоди", "жартыжылдық", "=half"];
     private static readonly IReadOnlySet<string> _rangeConnectors = new HashSet<string>(StringComparer.Ordinal) { "по", "до", "to", "through", "till", "until", "and" };
     private static readonly IReadOnlySet<string> _yearPrepositions = new HashSet<string>(StringComparer.Ordinal)
     {
         "в", "во", "за", "к", "ко", "с", "по", "до", "in", "during", "for", "by", "since", "of", "until", "through",
+    };
+
+    /// <summary>Words before a month that make it a period of the publication year when no year follows ("за январь–август", "in May").</summary>
+    private static readonly IReadOnlySet<string> _monthPrepositions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "в", "во", "за", "с", "итогам", "in", "during", "for", "from",
     };
 
     private static readonly IReadOnlySet<string> _horizonPrepositions = new HashSet<string>(StringComparer.Ordinal) { "к", "ко", "by", "до", "until" };
@@ -66,12 +42,9 @@ internal static class PeriodReader
     };
 
     private static readonly IReadOnlySet<string> _kazakhHorizonPostpositions = new HashSet<string>(StringComparer.Ordinal) { "қарай", "дейін" };
-    private static readonly IReadOnlySet<string> _baselineNouns = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "периода", "периодом", "уровня", "уровнем", "показателей", "показателями", "показатели",
-    };
+    private static readonly IReadOnlySet<string> _comparisonPostpositions = new HashSet<string>(StringComparer.Ordinal) { "салыстырғанда", "қарағанда" };
 
-    public static IReadOnlyList<PeriodMention> Read(IReadOnlyList<Token> tokens, DateOnly? publishedAt)
+    public IReadOnlyList<PeriodMention> Read(IReadOnlyList<Token> tokens, DateOnly? publishedAt)
     {
         var mentions = new List<PeriodMention>();
         for (var i = 0; i < tokens.Count; i++)
@@ -81,7 +54,7 @@ internal static class PeriodReader
                 mentions.Add(found with
                 {
                     IsHorizon = IsHorizon(tokens, found.Start, found.End),
-                    IsBaseline = IsBaseline(tokens, found.Start, found.End, found.Value),
+                    IsBaseline = found.IsBaseline || IsBaseline(tokens, found.Start, found.End, found.Value),
                 });
                 i = found.End;
             }
@@ -90,13 +63,12 @@ internal static class PeriodReader
         return mentions;
     }
 
-    public static bool IsYearWord(string word) =>
-        (word.StartsWith("год", StringComparison.Ordinal) && !word.StartsWith("годн", StringComparison.Ordinal))
-        || word is "г" or "гг" or "ж" or "year" or "years"
-        || word.StartsWith("жыл", StringComparison.Ordinal);
+    public static bool IsYearWord(Token token) => token.Is(WordClass.YearWord) && !token.Is(WordClass.NotYearWord);
 
-    private static PeriodMention? TryRead(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt) =>
-        ReadMonthCount(tokens, i, publishedAt)
+    private PeriodMention? TryRead(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt) =>
+        ReadYearToDate(tokens, i, publishedAt)
+        ?? ReadRecentYears(tokens, i, publishedAt)
+        ?? ReadMonthCount(tokens, i, publishedAt)
         ?? ReadMonthFirst(tokens, i, publishedAt)
         ?? ReadDayMonthYear(tokens, i, publishedAt)
         ?? ReadQuarterOrHalf(tokens, i, publishedAt)
@@ -104,10 +76,93 @@ internal static class PeriodReader
         ?? ReadYearFirst(tokens, i, publishedAt)
         ?? ReadYear(tokens, i, publishedAt);
 
-    /// <summary>"за 9 месяцев 2025 года", "восемь месяцев 2025 года", "first nine months of 2025": January to that month.</summary>
-    private static PeriodMention? ReadMonthCount(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    /// <summary>
+    /// "с начала года", "с начала 2025 года", "жыл басынан бері", "since the start of the year",
+    /// "year to date": January to the month of publication (or the whole of an earlier year).
+    /// </summary>
+    private static PeriodMention? ReadYearToDate(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
     {
-        if (MonthCount(tokens, i) is not { } count || i + 1 >= tokens.Count || !Stems.MatchesAny(tokens[i + 1].Text, _monthWords))
+        if (publishedAt is not { } published)
+        {
+            return null;
+        }
+
+        var text = tokens[i].Text;
+        int end;
+        int? year = null;
+        if (text is "с" or "со" && Next(tokens, i, 1) == "начала")
+        {
+            end = Next(tokens, i, 2) is "текущего" or "этого" ? i + 3 : i + 2;
+            if (YearNumber(tokens, end) is { } stated)
+            {
+                (year, end) = (stated, end + 1);
+            }
+
+            var endsWithYearWord = end < tokens.Count && IsYearWord(tokens[end]) && !tokens[end].Text.StartsWith("годы", StringComparison.Ordinal);
+            if (!endsWithYearWord)
+            {
+                if (year is null)
+                {
+                    return null;
+                }
+
+                end--;
+            }
+        }
+        else if (text == "жыл" && Next(tokens, i, 1) == "басынан")
+        {
+            end = Next(tokens, i, 2) is "бері" or "бастап" ? i + 2 : i + 1;
+        }
+        else if (text == "since" && Next(tokens, i, 1) == "the" && Next(tokens, i, 2) is "start" or "beginning" && Next(tokens, i, 3) == "of"
+            && Next(tokens, i, 4) == "the" && Next(tokens, i, 5) == "year")
+        {
+            end = i + 5;
+        }
+        else if (text == "year" && Next(tokens, i, 1) is "-" or "to" && Next(tokens, i, 2) is "to" or "date")
+        {
+            end = Next(tokens, i, 2) == "to" && Next(tokens, i, 3) is "-" && Next(tokens, i, 4) == "date" ? i + 4 : i + 2;
+            if (tokens[end].Text != "date")
+            {
+                return null;
+            }
+        }
+        else
+        {
+            return null;
+        }
+
+        var from = year ?? published.Year;
+        var lastMonth = from == published.Year ? published.Month : 12;
+        return from > published.Year ? null : Mention(i, end, MonthsText(from, 1, lastMonth));
+    }
+
+    /// <summary>"за последние пять лет", "over the past five years", "соңғы бес жылда": the N calendar years before publication.</summary>
+    private PeriodMention? ReadRecentYears(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    {
+        if (publishedAt is not { } published || tokens[i].Text is not ("последние" or "последних" or "past" or "last" or "соңғы") || i + 2 >= tokens.Count)
+        {
+            return null;
+        }
+
+        int? count = tokens[i + 1].IsNumber && int.TryParse(tokens[i + 1].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var digits)
+            ? digits
+            : NumberWords.Info(index, tokens[i + 1], "kk") is { Role: NumberWordRole.Add } word && word.Value == decimal.Truncate(word.Value) ? (int)word.Value : null;
+        if (count is not ({ } n and >= 2 and <= 30) || !IsYearWord(tokens[i + 2]))
+        {
+            return null;
+        }
+
+        return Mention(i, i + 2, string.Create(CultureInfo.InvariantCulture, $"{published.Year - n}/{published.Year - 1}"));
+    }
+
+    /// <summary>
+    /// "за 9 месяцев 2025 года", "восемь месяцев 2025 года", "first nine months of 2025": January to
+    /// that month; without a year ("по итогам девяти месяцев", "first nine months of the year") the
+    /// latest such months up to publication.
+    /// </summary>
+    private PeriodMention? ReadMonthCount(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    {
+        if (MonthCount(tokens, i) is not { } count || i + 1 >= tokens.Count || !tokens[i + 1].Is(WordClass.MonthWord))
         {
             return null;
         }
@@ -118,12 +173,23 @@ internal static class PeriodReader
             j++;
         }
 
-        return YearAt(tokens, j, publishedAt, requireContext: false) is { } year
-            ? Mention(i, year.End, MonthsText(year.Year, 1, count))
-            : null;
+        if (YearAt(tokens, j, publishedAt, requireContext: false) is { } year)
+        {
+            return Mention(i, year.End, MonthsText(year.Year, 1, count));
+        }
+
+        return LatestYear(publishedAt, count) is { } latest ? Mention(i, TheYearEnd(tokens, j) ?? i + 1, MonthsText(latest, 1, count)) : null;
     }
 
-    private static int? MonthCount(IReadOnlyList<Token> tokens, int i)
+    /// <summary>The year of the latest period ending with month <paramref name="lastMonth"/> on or before publication.</summary>
+    private static int? LatestYear(DateOnly? publishedAt, int lastMonth) =>
+        publishedAt is { } published ? (lastMonth <= published.Month ? published.Year : published.Year - 1) : null;
+
+    /// <summary>"the year" after "first nine months of": part of the period, pointing at the publication year.</summary>
+    private static int? TheYearEnd(IReadOnlyList<Token> tokens, int j) =>
+        j + 1 < tokens.Count && tokens[j].Text is "the" or "this" && tokens[j + 1].Text == "year" ? j + 1 : null;
+
+    private int? MonthCount(IReadOnlyList<Token> tokens, int i)
     {
         if (i >= tokens.Count)
         {
@@ -136,11 +202,13 @@ internal static class PeriodReader
             return int.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is >= 2 and <= 12 ? number : null;
         }
 
-        return token.IsWord && _countWords.TryGetValue(token.Text, out var counted) ? counted : null;
+        return NumberWords.Info(index, token, "kk") is { Role: NumberWordRole.Add } word && word.Value is >= 2 and <= 11 && word.Value == decimal.Truncate(word.Value)
+            ? (int)word.Value
+            : null;
     }
 
-    /// <summary>"с января по август 2025 года", "January-August 2025", "в марте 2025 года", "October 21, 2025".</summary>
-    private static PeriodMention? ReadMonthFirst(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    /// <summary>"с января по август 2025 года", "January-August 2025", "в марте 2025 года", "October 21, 2025", "за январь–август".</summary>
+    private PeriodMention? ReadMonthFirst(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
     {
         if (Month(tokens, i) is not { } first)
         {
@@ -149,37 +217,40 @@ internal static class PeriodReader
 
         var j = i + 1;
         var last = first;
+        var isRange = false;
         if (j + 1 < tokens.Count && (tokens[j].IsDash || _rangeConnectors.Contains(tokens[j].Text)) && Month(tokens, j + 1) is { } second)
         {
-            last = second;
+            (last, isRange) = (second, true);
             j += 2;
         }
-        else if (last == first && j < tokens.Count && tokens[j].IsNumber && Day(tokens[j].Text) is { } day)
+        else if (j < tokens.Count && tokens[j].IsNumber && Day(tokens[j].Text) is { } day)
         {
             var afterDay = j + 1 < tokens.Count && tokens[j + 1].IsSymbol(',') ? j + 2 : j + 1;
-            if (YearAt(tokens, afterDay, publishedAt, requireContext: false) is { } dated)
-            {
-                return Mention(i, dated.End, DateText(dated.Year, first, day));
-            }
+            return YearAt(tokens, afterDay, publishedAt, requireContext: false) is { } dated
+                ? Mention(i, dated.End, DateText(dated.Year, first, day))
+                : null;
+        }
 
+        var beforeYear = j < tokens.Count && tokens[j].IsSymbol(',') ? j + 1 : j;
+        if (YearAt(tokens, beforeYear, publishedAt, requireContext: false) is { } year)
+        {
+            return Mention(i, year.End, MonthsText(year.Year, first, last));
+        }
+
+        // No year: "за январь–август", "қаңтар-тамыз айларында" are the latest such months up to publication.
+        var framed = isRange || (i > 0 && _monthPrepositions.Contains(tokens[i - 1].Text)) || (j < tokens.Count && tokens[j].Text.StartsWith("ай", StringComparison.Ordinal));
+        if (publishedAt is not { } published || !framed)
+        {
             return null;
         }
 
-        if (j < tokens.Count && tokens[j].IsSymbol(','))
-        {
-            j++;
-        }
-
-        if (YearAt(tokens, j, publishedAt, requireContext: false) is not { } year)
-        {
-            return null;
-        }
-
-        return Mention(i, year.End, MonthsText(year.Year, first, last));
+        var end = j < tokens.Count && tokens[j].Text.StartsWith("ай", StringComparison.Ordinal) ? j : j - 1;
+        var resolved = last <= published.Month ? published.Year : published.Year - 1;
+        return Mention(i, end, MonthsText(resolved, first, last));
     }
 
-    /// <summary>"21 октября 2025 года", "21 October 2025".</summary>
-    private static PeriodMention? ReadDayMonthYear(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    /// <summary>"21 октября 2025 года", "21 October 2025", "на 1 октября 2025 года".</summary>
+    private PeriodMention? ReadDayMonthYear(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
     {
         if (!tokens[i].IsNumber || Day(tokens[i].Text) is not { } day || Month(tokens, i + 1) is not { } month)
         {
@@ -191,8 +262,8 @@ internal static class PeriodReader
             : null;
     }
 
-    /// <summary>"в первом квартале 2025 года", "Q1 2025", "first quarter of 2025", "первое полугодие 2025".</summary>
-    private static PeriodMention? ReadQuarterOrHalf(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    /// <summary>"в первом квартале 2025 года", "Q1 2025", "first quarter of 2025", "первое полугодие 2025", "in the first half of 2025".</summary>
+    private PeriodMention? ReadQuarterOrHalf(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
     {
         var token = tokens[i];
         if (token.IsWord && token.Text.Length == 2 && token.Text[0] is 'q' or 'h' && token.Text[1] is >= '1' and <= '4')
@@ -212,9 +283,9 @@ internal static class PeriodReader
             return null;
         }
 
-        var word = tokens[afterOrdinal].Text;
-        var isQuarter = Stems.MatchesAny(word, _quarterWords);
-        var isHalf = Stems.MatchesAny(word, _halfYearWords) && ordinal <= 2;
+        var word = tokens[afterOrdinal];
+        var isQuarter = word.Is(WordClass.QuarterWord);
+        var isHalf = word.Is(WordClass.HalfYearWord) && ordinal <= 2;
         if (!isQuarter && !isHalf)
         {
             return null;
@@ -226,8 +297,15 @@ internal static class PeriodReader
             j++;
         }
 
-        return YearAt(tokens, j, publishedAt, requireContext: false) is { } found
-            ? Mention(i, found.End, isQuarter ? $"{found.Year}-Q{ordinal}" : HalfText(found.Year, ordinal))
+        if (YearAt(tokens, j, publishedAt, requireContext: false) is { } found)
+        {
+            return Mention(i, found.End, isQuarter ? $"{found.Year}-Q{ordinal}" : HalfText(found.Year, ordinal));
+        }
+
+        // "в первом полугодии", "first half of the year": the latest such quarter or half up to publication.
+        var lastMonth = isQuarter ? ordinal * 3 : ordinal * 6;
+        return LatestYear(publishedAt, lastMonth) is { } latest
+            ? Mention(i, TheYearEnd(tokens, j) ?? afterOrdinal, isQuarter ? $"{latest}-Q{ordinal}" : HalfText(latest, ordinal))
             : null;
     }
 
@@ -246,7 +324,7 @@ internal static class PeriodReader
         }
 
         var end = i + 2;
-        if (end + 1 < tokens.Count && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1].Text))
+        if (end + 1 < tokens.Count && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1]))
         {
             end++;
         }
@@ -254,10 +332,13 @@ internal static class PeriodReader
         return Mention(i, end, $"{from}/{to}");
     }
 
-    /// <summary>Kazakh puts the year first: "2025 жылдың қаңтар-тамызы", "2025 жылғы бірінші тоқсан", "2025 жылдың наурыз айында".</summary>
-    private static PeriodMention? ReadYearFirst(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    /// <summary>
+    /// Kazakh puts the year first: "2025 жылдың қаңтар-тамызы", "2025 жылғы бірінші тоқсан",
+    /// "2025 жылдың наурыз айында", "2025 жылғы 1 шілдедегі", "биыл қаңтар-маусымда".
+    /// </summary>
+    private PeriodMention? ReadYearFirst(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
     {
-        if (YearAt(tokens, i, publishedAt, requireContext: false) is not { } year || year.End == i)
+        if (YearAt(tokens, i, publishedAt, requireContext: false) is not { } year || (year.End == i && YearNumber(tokens, i) is not null))
         {
             return null;
         }
@@ -276,20 +357,25 @@ internal static class PeriodReader
             return Mention(i, end, MonthsText(year.Year, first, last));
         }
 
-        if (MonthCount(tokens, j) is { } count && j + 1 < tokens.Count && Stems.MatchesAny(tokens[j + 1].Text, _monthWords))
+        if (j + 1 < tokens.Count && tokens[j].IsNumber && Day(tokens[j].Text) is { } day && Month(tokens, j + 1) is { } month)
+        {
+            return Mention(i, j + 1, DateText(year.Year, month, day));
+        }
+
+        if (MonthCount(tokens, j) is { } count && j + 1 < tokens.Count && tokens[j + 1].Is(WordClass.MonthWord))
         {
             return Mention(i, j + 1, MonthsText(year.Year, 1, count));
         }
 
         if (Ordinal(tokens, j, out var afterOrdinal) is { } ordinal && afterOrdinal < tokens.Count)
         {
-            var word = tokens[afterOrdinal].Text;
-            if (Stems.MatchesAny(word, _quarterWords))
+            var word = tokens[afterOrdinal];
+            if (word.Is(WordClass.QuarterWord))
             {
                 return Mention(i, afterOrdinal, $"{year.Year}-Q{ordinal}");
             }
 
-            if (Stems.MatchesAny(word, _halfYearWords) && ordinal <= 2)
+            if (word.Is(WordClass.HalfYearWord) && ordinal <= 2)
             {
                 return Mention(i, afterOrdinal, HalfText(year.Year, ordinal));
             }
@@ -321,7 +407,7 @@ internal static class PeriodReader
                 end += 2;
             }
 
-            var hasYearWord = end + 1 < tokens.Count && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1].Text);
+            var hasYearWord = end + 1 < tokens.Count && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1]);
             if (hasYearWord)
             {
                 end++;
@@ -366,7 +452,7 @@ internal static class PeriodReader
             (_, true, _, _) when word is "этот" or "этом" or "этого" or "этому" || word.StartsWith("текущ", StringComparison.Ordinal) || word.StartsWith("нынешн", StringComparison.Ordinal) => 0,
             (_, true, _, _) when word.StartsWith("прошл", StringComparison.Ordinal) || word.StartsWith("прошедш", StringComparison.Ordinal) || word.StartsWith("минувш", StringComparison.Ordinal) => -1,
             (_, true, _, _) when word.StartsWith("следующ", StringComparison.Ordinal) || word.StartsWith("будущ", StringComparison.Ordinal) || word.StartsWith("предстоящ", StringComparison.Ordinal) => 1,
-            ("осы", _, true, _) => 0,
+            ("осы" or "ағымдағы", _, true, _) => 0,
             ("өткен", _, true, _) => -1,
             ("келер" or "келесі", _, true, _) => 1,
             ("this" or "current", _, _, "year") => 0,
@@ -383,29 +469,16 @@ internal static class PeriodReader
             ? year
             : null;
 
-    private static int? Month(IReadOnlyList<Token> tokens, int i)
-    {
-        if (i >= tokens.Count || !tokens[i].IsWord)
-        {
-            return null;
-        }
-
-        foreach (var (stem, month) in _months)
-        {
-            if (Stems.Matches(tokens[i].Text, stem))
-            {
-                return month;
-            }
-        }
-
-        return null;
-    }
+    private int? Month(IReadOnlyList<Token> tokens, int i) =>
+        i < tokens.Count && tokens[i].IsWord && tokens[i].Is(WordClass.Month)
+            ? index.Payload<int?>(tokens[i].Node, tokens[i].Whole, WordClass.Month)
+            : null;
 
     private static int? Day(string written) =>
         written.Length <= 2 && int.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var day) && day is >= 1 and <= 31 ? day : null;
 
     /// <summary>An ordinal word ("первом", "бірінші", "first", "II") or a digit with an ordinal ending ("1-м", "1-тоқсан").</summary>
-    private static int? Ordinal(IReadOnlyList<Token> tokens, int i, out int next)
+    private int? Ordinal(IReadOnlyList<Token> tokens, int i, out int next)
     {
         next = i + 1;
         if (i >= tokens.Count)
@@ -428,20 +501,7 @@ internal static class PeriodReader
             return token.Text[0] - '0';
         }
 
-        if (!token.IsWord)
-        {
-            return null;
-        }
-
-        foreach (var (stem, number) in _ordinals)
-        {
-            if (Stems.Matches(token.Text, stem))
-            {
-                return number;
-            }
-        }
-
-        return null;
+        return token.IsWord && token.Is(WordClass.Ordinal) ? index.Payload<int?>(token.Node, token.Whole, WordClass.Ordinal) : null;
     }
 
     private static bool IsHorizon(IReadOnlyList<Token> tokens, int start, int end)
@@ -469,20 +529,36 @@ internal static class PeriodReader
     {
         for (var k = start - 1; k >= 0 && k >= start - 4; k--)
         {
-            if (tokens[k].IsWord && (Stems.MatchesAny(tokens[k].Text, Lexicon.ComparisonCues) || _baselineNouns.Contains(tokens[k].Text)))
+            if (tokens[k].IsWord && tokens[k].Is(WordClass.ComparisonCue | WordClass.BaselineNoun))
             {
                 return true;
             }
         }
 
+        // Kazakh puts the comparison after the baseline: "өткен жылдың осы кезеңіне қарағанда".
+        for (var k = end + 1; k < tokens.Count && k <= end + 3; k++)
+        {
+            if (_comparisonPostpositions.Contains(tokens[k].Text))
+            {
+                return true;
+            }
+
+            if (!tokens[k].IsWord)
+            {
+                break;
+            }
+        }
+
         var previous = start > 0 ? tokens[start - 1].Text : "";
         var next = end + 1 < tokens.Count ? tokens[end + 1].Text : "";
+
         // "с января по август" is a span; "с 2005 года" alone is where a running total starts.
         var isSpan = value.Contains('/', StringComparison.Ordinal);
-        var isRunningTotal = !isSpan
-            && (previous is "since" or "с" or "со" || (next == "бері" && tokens[end].Text.EndsWith("дан", StringComparison.Ordinal)));
-        return isRunningTotal || next is "салыстырғанда" or "қарағанда";
+        return !isSpan && (previous is "since" or "с" or "со" || (next == "бері" && tokens[end].Text.EndsWith("дан", StringComparison.Ordinal)));
     }
+
+    private static string? Next(IReadOnlyList<Token> tokens, int i, int offset) =>
+        i + offset < tokens.Count ? tokens[i + offset].Text : null;
 
     private static PeriodMention Mention(int start, int end, string value) => new(start, end, value, false, false);
 

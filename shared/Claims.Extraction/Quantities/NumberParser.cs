@@ -14,7 +14,7 @@ internal static class NumberParser
     {
         value = 0;
         decimals = 0;
-        var compact = string.Concat(written.Where(c => !Tokenizer.IsGroupSpace(c)));
+        var compact = string.Concat(written.Where(c => !CharClass.IsGroupSpace(c)));
         var dots = compact.Count(c => c == '.');
         var commas = compact.Count(c => c == ',');
         char? decimalSeparator = null;

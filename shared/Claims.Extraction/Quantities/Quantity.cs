@@ -55,9 +55,15 @@ internal sealed record Quantity
 
     public Hedge Hedge { get; init; }
 
-    /// <summary>The hedge was the bare "до", which after a change verb means "to", not "up to".</summary>
-    public bool HedgeIsBareUpTo { get; init; }
+    /// <summary>
+    /// The hedge was a bare "до" after a change or "bring to" verb, or a Kazakh "дейін" before one
+    /// ("вырос до 4,5 млн", "довести до 10 млн", "12,9%-ға дейін үдеді"): "to", not "up to".
+    /// </summary>
+    public bool HedgeMeansTo { get; init; }
 
     /// <summary>Stated as a change of some metric rather than its level.</summary>
     public bool IsChange { get; init; }
+
+    /// <summary>The direction a one-word multiplier states itself: +1 "удвоился", "doubled"; -1 "halved"; 0 when the verb around it says.</summary>
+    public int InherentSign { get; init; }
 }

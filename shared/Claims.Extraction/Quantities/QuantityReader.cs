@@ -3,51 +3,121 @@ using Claims.Extraction.Text;
 namespace Claims.Extraction.Quantities;
 
 /// <summary>
-/// Reads the figures of a sentence: number, range, scale word, unit (currency before or after,
-/// tonnes, percent, multiplier, TEU, or a count noun of a catalog metric) and hedges before or
-/// after. Numbers with none of these (years, dates, ordinals, phone numbers, "100 лет") are not
-/// quantities and are skipped. One pass over the tokens with bounded look-around.
+/// Reads the figures of a sentence: a number in digits or words, a range, a scale word, a unit
+/// (currency before or after, tonnes, percent, multiplier, TEU, or a count noun of a catalog metric)
+/// and hedges before or after; also factors and fractions stated in one word ("втрое", "doubled",
+/// "на треть") and counts of occasions ("трижды", "шесть раз посетил"). Numbers with none of these
+/// (years, dates, ordinals, phone numbers, "100 лет") are not quantities and are skipped. One pass over
+/// the tokens with bounded look-around.
 /// </summary>
-internal sealed class QuantityReader(MetricCatalog catalog)
+internal sealed class QuantityReader
 {
     private const int CountNounLookahead = 3;
+    private const WordClass QuantityStarts = WordClass.NumberWord | WordClass.MultiplierWord | WordClass.TimesWord | WordClass.FractionWord | WordClass.HalfWord;
+    private const WordClass ChangeWords = WordClass.Increase | WordClass.Decrease;
 
-    private readonly IReadOnlyList<(string Stem, MetricDefinition Metric)> _countNouns =
-        [.. catalog.Metrics.SelectMany(metric => metric.CountNounStems.Select(stem => (stem, metric)))];
+    private static readonly IReadOnlyDictionary<char, string> _currencySigns = new Dictionary<char, string>
+    {
+        ['$'] = "USD", ['€'] = "EUR", ['₸'] = "KZT", ['₽'] = "RUB", ['₼'] = "AZN",
+    };
+
+    private readonly WordIndex _index;
+
+    /// <summary>The metrics that count occasions ("шесть раз", "алты рет", "four times"): those listing "раз", "рет" or "times" as count nouns.</summary>
+    private readonly IReadOnlyList<MetricDefinition> _occasionMetrics;
+
+    public QuantityReader(WordIndex index)
+    {
+        _index = index;
+        _occasionMetrics = [.. new[] { "раз", "рет", "times" }.SelectMany(word =>
+        {
+            var (node, whole) = index.Walk(word);
+            return index.Entries(node, whole, WordClass.CountNoun).Select(entry => entry.Payload).OfType<MetricDefinition>();
+        }).Distinct()];
+    }
+
+    public static bool IsCurrencySign(char c) => _currencySigns.ContainsKey(c);
+
+    /// <summary>
+    /// Where the sentence's first change word and first change-or-"bring to" word stand, found once so
+    /// that asking "is there one before this figure?" costs nothing however many figures a sentence has.
+    /// </summary>
+    private readonly record struct SentenceFacts(int FirstChange, int FirstChangeOrBring);
 
     public IReadOnlyList<Quantity> ReadAll(IReadOnlyList<Token> tokens, string language)
     {
         var quantities = new List<Quantity>();
+        var firstChange = tokens.Count;
+        var firstChangeOrBring = tokens.Count;
+        for (var k = tokens.Count - 1; k >= 0; k--)
+        {
+            firstChange = tokens[k].Is(ChangeWords) ? k : firstChange;
+            firstChangeOrBring = tokens[k].Is(ChangeWords | WordClass.BringToVerb) ? k : firstChangeOrBring;
+        }
+
+        var facts = new SentenceFacts(firstChange, firstChangeOrBring);
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i].IsNumber && TryRead(tokens, i, language) is { } quantity)
+            var token = tokens[i];
+            if ((token.IsNumber || token.Is(QuantityStarts)) && TryRead(tokens, i, language, facts) is { } quantity)
             {
                 quantities.Add(quantity);
-                i = quantity.LastToken;
+                i = Math.Max(i, quantity.LastToken);
             }
         }
 
         return quantities;
     }
 
-    private Quantity? TryRead(IReadOnlyList<Token> tokens, int numberIndex, string language)
+    /// <summary>Removes trailing zeros so 3,5 млн prints as 3500000, not 3500000.0.</summary>
+    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    private Quantity? TryRead(IReadOnlyList<Token> tokens, int i, string language, SentenceFacts facts)
     {
-        if (IsPartOfCode(tokens, numberIndex)
-            || !NumberParser.TryParse(tokens[numberIndex].Text, language, out var number, out var decimals))
+        var token = tokens[i];
+        if (token.IsWord)
+        {
+            if (token.Is(WordClass.MultiplierWord) && _index.Payload<MultiplierWordInfo>(token.Node, token.Whole, WordClass.MultiplierWord) is { } factor)
+            {
+                return MultiplierWord(tokens, i, factor, facts);
+            }
+
+            if (token.Is(WordClass.TimesWord) && _index.Payload<decimal?>(token.Node, token.Whole, WordClass.TimesWord) is { } times)
+            {
+                return TimesWord(tokens, i, times, facts);
+            }
+
+            if (token.Is(WordClass.FractionWord) && Fraction(tokens, i) is { } fraction)
+            {
+                return fraction;
+            }
+
+            return NumberWords.Read(_index, tokens, i, language) is { } words
+                ? ReadFrom(tokens, i, words.Next, words.Value, words.Decimals, language, facts, inWords: true, words.Scale)
+                : null;
+        }
+
+        if (IsPartOfCode(tokens, i) || !NumberParser.TryParse(token.Text, language, out var number, out var decimals))
         {
             return null;
         }
 
-        var j = numberIndex + 1;
+        return ReadFrom(tokens, i, i + 1, number, decimals, language, facts, inWords: false);
+    }
+
+    /// <summary>The rest of a figure once its number is read: range, scale, unit, hedges.</summary>
+    private Quantity? ReadFrom(
+        IReadOnlyList<Token> tokens, int numberIndex, int j, decimal number, int decimals, string language, SentenceFacts facts, bool inWords, decimal? impliedScale = null)
+    {
         if (!TrySkipCaseSuffix(tokens, ref j))
         {
             return null;
         }
 
-        var scale = ReadScale(tokens, ref j);
+        var scale = ReadScale(tokens, ref j) ?? impliedScale;
         decimal? rangeHigh = null;
         var rangeDecimals = decimals;
-        if (ReadRangeEnd(tokens, numberIndex, j, language) is { } range)
+        if (!inWords && ReadRangeEnd(tokens, numberIndex, j, language) is { } range)
         {
             rangeHigh = range.Value;
             rangeDecimals = Math.Max(decimals, range.Decimals);
@@ -57,8 +127,7 @@ internal sealed class QuantityReader(MetricCatalog catalog)
                 return null;
             }
 
-            var secondScale = ReadScale(tokens, ref j);
-            scale = secondScale ?? scale;
+            scale = ReadScale(tokens, ref j) ?? scale;
         }
 
         if (IsFollowedByYearWord(tokens, j) && scale is null)
@@ -73,12 +142,30 @@ internal sealed class QuantityReader(MetricCatalog catalog)
             (kind, unit, firstToken) = (QuantityKind.Currency, prefix.Code, prefix.Index);
         }
 
+        if (kind == QuantityKind.Multiplier)
+        {
+            if (IsMultiplierContext(tokens, numberIndex, j, facts))
+            {
+                // "в три раза": the preposition belongs to the figure, so hedges before it ("почти в", "более чем в") are found.
+                firstToken = numberIndex > 0 && tokens[numberIndex - 1].Text is "в" or "во" ? numberIndex - 1 : firstToken;
+            }
+            else if (_occasionMetrics.Count > 0 && IsOccasionNoun(tokens[j - 1]))
+            {
+                // "шесть раз посетил", "visited four times": a count of occasions, not a factor.
+                (kind, unit, countMetrics) = (QuantityKind.Count, "count", _occasionMetrics);
+            }
+            else
+            {
+                return null;
+            }
+        }
+
         // Kazakh puts the hedge between the number and the noun: "250-ге жуық коммерциялық құрылым".
         var postHedgeAt = j;
         if (kind is null)
         {
             var hedgeLength = PostHedgeLength(tokens, j);
-            if (ReadCountNoun(tokens, j + hedgeLength, out var nounEnd) is { } count)
+            if (ReadCountNoun(tokens, j + hedgeLength, language, out var nounEnd) is { } count)
             {
                 (kind, unit, countMetrics, j) = (QuantityKind.Count, "count", count, nounEnd);
             }
@@ -88,15 +175,13 @@ internal sealed class QuantityReader(MetricCatalog catalog)
             }
         }
 
-        if (kind is null
-            || (kind == QuantityKind.Multiplier && !IsMultiplierContext(tokens, numberIndex, language))
-            || (IsYearLike(tokens[numberIndex].Text) && kind is QuantityKind.Count or QuantityKind.Bare))
+        if (kind is null || (!inWords && IsYearLike(tokens[numberIndex].Text) && kind is QuantityKind.Count or QuantityKind.Bare))
         {
             return null;
         }
 
         var factor = kind is QuantityKind.Percent or QuantityKind.Multiplier ? 1m : scale ?? 1m;
-        var (hedge, bareUpTo, isChange) = ReadHedges(tokens, firstToken, kind == QuantityKind.Count ? postHedgeAt : j, out var postHedgeLength);
+        var hedges = ReadHedges(tokens, firstToken, kind == QuantityKind.Count ? postHedgeAt : j, facts, out var postHedgeLength);
         if (kind != QuantityKind.Count)
         {
             j += postHedgeLength;
@@ -104,6 +189,7 @@ internal sealed class QuantityReader(MetricCatalog catalog)
 
         var low = number * factor;
         var high = rangeHigh * factor;
+        var unitToken = j - 1 - (kind != QuantityKind.Count ? postHedgeLength : 0);
         return new Quantity
         {
             FirstToken = firstToken,
@@ -116,14 +202,114 @@ internal sealed class QuantityReader(MetricCatalog catalog)
             Kind = kind.Value,
             Unit = unit,
             CountMetrics = countMetrics,
-            Hedge = hedge,
-            HedgeIsBareUpTo = bareUpTo,
-            IsChange = isChange || (kind == QuantityKind.Percent && (HasDativeSuffix(tokens, numberIndex, j) || IsFollowedByComparative(tokens, j))),
+            Hedge = hedges.Hedge,
+            HedgeMeansTo = hedges.MeansTo,
+            IsChange = hedges.IsChange
+                || (postHedgeLength == 0 && kind == QuantityKind.Percent && (HasDativeSuffixBeforeChange(tokens, numberIndex, j) || IsFollowedByComparative(tokens, j)))
+                || (postHedgeLength == 0 && kind is QuantityKind.Mass or QuantityKind.Currency && IsDativeUnitBeforeChange(tokens, unitToken)),
         };
     }
 
-    /// <summary>Removes trailing zeros so 3,5 млн prints as 3500000, not 3500000.0.</summary>
-    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+    /// <summary>"втрое", "doubled", "почти вдвое", "более чем втрое".</summary>
+    private static Quantity MultiplierWord(IReadOnlyList<Token> tokens, int i, MultiplierWordInfo info, SentenceFacts facts)
+    {
+        var hedges = ReadHedges(tokens, i, i + 1, facts, out _);
+        return new Quantity
+        {
+            FirstToken = i,
+            NumberToken = i,
+            LastToken = i,
+            Value = info.Factor,
+            HalfStep = 0.5m,
+            Kind = QuantityKind.Multiplier,
+            Unit = "x",
+            Hedge = hedges.Hedge,
+            IsChange = true,
+            InherentSign = info.Sign,
+        };
+    }
+
+    /// <summary>"трижды посетил", "twice": a count of occasions.</summary>
+    private Quantity? TimesWord(IReadOnlyList<Token> tokens, int i, decimal count, SentenceFacts facts)
+    {
+        // "twice as much" is a factor, not two occasions.
+        if (i + 1 < tokens.Count && tokens[i + 1].Text is "as" or "more" or "less" or "higher" or "larger")
+        {
+            return new Quantity { FirstToken = i, NumberToken = i, LastToken = i, Value = count, HalfStep = 0.5m, Kind = QuantityKind.Multiplier, Unit = "x", IsChange = true };
+        }
+
+        if (_occasionMetrics.Count == 0)
+        {
+            return null;
+        }
+
+        var hedges = ReadHedges(tokens, i, i + 1, facts, out _);
+        return new Quantity
+        {
+            FirstToken = i,
+            NumberToken = i,
+            LastToken = i,
+            Value = count,
+            HalfStep = 0.5m,
+            Kind = QuantityKind.Count,
+            Unit = "count",
+            CountMetrics = _occasionMetrics,
+            Hedge = hedges.Hedge,
+        };
+    }
+
+    /// <summary>"на треть", "наполовину", "by a third", "by half", "үштен бірге": a change in percent.</summary>
+    private Quantity? Fraction(IReadOnlyList<Token> tokens, int i)
+    {
+        if (_index.Payload<FractionInfo>(tokens[i].Node, tokens[i].Whole, WordClass.FractionWord) is not { } info)
+        {
+            return null;
+        }
+
+        var text = tokens[i].Text;
+        var (first, last) = (i, i);
+        if (text == "наполовину")
+        {
+            // "сократился наполовину": the adverb is the whole figure.
+        }
+        else if (text is "үштен" or "төрттен")
+        {
+            if (i + 1 >= tokens.Count || !tokens[i + 1].Text.StartsWith("бір", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            last = i + 1;
+        }
+        else if (i > 0 && tokens[i - 1].Text == "на")
+        {
+            first = i - 1;
+        }
+        else if (i > 1 && tokens[i - 1].Text == "a" && tokens[i - 2].Text == "by")
+        {
+            first = i - 2;
+        }
+        else if (i > 0 && tokens[i - 1].Text == "by" && text == "half")
+        {
+            first = i - 1;
+        }
+        else
+        {
+            return null;
+        }
+
+        return new Quantity
+        {
+            FirstToken = first,
+            NumberToken = i,
+            LastToken = last,
+            Value = info.Percent,
+            HalfStep = HalfOfLastDigit(info.Decimals),
+            Kind = QuantityKind.Percent,
+            Unit = "%",
+            IsChange = true,
+        };
+    }
 
     private static decimal HalfOfLastDigit(int decimals)
     {
@@ -151,10 +337,7 @@ internal sealed class QuantityReader(MetricCatalog catalog)
 
         if (index + 1 < tokens.Count && !tokens[index + 1].SpacedBefore && tokens[index + 1].IsWord)
         {
-            var glued = tokens[index + 1].Text;
-            return !Lexicon.GluedScales.Concat(Lexicon.Scales).Any(scale => Stems.Matches(glued, scale.Stem))
-                && !Lexicon.Multipliers.Any(stem => Stems.Matches(glued, stem))
-                && !Lexicon.CurrencyWords.Any(currency => Stems.Matches(glued, currency.Stem));
+            return !tokens[index + 1].Is(WordClass.GluedScale | WordClass.Scale | WordClass.Multiplier | WordClass.CurrencyWord);
         }
 
         return index + 1 < tokens.Count && !tokens[index + 1].SpacedBefore && tokens[index + 1].IsSymbol('/');
@@ -176,30 +359,27 @@ internal sealed class QuantityReader(MetricCatalog catalog)
         return true;
     }
 
-    private static decimal? ReadScale(IReadOnlyList<Token> tokens, ref int j)
+    private decimal? ReadScale(IReadOnlyList<Token> tokens, ref int j)
     {
         if (j >= tokens.Count || !tokens[j].IsWord)
         {
             return null;
         }
 
-        var word = tokens[j].Text;
-        var scales = tokens[j].SpacedBefore ? Lexicon.Scales : Lexicon.Scales.Concat(Lexicon.GluedScales);
-        foreach (var (stem, factor) in scales)
+        var token = tokens[j];
+        var classes = token.SpacedBefore ? WordClass.Scale : WordClass.Scale | WordClass.GluedScale;
+        if (!token.Is(classes) || _index.Payload<decimal?>(token.Node, token.Whole, classes) is not { } factor)
         {
-            if (Stems.Matches(word, stem))
-            {
-                j++;
-                if (j + 1 < tokens.Count && tokens[j].IsSymbol('.') && !tokens[j].SpacedBefore && tokens[j + 1].IsWord)
-                {
-                    j++;
-                }
-
-                return factor;
-            }
+            return null;
         }
 
-        return null;
+        j++;
+        if (j + 1 < tokens.Count && tokens[j].IsSymbol('.') && !tokens[j].SpacedBefore && tokens[j + 1].IsWord)
+        {
+            j++;
+        }
+
+        return factor;
     }
 
     private static (decimal Value, int Decimals, int Next)? ReadRangeEnd(IReadOnlyList<Token> tokens, int numberIndex, int j, string language)
@@ -224,13 +404,12 @@ internal sealed class QuantityReader(MetricCatalog catalog)
     }
 
     private static bool IsFollowedByYearWord(IReadOnlyList<Token> tokens, int j) =>
-        j < tokens.Count && tokens[j].IsWord && Periods.PeriodReader.IsYearWord(tokens[j].Text);
+        j < tokens.Count && tokens[j].IsWord && Periods.PeriodReader.IsYearWord(tokens[j]);
 
     private static bool IsYearLike(string written) =>
         written.Length == 4 && int.TryParse(written, out var year) && year is >= 1900 and <= 2100;
 
-    private static (QuantityKind? Kind, string? Unit, IReadOnlyList<MetricDefinition> CountMetrics) ReadUnit(
-        IReadOnlyList<Token> tokens, ref int j, bool hasScale)
+    private (QuantityKind? Kind, string? Unit, IReadOnlyList<MetricDefinition> CountMetrics) ReadUnit(IReadOnlyList<Token> tokens, ref int j, bool hasScale)
     {
         if (j >= tokens.Count)
         {
@@ -238,7 +417,7 @@ internal sealed class QuantityReader(MetricCatalog catalog)
         }
 
         var token = tokens[j];
-        if (token.Kind == TokenKind.Symbol && Lexicon.CurrencySigns.TryGetValue(token.Text[0], out var signCode))
+        if (token.Kind == TokenKind.Symbol && _currencySigns.TryGetValue(token.Text[0], out var signCode))
         {
             j++;
             return (QuantityKind.Currency, signCode, []);
@@ -256,46 +435,48 @@ internal sealed class QuantityReader(MetricCatalog catalog)
             return (null, null, []);
         }
 
-        var word = token.Text;
-        foreach (var (stem, code) in Lexicon.CurrencyWords)
+        // "612,4 млн АҚШ долларын": the country of a currency may stand before its name.
+        if (token.Is(WordClass.CurrencyCountry) && j + 1 < tokens.Count && tokens[j + 1].Is(WordClass.CurrencyWord))
         {
-            if (Stems.Matches(word, stem))
-            {
-                j++;
-                if (j < tokens.Count && tokens[j].Text is "сша" or "us" or "америки")
-                {
-                    j++;
-                }
-
-                return (QuantityKind.Currency, code, []);
-            }
+            token = tokens[++j];
         }
 
-        if (Lexicon.Tonnes.Any(stem => Stems.Matches(word, stem)) || (hasScale && Stems.Matches(word, Lexicon.TonneAbbreviation)))
+        if (token.Is(WordClass.CurrencyWord) && _index.Payload<string>(token.Node, token.Whole, WordClass.CurrencyWord) is { } code)
+        {
+            j++;
+            if (j < tokens.Count && tokens[j].Is(WordClass.CurrencyCountry))
+            {
+                j++;
+            }
+
+            return (QuantityKind.Currency, code, []);
+        }
+
+        if (token.Is(WordClass.Tonne) || (hasScale && token.Is(WordClass.TonneAbbreviation)))
         {
             j++;
             return (QuantityKind.Mass, "t", []);
         }
 
-        if (Lexicon.PercentWords.Any(stem => Stems.Matches(word, stem)))
+        if (token.Is(WordClass.PercentWord))
         {
             j++;
             return (QuantityKind.Percent, "%", []);
         }
 
-        if (word == "per" && j + 1 < tokens.Count && tokens[j + 1].Text == "cent")
+        if (token.Text == "per" && j + 1 < tokens.Count && tokens[j + 1].Text == "cent")
         {
             j += 2;
             return (QuantityKind.Percent, "%", []);
         }
 
-        if (Lexicon.Multipliers.Any(stem => Stems.Matches(word, stem)))
+        if (token.Is(WordClass.Multiplier))
         {
             j++;
             return (QuantityKind.Multiplier, "x", []);
         }
 
-        if (Lexicon.ContainerUnits.Any(stem => Stems.Matches(word, stem)))
+        if (token.Is(WordClass.ContainerUnit))
         {
             j++;
             return (QuantityKind.Teu, "TEU", []);
@@ -304,7 +485,7 @@ internal sealed class QuantityReader(MetricCatalog catalog)
         return (null, null, []);
     }
 
-    private static (string Code, int Index)? ReadCurrencyPrefix(IReadOnlyList<Token> tokens, int numberIndex)
+    private (string Code, int Index)? ReadCurrencyPrefix(IReadOnlyList<Token> tokens, int numberIndex)
     {
         if (numberIndex == 0)
         {
@@ -312,61 +493,93 @@ internal sealed class QuantityReader(MetricCatalog catalog)
         }
 
         var previous = tokens[numberIndex - 1];
-        if (previous.Kind == TokenKind.Symbol && Lexicon.CurrencySigns.TryGetValue(previous.Text[0], out var code))
+        if (previous.Kind == TokenKind.Symbol && _currencySigns.TryGetValue(previous.Text[0], out var code))
         {
             return (code, numberIndex - 1);
         }
 
-        foreach (var (stem, prefixCode) in Lexicon.CurrencyCodes)
-        {
-            if (previous.IsWord && Stems.Matches(previous.Text, stem))
-            {
-                return (prefixCode, numberIndex - 1);
-            }
-        }
-
-        return null;
+        return previous.IsWord && previous.Is(WordClass.CurrencyCode) && _index.Payload<string>(previous.Node, previous.Whole, WordClass.CurrencyCode) is { } prefixCode
+            ? (prefixCode, numberIndex - 1)
+            : null;
     }
 
-    /// <summary>A count noun of a catalog metric within a few words after the number, past Kazakh hedges ("250-ге жуық коммерциялық құрылым").</summary>
-    private IReadOnlyList<MetricDefinition>? ReadCountNoun(IReadOnlyList<Token> tokens, int j, out int end)
+    /// <summary>
+    /// A count noun of a catalog metric after the number, past adjectives and Kazakh hedges ("250-ге
+    /// жуық коммерциялық құрылым", "12 межправительственных соглашений"); another noun in between ends
+    /// the search ("двумя государствами договоренности" counts states, not agreements).
+    /// </summary>
+    private IReadOnlyList<MetricDefinition>? ReadCountNoun(IReadOnlyList<Token> tokens, int j, string language, out int end)
     {
         end = j;
-        var words = 0;
-        for (var k = j; k < tokens.Count && words < CountNounLookahead; k++)
+        for (var k = j; k < tokens.Count && k < j + CountNounLookahead; k++)
         {
-            if (!tokens[k].IsWord)
+            var token = tokens[k];
+            if (!token.IsWord)
             {
                 return null;
             }
 
-            words++;
-            var word = tokens[k].Text;
-            var metrics = _countNouns.Where(noun => Stems.Matches(word, noun.Stem)).Select(noun => noun.Metric).Distinct().ToArray();
-            if (metrics.Length > 0)
+            if (token.Is(WordClass.CountNoun))
             {
                 end = k + 1;
-                return metrics;
+                return [.. _index.Entries(token.Node, token.Whole, WordClass.CountNoun).Select(entry => entry.Payload).OfType<MetricDefinition>().Distinct()];
+            }
+
+            if (!IsModifier(token.Text, language) || (language == "en" && k > j))
+            {
+                return null;
             }
         }
 
         return null;
     }
 
-    /// <summary>Russian states a multiplier as "в 3 раза"; without "в", "3 раза" counts occasions.</summary>
-    private static bool IsMultiplierContext(IReadOnlyList<Token> tokens, int numberIndex, string language) =>
-        language != "ru" || (numberIndex > 0 && tokens[numberIndex - 1].Text is "в" or "во");
+    /// <summary>Whether a word can stand between a number and its noun: an adjective ("коммерческих", "қазақстандық"); in English any one word.</summary>
+    private static bool IsModifier(string word, string language) => language switch
+    {
+        "en" => true,
+        "kk" => EndsWithAny(word, ["лық", "лік", "дық", "дік", "тық", "тік", "ғы", "гі", "қы", "кі", "дағы", "дегі", "тағы", "тегі"]),
+        _ => EndsWithAny(word, ["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ых", "их", "ую", "юю", "ыми", "ими"]),
+    };
+
+    private static bool EndsWithAny(string word, string[] endings) => endings.Any(ending => word.Length > ending.Length + 1 && word.EndsWith(ending, StringComparison.Ordinal));
+
+    private bool IsOccasionNoun(Token token) =>
+        token.Is(WordClass.CountNoun) && _index.Entries(token.Node, token.Whole, WordClass.CountNoun).Any(entry => _occasionMetrics.Contains(entry.Payload));
+
+    /// <summary>
+    /// Whether "раз"/"times" after the number is a factor. Russian states a factor as "в 3 раза" (without
+    /// "в", "3 раза" counts occasions); English as "three times more", "1.5 times as much", or after a
+    /// change verb ("increase ... one and a half times"); Kazakh "есе" is always a factor.
+    /// </summary>
+    private static bool IsMultiplierContext(IReadOnlyList<Token> tokens, int numberIndex, int afterUnit, SentenceFacts facts)
+    {
+        var unit = tokens[afterUnit - 1].Text;
+        if (unit is "есе" or "есеге" or "еседен" or "fold")
+        {
+            return true;
+        }
+
+        if (unit is "раз" or "раза")
+        {
+            return numberIndex > 0 && tokens[numberIndex - 1].Text is "в" or "во";
+        }
+
+        var next = afterUnit < tokens.Count ? tokens[afterUnit].Text : "";
+        return next is "more" or "less" or "higher" or "lower" or "larger" or "bigger" or "greater" or "as" or "faster"
+            || facts.FirstChange < numberIndex;
+    }
 
     private static int PostHedgeLength(IReadOnlyList<Token> tokens, int at) =>
         Math.Max(
             Lexicon.LongestPhraseStartingAt(tokens, at, Lexicon.ApproxAfter),
             Math.Max(Lexicon.LongestPhraseStartingAt(tokens, at, Lexicon.OverAfter), Lexicon.LongestPhraseStartingAt(tokens, at, Lexicon.UnderAfter)));
 
-    private static (Hedge Hedge, bool BareUpTo, bool IsChange) ReadHedges(
-        IReadOnlyList<Token> tokens, int firstToken, int postHedgeAt, out int postHedgeLength)
+    private static (Hedge Hedge, bool MeansTo, bool IsChange) ReadHedges(
+        IReadOnlyList<Token> tokens, int firstToken, int postHedgeAt, SentenceFacts facts, out int postHedgeLength)
     {
         var hedge = Hedge.None;
-        var bareUpTo = false;
+        var meansTo = false;
         postHedgeLength = 0;
         var approxAfter = Lexicon.LongestPhraseStartingAt(tokens, postHedgeAt, Lexicon.ApproxAfter);
         var overAfter = Lexicon.LongestPhraseStartingAt(tokens, postHedgeAt, Lexicon.OverAfter);
@@ -378,6 +591,9 @@ internal sealed class QuantityReader(MetricCatalog catalog)
         else if (underAfter > 0)
         {
             (hedge, postHedgeLength) = (Hedge.Under, underAfter);
+
+            // "12,9%-ға дейін үдеді", "1 млрд долларға дейін жеткізу": up to a level reached by a change is "to".
+            meansTo = tokens[postHedgeAt].Text == "дейін" && ChangeOrBringFollows(tokens, postHedgeAt + 1);
         }
         else if (approxAfter > 0)
         {
@@ -396,7 +612,9 @@ internal sealed class QuantityReader(MetricCatalog catalog)
             else if (underBefore > 0)
             {
                 hedge = Hedge.Under;
-                bareUpTo = underBefore == 1 && tokens[firstToken - 1].Text == "до";
+
+                // "вырос на 62%, до 4,5 млн тонн", "довести до 10 млн тонн": after a change or "bring" verb, "до" is "to".
+                meansTo = underBefore == 1 && tokens[firstToken - 1].Text == "до" && facts.FirstChangeOrBring < firstToken - 1;
             }
             else if (approxBefore > 0)
             {
@@ -407,27 +625,49 @@ internal sealed class QuantityReader(MetricCatalog catalog)
         var hedgeLength = Math.Max(approxBefore, Math.Max(overBefore, underBefore));
         var beforeHedge = firstToken - hedgeLength - 1;
         var isSigned = firstToken > 0 && tokens[firstToken - 1].IsSymbol('+') && !tokens[firstToken].SpacedBefore;
-        var isChange = isSigned || (beforeHedge >= 0
-            && tokens[beforeHedge].IsWord
-            && Lexicon.ChangeMarkers.Any(stem => Stems.Matches(tokens[beforeHedge].Text, stem)));
-        return (hedge, bareUpTo, isChange);
+        var isChange = isSigned || (beforeHedge >= 0 && tokens[beforeHedge].IsWord && tokens[beforeHedge].Is(WordClass.ChangeMarker));
+        return (hedge, meansTo, isChange);
     }
 
-    private static bool IsFollowedByComparative(IReadOnlyList<Token> tokens, int j) =>
-        j < tokens.Count && tokens[j].IsWord && Stems.MatchesAny(tokens[j].Text, Lexicon.ChangeComparatives);
-
-    /// <summary>Kazakh marks a change with the dative on the figure: "20%-ға артқан".</summary>
-    private static bool HasDativeSuffix(IReadOnlyList<Token> tokens, int numberIndex, int end)
+    private static bool ChangeOrBringFollows(IReadOnlyList<Token> tokens, int from)
     {
-        for (var k = numberIndex + 1; k < end; k++)
+        for (var k = from; k < tokens.Count && k < from + 2; k++)
         {
-            if (tokens[k].IsWord && !tokens[k].SpacedBefore && k > 0 && tokens[k - 1].IsDash
-                && tokens[k].Text is "ға" or "ге" or "қа" or "ке")
+            if (tokens[k].Is(ChangeWords | WordClass.BringToVerb))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool IsFollowedByComparative(IReadOnlyList<Token> tokens, int j) =>
+        j < tokens.Count && tokens[j].IsWord && tokens[j].Is(WordClass.ChangeComparative);
+
+    /// <summary>Kazakh marks a change with the dative on the figure before a change word: "20%-ға артқан", "62%-ға көп" (but "6,4%-ға жетті" is a level).</summary>
+    private static bool HasDativeSuffixBeforeChange(IReadOnlyList<Token> tokens, int numberIndex, int end)
+    {
+        for (var k = numberIndex + 1; k < end; k++)
+        {
+            if (tokens[k].IsWord && !tokens[k].SpacedBefore && tokens[k - 1].IsDash && Lexicon.KazakhDative.Contains(tokens[k].Text))
+            {
+                return end < tokens.Count && tokens[end].Is(ChangeWords | WordClass.ChangeComparative);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"1,2 млн тоннаға өсті": the dative on the unit before a change verb states an absolute change.</summary>
+    private static bool IsDativeUnitBeforeChange(IReadOnlyList<Token> tokens, int unitToken)
+    {
+        if (unitToken < 0 || unitToken + 1 >= tokens.Count || !tokens[unitToken].IsWord)
+        {
+            return false;
+        }
+
+        var word = tokens[unitToken].Text;
+        return word.Length > 3 && Lexicon.KazakhDative.Contains(word[^2..]) && tokens[unitToken + 1].Is(ChangeWords);
     }
 }

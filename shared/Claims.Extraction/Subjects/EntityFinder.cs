@@ -18,17 +18,17 @@ internal sealed record EntityMention(int Start, int End, GazetteerEntry Entry, E
 }
 
 /// <summary>
-/// Finds gazetteer entities in a sentence and reads their role in a flow from the grammar around
-/// them: a demonym ("казахстанские инвестиции", "қазақстандық", "Azerbaijani") or "из X"/"from X",
-/// the Kazakh genitive or ablative mark the origin; "в X", "в экономику X", "to X", "через X",
-/// the Kazakh dative or locative ("Қазақстанға", "Әзербайжандағы") mark the destination (for a
-/// transit, the country crossed).
+/// Places the gazetteer names the article scan found onto a sentence's tokens and reads their role
+/// in a flow from the grammar around them: a demonym ("казахстанские инвестиции", "қазақстандық",
+/// "Azerbaijani") or "из X"/"from X", the Kazakh genitive or ablative mark the origin; "в X",
+/// "в экономику X", "to X", "через X", the Kazakh dative or locative ("Қазақстанға",
+/// "Әзербайжандағы"), the object of a visit ("посетил Азербайджан") and the owner of imports
+/// ("импорт Азербайджана", "Azerbaijan's imports") mark the destination (for a transit, the country crossed).
 /// </summary>
-internal sealed class EntityFinder
+internal static class EntityFinder
 {
     private static readonly IReadOnlySet<string> _originPrepositions = new HashSet<string>(StringComparer.Ordinal) { "из", "изо", "from" };
     private static readonly IReadOnlySet<string> _destinationPrepositions = new HashSet<string>(StringComparer.Ordinal) { "в", "во", "на", "через", "into", "to", "in", "through", "via" };
-    private static readonly IReadOnlyList<string> _economyWords = ["экономик", "economy"];
     private static readonly IReadOnlyList<string> _kazakhGenitive = ["ның", "нің", "дың", "дің", "тың", "тің"];
     private static readonly IReadOnlyList<string> _kazakhAblative = ["нан", "нен", "дан", "ден", "тан", "тен"];
     private static readonly IReadOnlyList<string> _kazakhDativeOrLocative =
@@ -36,26 +36,76 @@ internal sealed class EntityFinder
         "ға", "ге", "қа", "ке", "на", "не", "да", "де", "та", "те", "нда", "нде", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
     ];
 
-    private readonly PhraseMatcher<(GazetteerEntry Entry, EntityForm Form)> _entities;
-    private readonly PhraseMatcher<bool> _pairCues;
-
-    public EntityFinder(Gazetteer gazetteer)
+    /// <summary>The scan's names, as mentions over <paramref name="tokens"/>; names that are part of a currency ("долларов США") are left out.</summary>
+    public static IReadOnlyList<EntityMention> Place(IReadOnlyList<Token> tokens, IReadOnlyList<EntityHit> hits)
     {
-        _entities = new PhraseMatcher<(GazetteerEntry, EntityForm)>(
-            gazetteer.Entries.SelectMany(entry => entry.Forms.Select(form => (form.Stems, (entry, form)))));
-        _pairCues = new PhraseMatcher<bool>(gazetteer.PairCues.Select(cue => (cue, true)));
+        if (hits.Count == 0)
+        {
+            return [];
+        }
+
+        var mentions = new List<EntityMention>(hits.Count);
+        foreach (var hit in hits)
+        {
+            var start = TokenStartingAt(tokens, hit.Start);
+            var end = TokenEndingAt(tokens, hit.End, start);
+            if (start < 0 || end < 0 || IsPartOfCurrency(tokens, start, end))
+            {
+                continue;
+            }
+
+            mentions.Add(new EntityMention(start, end, hit.Entity.Entry, hit.Entity.Form, RoleOf(tokens, start, end, hit.Entity.Form, hit.LastStemLength)));
+        }
+
+        return mentions;
     }
 
-    public IReadOnlyList<EntityMention> Find(IReadOnlyList<Token> tokens) =>
-        [.. _entities.FindAll(tokens).Select(match => new EntityMention(
-            match.Start, match.End, match.Payload.Entry, match.Payload.Form, RoleOf(tokens, match.Start, match.End, match.Payload.Form, match.LastStem)))];
+    /// <summary>Token indexes where the scan's "between the two countries" cues start.</summary>
+    public static IReadOnlyList<int> PlaceCues(IReadOnlyList<Token> tokens, IReadOnlyList<int> cueStarts) =>
+        [.. cueStarts.Select(start => TokenStartingAt(tokens, start)).Where(index => index >= 0)];
 
-    /// <summary>Token indexes where a phrase like "между странами" or "екі ел" starts.</summary>
-    public IReadOnlyList<int> FindPairCues(IReadOnlyList<Token> tokens) => [.. _pairCues.FindAll(tokens).Select(match => match.Start)];
-
-    private static EntityRole RoleOf(IReadOnlyList<Token> tokens, int start, int end, EntityForm form, string lastStem)
+    private static int TokenStartingAt(IReadOnlyList<Token> tokens, int offset)
     {
-        var previous = PreviousWord(tokens, start, 1);
+        int low = 0, high = tokens.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >> 1;
+            var start = tokens[middle].Start;
+            if (start == offset)
+            {
+                return middle;
+            }
+
+            (low, high) = start < offset ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return -1;
+    }
+
+    private static int TokenEndingAt(IReadOnlyList<Token> tokens, int offset, int from)
+    {
+        for (var k = Math.Max(from, 0); k < tokens.Count && tokens[k].Start < offset; k++)
+        {
+            if (tokens[k].End == offset)
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>"долларов США", "АҚШ долларын", "US$": the country names the currency, not a subject.</summary>
+    private static bool IsPartOfCurrency(IReadOnlyList<Token> tokens, int start, int end) =>
+        start == end && tokens[start].Is(WordClass.CurrencyCountry)
+        && ((start > 0 && IsCurrency(tokens[start - 1])) || (end + 1 < tokens.Count && IsCurrency(tokens[end + 1])));
+
+    private static bool IsCurrency(Token token) =>
+        token.Is(WordClass.CurrencyWord) || (token.Kind == TokenKind.Symbol && Quantities.QuantityReader.IsCurrencySign(token.Text[0]));
+
+    private static EntityRole RoleOf(IReadOnlyList<Token> tokens, int start, int end, EntityForm form, int lastStemLength)
+    {
+        var previous = PrepositionBefore(tokens, start);
         if (form.IsDemonym)
         {
             return previous is not null && _destinationPrepositions.Contains(previous) ? EntityRole.Destination : EntityRole.Origin;
@@ -71,27 +121,29 @@ internal sealed class EntityFinder
             return EntityRole.Destination;
         }
 
-        if (FollowsEconomyOf(tokens, start))
+        if (FollowsEconomyOf(tokens, start) || FollowsWord(tokens, start, WordClass.VisitVerb) || FollowsWord(tokens, start, WordClass.ImportWord))
         {
             return EntityRole.Destination;
         }
 
         var next = NextWord(tokens, end);
-        if (next == "арқылы")
+        if (next?.Text == "арқылы")
         {
             // Kazakh "Әзербайжан арқылы": through Azerbaijan, the transit side of a flow.
             return EntityRole.Destination;
         }
 
-        var nextIsEconomy = next is not null && Stems.MatchesAny(next, _economyWords);
+        var nextIsEconomy = next is not null && next.Is(WordClass.EconomyWord);
+        var isPossessive = form.Language == "en" && end + 2 < tokens.Count && tokens[end + 1].Text is "'" or "’" && tokens[end + 2].Text == "s";
         if (form.Language == "kk")
         {
             var word = tokens[end].Text;
-            var suffix = word.Length > Stems.CoveredLength(lastStem) ? word[Stems.CoveredLength(lastStem)..] : "";
+            var suffix = word.Length > lastStemLength ? word[lastStemLength..] : "";
             if (_kazakhGenitive.Contains(suffix))
             {
-                // "Әзербайжанның ... инвестициясы" is the investor; "Әзербайжанның экономикасына" the recipient.
-                return nextIsEconomy ? EntityRole.Destination : EntityRole.Origin;
+                // "Әзербайжанның ... инвестициясы" is the investor; "Әзербайжанның экономикасына" the recipient,
+                // and "Әзербайжанның астық импорты" the importer.
+                return nextIsEconomy || ImportFollows(tokens, end) ? EntityRole.Destination : EntityRole.Origin;
             }
 
             if (_kazakhAblative.Contains(suffix))
@@ -105,8 +157,57 @@ internal sealed class EntityFinder
             }
         }
 
-        var isPossessive = end + 2 < tokens.Count && tokens[end + 1].Text is "'" or "’" && tokens[end + 2].Text == "s";
-        return form.Language == "en" && isPossessive ? EntityRole.Origin : EntityRole.None;
+        if (isPossessive)
+        {
+            return ImportFollows(tokens, end + 2) ? EntityRole.Destination : EntityRole.Origin;
+        }
+
+        return EntityRole.None;
+    }
+
+    /// <summary>The word before a name, past an English article ("to the Central Asian region").</summary>
+    private static string? PrepositionBefore(IReadOnlyList<Token> tokens, int start)
+    {
+        var previous = PreviousWord(tokens, start, 1);
+        return previous == "the" ? PreviousWord(tokens, start, 2) : previous;
+    }
+
+    /// <summary>"посетил Азербайджан", "посетил страны Центральной Азии", "в импорте Азербайджана": a word of the class one or two words before.</summary>
+    private static bool FollowsWord(IReadOnlyList<Token> tokens, int start, WordClass wordClass)
+    {
+        for (var k = start - 1; k >= 0 && k >= start - 2; k--)
+        {
+            if (!tokens[k].IsWord)
+            {
+                return false;
+            }
+
+            if (tokens[k].Is(wordClass))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An import word within the two words after the owner: "Azerbaijan's grain imports", "Әзербайжанның астық импорты".</summary>
+    private static bool ImportFollows(IReadOnlyList<Token> tokens, int end)
+    {
+        for (var k = end + 1; k < tokens.Count && k <= end + 2; k++)
+        {
+            if (!tokens[k].IsWord)
+            {
+                return false;
+            }
+
+            if (tokens[k].Is(WordClass.ImportWord))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>"в экономику Казахстана", "into the economy of Kazakhstan".</summary>
@@ -114,19 +215,19 @@ internal sealed class EntityFinder
     {
         for (var back = 1; back <= 4; back++)
         {
-            var word = PreviousWord(tokens, start, back);
-            if (word is null)
+            var k = WordIndexBefore(tokens, start, back);
+            if (k < 0)
             {
                 return false;
             }
 
-            if (Stems.MatchesAny(word, _economyWords))
+            if (tokens[k].Is(WordClass.EconomyWord))
             {
                 return Enumerable.Range(back + 1, 2).Select(more => PreviousWord(tokens, start, more))
                     .Any(preposition => preposition is not null && _destinationPrepositions.Contains(preposition));
             }
 
-            if (word is not ("the" or "of"))
+            if (tokens[k].Text is not ("the" or "of"))
             {
                 return false;
             }
@@ -135,11 +236,14 @@ internal sealed class EntityFinder
         return false;
     }
 
-    /// <summary>The n-th word before <paramref name="start"/>, skipping quotes; null across other punctuation.</summary>
-    private static string? PreviousWord(IReadOnlyList<Token> tokens, int start, int n)
+    private static string? PreviousWord(IReadOnlyList<Token> tokens, int start, int n) =>
+        WordIndexBefore(tokens, start, n) is var k and >= 0 ? tokens[k].Text : null;
+
+    /// <summary>The index of the n-th word before <paramref name="start"/>, skipping quotes; -1 across other punctuation.</summary>
+    private static int WordIndexBefore(IReadOnlyList<Token> tokens, int start, int n)
     {
-        var k = start - 1;
-        for (var found = 0; k >= 0; k--)
+        var found = 0;
+        for (var k = start - 1; k >= 0; k--)
         {
             var token = tokens[k];
             if (token.IsSymbol('«') || token.IsSymbol('»') || token.IsSymbol('"'))
@@ -149,19 +253,19 @@ internal sealed class EntityFinder
 
             if (!token.IsWord)
             {
-                return null;
+                return -1;
             }
 
             if (++found == n)
             {
-                return token.Text;
+                return k;
             }
         }
 
-        return null;
+        return -1;
     }
 
-    private static string? NextWord(IReadOnlyList<Token> tokens, int end)
+    private static Token? NextWord(IReadOnlyList<Token> tokens, int end)
     {
         for (var k = end + 1; k < tokens.Count; k++)
         {
@@ -171,7 +275,7 @@ internal sealed class EntityFinder
                 continue;
             }
 
-            return token.IsWord ? token.Text : null;
+            return token.IsWord ? token : null;
         }
 
         return null;

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Claims.Extraction.Text;
 
 /// <summary>A sentence's span in the article text and the paragraph (line) it belongs to.</summary>
@@ -10,24 +12,31 @@ internal sealed record SentenceSpan(int Start, int End, int Paragraph);
 /// </summary>
 internal static class SentenceSplitter
 {
+    /// <summary>Line breaks and end marks: the only places a sentence can end, found by a vectorised search.</summary>
+    private static readonly SearchValues<char> _stops = SearchValues.Create(".!?…\n\r\u2028\u2029");
+
     public static IReadOnlyList<SentenceSpan> Split(string text, int from)
     {
         var sentences = new List<SentenceSpan>();
         var paragraph = 0;
         var sentenceStart = from;
-        for (var i = from; i < text.Length; i++)
+        var i = from;
+        while (i < text.Length)
         {
+            var offset = text.AsSpan(i).IndexOfAny(_stops);
+            if (offset < 0)
+            {
+                break;
+            }
+
+            i += offset;
             var c = text[i];
             if (c is '\n' or '\r' or '\u2028' or '\u2029')
             {
                 Add(sentences, text, sentenceStart, i, paragraph);
                 sentenceStart = i + 1;
                 paragraph++;
-                continue;
-            }
-
-            if (c is not ('.' or '!' or '?' or '…'))
-            {
+                i++;
                 continue;
             }
 
@@ -37,30 +46,24 @@ internal static class SentenceSplitter
                 end++;
             }
 
-            if (end < text.Length && !IsInlineSpace(text[end]))
-            {
-                continue;
-            }
-
             var next = end;
             while (next < text.Length && IsInlineSpace(text[next]))
             {
                 next++;
             }
 
-            if (next < text.Length && !StartsSentence(text[next]))
+            var endsSentence = (end == text.Length || IsInlineSpace(text[end]))
+                && (next == text.Length || StartsSentence(text[next]))
+                && !(c == '.' && (FollowsInitial(text, i) || IsScaleBeforeUnitCode(text, i, next)));
+            if (!endsSentence)
             {
-                continue;
-            }
-
-            if (c == '.' && (FollowsInitial(text, i) || IsScaleBeforeUnitCode(text, i, next)))
-            {
+                i++;
                 continue;
             }
 
             Add(sentences, text, sentenceStart, end, paragraph);
             sentenceStart = end;
-            i = end - 1;
+            i = end;
         }
 
         Add(sentences, text, sentenceStart, text.Length, paragraph);
@@ -99,8 +102,9 @@ internal static class SentenceSplitter
             wordStart--;
         }
 
-        var word = text[wordStart..periodIndex].ToLowerInvariant();
-        if (word is not ("тыс" or "млн" or "млрд" or "трлн"))
+        var word = text.AsSpan(wordStart, periodIndex - wordStart);
+        if (!word.Equals("тыс", StringComparison.OrdinalIgnoreCase) && !word.Equals("млн", StringComparison.OrdinalIgnoreCase)
+            && !word.Equals("млрд", StringComparison.OrdinalIgnoreCase) && !word.Equals("трлн", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -16,9 +16,11 @@ internal enum TokenKind
 /// <summary>
 /// One token of the article with its offsets into the original text. <see cref="Text"/> is the
 /// normalised form used for matching (lower case, <c>ё</c> as <c>е</c>, soft hyphens and stress
-/// marks removed); offsets always refer to the text as posted.
+/// marks removed); offsets always refer to the text as posted. A word also carries where it stopped
+/// in the <see cref="WordIndex"/> (<see cref="Node"/>, <see cref="Whole"/>) and the
+/// <see cref="Classes"/> of the stems that match it.
 /// </summary>
-internal sealed record Token(TokenKind Kind, int Start, int End, string Text, bool SpacedBefore)
+internal sealed record Token(TokenKind Kind, int Start, int End, string Text, bool SpacedBefore, int Node, bool Whole, WordClass Classes)
 {
     public bool IsWord => Kind == TokenKind.Word;
 
@@ -26,8 +28,11 @@ internal sealed record Token(TokenKind Kind, int Start, int End, string Text, bo
 
     public bool IsSymbol(char symbol) => Kind == TokenKind.Symbol && Text[0] == symbol;
 
-    public bool IsDash => Kind == TokenKind.Symbol && Text[0] is '-' or '–' or '—' or '‑' or '−';
+    public bool IsDash => Kind == TokenKind.Symbol && CharClass.IsDash(Text[0]);
 
     /// <summary>Sentence-internal punctuation that ends a clause.</summary>
     public bool IsClauseBreak => Kind == TokenKind.Symbol && Text[0] is ',' or ';' or ':' or '.' or '!' or '?' or '…';
+
+    /// <summary>Whether a stem of any of these classes matches the word.</summary>
+    public bool Is(WordClass wordClass) => (Classes & wordClass) != 0;
 }

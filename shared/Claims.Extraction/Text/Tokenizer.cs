@@ -1,18 +1,19 @@
-using System.Globalization;
-using System.Text;
-
 namespace Claims.Extraction.Text;
 
 /// <summary>
-/// Splits text into words, numbers and symbols in one left-to-right pass (linear in the length).
-/// Numbers keep their separators so that parsing can decide later whether a comma is a decimal
-/// comma or a thousands separator.
+/// Splits a sentence into words, numbers and symbols in one left-to-right pass (linear in the
+/// length). Numbers keep their separators so that parsing can decide later whether a comma is a
+/// decimal comma or a thousands separator. Each word is walked through the <see cref="WordIndex"/>
+/// as it is normalised, so its classes come with it.
 /// </summary>
-internal static class Tokenizer
+internal sealed class Tokenizer(WordIndex index)
 {
-    public static IReadOnlyList<Token> Tokenize(string text, int start, int end)
+    /// <summary>Punctuation, signs and dashes as one-character strings, made once instead of per token.</summary>
+    private static readonly string[] _symbols = [.. Enumerable.Range(0, 0x2200).Select(c => ((char)c).ToString())];
+
+    public IReadOnlyList<Token> Tokenize(string text, int start, int end)
     {
-        var tokens = new List<Token>();
+        var tokens = new List<Token>(Math.Max(8, (end - start) / 6));
         var spaced = true;
         var i = start;
         while (i < end)
@@ -25,55 +26,77 @@ internal static class Tokenizer
                 continue;
             }
 
-            int tokenEnd;
-            TokenKind kind;
-            if (char.IsLetter(c))
+            if (CharClass.IsLetter(c))
             {
-                tokenEnd = ScanWord(text, i, end);
-                kind = TokenKind.Word;
+                tokens.Add(ReadWord(text, i, end, spaced));
+                i = tokens[^1].End;
             }
-            else if (char.IsAsciiDigit(c))
+            else if (CharClass.IsAsciiDigit(c))
             {
-                tokenEnd = ScanNumber(text, i, end);
-                kind = TokenKind.Number;
+                var tokenEnd = ScanNumber(text, i, end);
+                tokens.Add(new Token(TokenKind.Number, i, tokenEnd, text[i..tokenEnd], spaced, WordIndex.Root, false, WordClass.None));
+                i = tokenEnd;
             }
-            else if (IsIgnorable(c))
+            else if (CharClass.IsIgnorable(c))
             {
                 i++;
                 continue;
             }
             else
             {
-                tokenEnd = i + 1;
-                kind = TokenKind.Symbol;
+                var folded = CharClass.Fold(c);
+                tokens.Add(new Token(TokenKind.Symbol, i, i + 1, folded < _symbols.Length ? _symbols[folded] : folded.ToString(), spaced, WordIndex.Root, false, WordClass.None));
+                i++;
             }
 
-            tokens.Add(new Token(kind, i, tokenEnd, Normalize(text, i, tokenEnd), spaced));
             spaced = false;
-            i = tokenEnd;
         }
 
         return tokens;
     }
 
-    /// <summary>Spaces that may separate thousands: plain, no-break, narrow no-break, thin, figure.</summary>
-    public static bool IsGroupSpace(char c) => c is ' ' or '\u00A0' or '\u202F' or '\u2009' or '\u2007';
-
-    private static int ScanWord(string text, int i, int end)
+    private Token ReadWord(string text, int start, int end, bool spaced)
     {
-        var j = i + 1;
-        while (j < end && (char.IsLetter(text[j]) || char.IsAsciiDigit(text[j]) || IsIgnorable(text[j])))
+        Span<char> buffer = stackalloc char[64];
+        var length = 0;
+        var node = WordIndex.Root;
+        var walking = true;
+        var j = start;
+        for (; j < end && CharClass.ContinuesWord(text[j]); j++)
         {
-            j++;
+            var c = text[j];
+            if (CharClass.IsIgnorable(c))
+            {
+                continue;
+            }
+
+            c = CharClass.Fold(c);
+            if (walking)
+            {
+                var next = index.Step(node, c);
+                walking = next >= 0;
+                node = walking ? next : node;
+            }
+
+            if (length == buffer.Length)
+            {
+                // Words longer than the stack buffer are rare (URLs, glued text); they move to the heap.
+                var larger = new char[buffer.Length * 2];
+                buffer.CopyTo(larger);
+                buffer = larger;
+            }
+
+            buffer[length++] = c;
         }
 
-        return j;
+        var whole = walking && length > 0;
+        return new Token(TokenKind.Word, start, j, new string(buffer[..length]), spaced, node, whole, index.Classes(node, whole));
     }
 
     private static int ScanNumber(string text, int i, int end)
     {
         var j = i;
-        while (j < end && char.IsAsciiDigit(text[j]))
+        while (j < end && CharClass.IsAsciiDigit(text[j]))
         {
             j++;
         }
@@ -82,17 +105,17 @@ internal static class Tokenizer
         // when the first group is short, so "в 2024 году 470" never merges into one number.
         if (j - i <= 3)
         {
-            while (j < end && IsGroupSpace(text[j]) && IsThreeDigitGroup(text, j + 1, end))
+            while (j < end && CharClass.IsGroupSpace(text[j]) && IsThreeDigitGroup(text, j + 1, end))
             {
                 j += 4;
             }
         }
 
         // Decimal part or separator-grouped thousands ("3,5", "1.5", "1,500,000").
-        while (j + 1 < end && text[j] is '.' or ',' && char.IsAsciiDigit(text[j + 1]))
+        while (j + 1 < end && text[j] is '.' or ',' && CharClass.IsAsciiDigit(text[j + 1]))
         {
             j++;
-            while (j < end && char.IsAsciiDigit(text[j]))
+            while (j < end && CharClass.IsAsciiDigit(text[j]))
             {
                 j++;
             }
@@ -103,29 +126,6 @@ internal static class Tokenizer
 
     private static bool IsThreeDigitGroup(string text, int at, int end) =>
         at + 3 <= end
-        && char.IsAsciiDigit(text[at]) && char.IsAsciiDigit(text[at + 1]) && char.IsAsciiDigit(text[at + 2])
-        && (at + 3 == end || !char.IsAsciiDigit(text[at + 3]));
-
-    /// <summary>Soft hyphens, zero-width characters and combining stress marks do not change a word.</summary>
-    private static bool IsIgnorable(char c) =>
-        c is '\u00AD' or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF'
-        || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark;
-
-    private static string Normalize(string text, int start, int end)
-    {
-        var builder = new StringBuilder(end - start);
-        for (var i = start; i < end; i++)
-        {
-            var c = text[i];
-            if (IsIgnorable(c))
-            {
-                continue;
-            }
-
-            c = char.ToLowerInvariant(c);
-            builder.Append(c == 'ё' ? 'е' : c);
-        }
-
-        return builder.ToString();
-    }
+        && CharClass.IsAsciiDigit(text[at]) && CharClass.IsAsciiDigit(text[at + 1]) && CharClass.IsAsciiDigit(text[at + 2])
+        && (at + 3 == end || !CharClass.IsAsciiDigit(text[at + 3]));
 }

@@ -1,0 +1,271 @@
+namespace Claims.Extraction.Text;
+
+/// <summary>A gazetteer name found in a sentence: character offsets into the article, and the length of its last stem.</summary>
+internal readonly record struct EntityHit(int Start, int End, EntityRef Entity, int LastStemLength)
+{
+    public string? Country => Entity.Entry.CountryCode;
+}
+
+/// <summary>
+/// What the cheap pass over every sentence learns: the entities and "between the two countries"
+/// cues it names, and whether it may state a figure at all (a digit, or a number written in words).
+/// Only sentences that may are tokenized and read in full.
+/// </summary>
+internal sealed record SentenceScan(SentenceSpan Span, IReadOnlyList<EntityHit> Entities, IReadOnlyList<int> PairCueStarts, bool MayHoldFigure);
+
+/// <summary>
+/// The first pass over an article: one walk over its characters that finds words without
+/// allocating them, classifies each by walking the <see cref="WordIndex"/> as it goes, and matches
+/// the gazetteer's multi-word names on the words found. Most sentences of a news article state no
+/// figure; this pass is all they cost, and it is what the article's main countries and each
+/// paragraph's context are drawn from.
+/// </summary>
+internal sealed class ArticleScanner(Vocabulary vocabulary)
+{
+    private const WordClass FigureWords = WordClass.MultiplierWord | WordClass.TimesWord | WordClass.FractionWord;
+
+    private readonly WordIndex _index = vocabulary.Index;
+
+    /// <summary>A word of the sentence being scanned; <see cref="JoinsPrevious"/> when only spaces, hyphens or quotes separate it from the one before.</summary>
+    private readonly record struct Word(int Start, int End, int Node, bool Whole, WordClass Classes, bool JoinsPrevious);
+
+    public IReadOnlyList<SentenceScan> Scan(string text, IReadOnlyList<SentenceSpan> sentences, string language)
+    {
+        var scans = new SentenceScan[sentences.Count];
+        var words = new List<Word>(64);
+        for (var s = 0; s < sentences.Count; s++)
+        {
+            var span = sentences[s];
+            words.Clear();
+            var mayHoldFigure = false;
+            var numberWordAt = -1;
+            var joins = false;
+            var i = span.Start;
+            while (i < span.End)
+            {
+                var c = text[i];
+                if (CharClass.IsLetter(c))
+                {
+                    var word = ReadWord(text, i, span.End, joins);
+                    words.Add(word);
+                    if ((word.Classes & FigureWords) != 0)
+                    {
+                        mayHoldFigure = true;
+                    }
+                    else if (numberWordAt < 0 && (((word.Classes & WordClass.NumberWord) != 0 && IsNumberIn(word, language)) || (word.Classes & WordClass.HalfWord) != 0))
+                    {
+                        numberWordAt = words.Count - 1;
+                    }
+
+                    joins = true;
+                    i = word.End;
+                }
+                else if (CharClass.IsAsciiDigit(c))
+                {
+                    var runEnd = i + 1;
+                    while (runEnd < span.End && CharClass.IsAsciiDigit(text[runEnd]))
+                    {
+                        runEnd++;
+                    }
+
+                    // A year alone ("в 2024 году") states no figure; any other number may.
+                    mayHoldFigure = mayHoldFigure || !IsYear(text, i, runEnd);
+                    joins = false;
+                    i = runEnd;
+                }
+                else
+                {
+                    // Spaces, soft hyphens, hyphens and quotes keep a name together; anything else breaks it.
+                    joins = joins && CharClass.KeepsNameTogether(c);
+                    i++;
+                }
+            }
+
+            mayHoldFigure = mayHoldFigure || (numberWordAt >= 0 && UnitFollows(words, numberWordAt));
+            scans[s] = new SentenceScan(span, FindEntities(text, words), FindPairCues(words), mayHoldFigure);
+        }
+
+        return scans;
+    }
+
+    /// <summary>A four-digit year 1900–2100 not written with decimals or thousands ("1926", "2024", but not "2024,5").</summary>
+    private static bool IsYear(string text, int start, int end)
+    {
+        if (end - start != 4 || (end + 1 < text.Length && text[end] is '.' or ',' && CharClass.IsAsciiDigit(text[end + 1])))
+        {
+            return false;
+        }
+
+        var year = ((text[start] - '0') * 1000) + ((text[start + 1] - '0') * 100) + ((text[start + 2] - '0') * 10) + (text[end - 1] - '0');
+        return year is >= 1900 and <= 2100;
+    }
+
+    /// <summary>
+    /// Number words are common outside figures ("двух стран", "one of"): one is worth reading only
+    /// when a unit, a scale, a count noun or a hedge follows within two words ("трех миллиардов",
+    /// "шесть раз", "three visits", "жиырма бес мың", "one and a half times").
+    /// </summary>
+    private static bool UnitFollows(List<Word> words, int numberWordAt)
+    {
+        const WordClass units = WordClass.Scale | WordClass.CurrencyWord | WordClass.Tonne | WordClass.PercentWord | WordClass.Multiplier
+            | WordClass.ContainerUnit | WordClass.CountNoun | WordClass.HedgeWord | WordClass.HalfWord | WordClass.NumberWord;
+        for (var k = numberWordAt; k < words.Count; k++)
+        {
+            if ((words[k].Classes & (WordClass.NumberWord | WordClass.HalfWord)) == 0)
+            {
+                continue;
+            }
+
+            for (var next = k + 1; next < words.Count && next <= k + 3; next++)
+            {
+                if ((words[next].Classes & units & ~WordClass.NumberWord) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private Word ReadWord(string text, int start, int end, bool joins)
+    {
+        // Walk the index while it follows the word, then run to the word's end without it: most words
+        // leave the index after a letter or two.
+        var node = WordIndex.Root;
+        var j = start;
+        var walking = true;
+        for (; j < end; j++)
+        {
+            var c = text[j];
+            if (!CharClass.ContinuesWord(c))
+            {
+                break;
+            }
+
+            if (CharClass.IsIgnorable(c))
+            {
+                continue;
+            }
+
+            var next = _index.Step(node, CharClass.Fold(c));
+            if (next < 0)
+            {
+                walking = false;
+                j++;
+                while (j < end && CharClass.ContinuesWord(text[j]))
+                {
+                    j++;
+                }
+
+                break;
+            }
+
+            node = next;
+        }
+
+        var whole = walking && node != WordIndex.Root;
+        return new Word(start, j, node, whole, _index.Classes(node, whole), joins);
+    }
+
+    private bool IsNumberIn(Word word, string language) =>
+        _index.Payload<Quantities.NumberWordInfo>(word.Node, word.Whole, WordClass.NumberWord) is { } info && (info.Language is null || info.Language == language);
+
+    private List<EntityHit> FindEntities(string text, List<Word> words)
+    {
+        List<EntityHit>? hits = null;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if ((words[i].Classes & WordClass.EntityStart) == 0 || Longest<EntityRef>(words, i, WordClass.EntityStart) is not { } match)
+            {
+                continue;
+            }
+
+            if (match.End == i && NamesCurrency(text, words, i))
+            {
+                continue;
+            }
+
+            hits ??= [];
+            hits.Add(new EntityHit(words[i].Start, words[match.End].End, match.Phrase.Payload, match.Phrase.Stems[^1].Length));
+            i = match.End;
+        }
+
+        return hits ?? [];
+    }
+
+    /// <summary>"долларов США", "АҚШ долларын", "US$": the country names the currency and is not counted as named.</summary>
+    private static bool NamesCurrency(string text, List<Word> words, int i)
+    {
+        if ((words[i].Classes & WordClass.CurrencyCountry) == 0)
+        {
+            return false;
+        }
+
+        var previous = i > 0 && words[i].JoinsPrevious && (words[i - 1].Classes & WordClass.CurrencyWord) != 0;
+        var next = i + 1 < words.Count && words[i + 1].JoinsPrevious && (words[i + 1].Classes & WordClass.CurrencyWord) != 0;
+        var sign = words[i].End < text.Length && Quantities.QuantityReader.IsCurrencySign(text[words[i].End]);
+        return previous || next || sign;
+    }
+
+    private List<int> FindPairCues(List<Word> words)
+    {
+        List<int>? starts = null;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if ((words[i].Classes & WordClass.PairCueStart) == 0 || Longest<bool>(words, i, WordClass.PairCueStart) is not { } match)
+            {
+                continue;
+            }
+
+            starts ??= [];
+            starts.Add(words[i].Start);
+            i = match.End;
+        }
+
+        return starts ?? [];
+    }
+
+    /// <summary>The phrase starting at word <paramref name="i"/> with the most stems (then the most covered characters).</summary>
+    private (Phrase<T> Phrase, int End)? Longest<T>(List<Word> words, int i, WordClass startClass)
+    {
+        (Phrase<T> Phrase, int End)? best = null;
+        var word = words[i];
+
+        // Walks the word's stem path by hand: this runs for every name in the article and must not allocate.
+        for (var n = word.Node; n != WordIndex.Root; n = _index.Parent(n))
+        {
+            foreach (var entry in _index.EntriesAt(n))
+            {
+                if ((entry.Class & startClass) == 0 || (entry.Exact && (!word.Whole || n != word.Node))
+                    || entry.Payload is not Phrase<T> phrase || MatchEnd(words, i, phrase.Stems) is not { } end)
+                {
+                    continue;
+                }
+
+                if (best is not { } incumbent
+                    || phrase.Stems.Count > incumbent.Phrase.Stems.Count
+                    || (phrase.Stems.Count == incumbent.Phrase.Stems.Count && phrase.CoveredLength > incumbent.Phrase.CoveredLength))
+                {
+                    best = (phrase, end);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private int? MatchEnd(List<Word> words, int i, IReadOnlyList<StemRef> stems)
+    {
+        for (var k = 1; k < stems.Count; k++)
+        {
+            var next = i + k;
+            if (next >= words.Count || !words[next].JoinsPrevious || !_index.Matches(words[next].Node, words[next].Whole, stems[k]))
+            {
+                return null;
+            }
+        }
+
+        return i + stems.Count - 1;
+    }
+}

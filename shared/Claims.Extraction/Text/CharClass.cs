@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Claims.Extraction.Text;
+
+/// <summary>
+/// Character tests shared by the tokenizer and the article scan; both must agree on where words
+/// begin and end. Every test is one load from a table built once for all 65,536 UTF-16 code units,
+/// because the article scan asks them of every character of every article.
+/// </summary>
+internal static class CharClass
+{
+    private const byte Letter = 1;
+    private const byte Digit = 2;
+    private const byte Ignorable = 4;
+    private const byte Connector = 8;
+    private const byte Dash = 16;
+    private const byte GroupSpace = 32;
+    private const byte Space = 64;
+
+    private static readonly byte[] _kinds = BuildKinds();
+    private static readonly char[] _folded = BuildFolded();
+
+    /// <summary>The normalised form of a letter: lower case, <c>ё</c> as <c>е</c>; other characters as they are.</summary>
+    public static char Fold(char c) => _folded[c];
+
+    public static bool IsLetter(char c) => (_kinds[c] & Letter) != 0;
+
+    public static bool IsAsciiDigit(char c) => (_kinds[c] & Digit) != 0;
+
+    /// <summary>Soft hyphens, zero-width characters and combining stress marks do not change a word.</summary>
+    public static bool IsIgnorable(char c) => (_kinds[c] & Ignorable) != 0;
+
+    /// <summary>Characters that continue a word once it has started.</summary>
+    public static bool ContinuesWord(char c) => (_kinds[c] & (Letter | Digit | Ignorable)) != 0;
+
+    /// <summary>Hyphens, dashes and quotes may stand between the words of a name ("Trans-Caspian", "«КазМунайГаз»").</summary>
+    public static bool IsConnector(char c) => (_kinds[c] & Connector) != 0;
+
+    /// <summary>Characters that keep a name together between two of its words: spaces, connectors, ignorables.</summary>
+    public static bool KeepsNameTogether(char c) => (_kinds[c] & (Space | Connector | Ignorable)) != 0;
+
+    public static bool IsDash(char c) => (_kinds[c] & Dash) != 0;
+
+    /// <summary>Spaces that may separate thousands: plain, no-break, narrow no-break, thin, figure.</summary>
+    public static bool IsGroupSpace(char c) => (_kinds[c] & GroupSpace) != 0;
+
+    private static byte[] BuildKinds()
+    {
+        var kinds = new byte[char.MaxValue + 1];
+        for (var i = 0; i <= char.MaxValue; i++)
+        {
+            var c = (char)i;
+            var kind = char.IsLetter(c) ? Letter : (byte)0;
+            kind |= c is >= '0' and <= '9' ? Digit : (byte)0;
+            kind |= c is '\u00AD' or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF'
+                || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark ? Ignorable : (byte)0;
+            kind |= c is '-' or '–' or '—' or '‑' or '−' ? (byte)(Dash | Connector) : (byte)0;
+            kind |= c is '«' or '»' or '"' ? Connector : (byte)0;
+            kind |= c is ' ' or '\u00A0' or '\u202F' or '\u2009' or '\u2007' ? GroupSpace : (byte)0;
+            kind |= char.IsWhiteSpace(c) ? Space : (byte)0;
+            kinds[i] = kind;
+        }
+
+        return kinds;
+    }
+
+    private static char[] BuildFolded()
+    {
+        var folded = new char[char.MaxValue + 1];
+        for (var i = 0; i <= char.MaxValue; i++)
+        {
+            var c = (char)i;
+            var lower = char.IsLetter(c) ? char.ToLowerInvariant(c) : c;
+            folded[i] = lower == 'ё' ? 'е' : lower;
+        }
+
+        return folded;
+    }
+}
