@@ -14,8 +14,6 @@ public abstract class OutboxRelay<TEvent, TMessage>(IBus bus, string eventType) 
     where TEvent : class
     where TMessage : class
 {
-    private static readonly ActivitySource s_activitySource = new("Claims.Messaging");
-
     /// <inheritdoc />
     public abstract string Name { get; }
 
@@ -39,9 +37,7 @@ public abstract class OutboxRelay<TEvent, TMessage>(IBus bus, string eventType) 
     private async Task PublishAsync(StoredEvent storedEvent, CancellationToken ct)
     {
         // The publish span continues the trace of the request that stored the event.
-        using var activity = s_activitySource.StartActivity($"relay {Name}", ActivityKind.Producer, storedEvent.ParentContext ?? default);
-        activity?.SetTag("claims.event.id", storedEvent.Id);
-        activity?.SetTag("claims.stream.id", storedEvent.StreamId);
+        using var activity = storedEvent.StartEventActivity($"relay {Name}", ActivityKind.Producer);
         try
         {
             await bus.Publish(ToMessage((TEvent)storedEvent.Data!, storedEvent), context =>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,13 +17,10 @@ namespace Claims.ServiceDefaults;
 public static class TelemetryExtensions
 {
     /// <summary>Sources the libraries emit natively, plus ours.</summary>
-    private static readonly string[] s_librarySources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", "Claims.EventStore", "Claims.Messaging"];
+    private static readonly string[] s_librarySources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", "Claims.EventStore"];
 
     private static readonly string[] s_libraryMeters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Npgsql", "MassTransit", "Claims.EventStore", "Claims.Messaging"];
-
-    /// <summary>The activity source of a service, named <c>Claims.&lt;Service&gt;</c>.</summary>
-    public static ActivitySource ActivitySourceFor(string serviceName) => new(serviceName);
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Npgsql", "MassTransit", "Claims.EventStore"];
 
     internal static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -87,7 +82,4 @@ public static class TelemetryExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
-
-    /// <summary>Creates the meter of a service, named like its activity source.</summary>
-    public static Meter MeterFor(string serviceName) => new(serviceName);
 }
