@@ -54,6 +54,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        // Tests post far faster than a client should: the limiter's own test sets a low rate.
+        start.Environment["Security__ApiKeys__tests"] = TestEnvironment.ApiKey;
+        start.Environment["Security__RateLimit__PermitsPerSecond"] = "100000";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -62,7 +65,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         return new ServiceProcess(name, process, address);
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>A client that sends the run's API key, as a trusted writer would.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add(TestEnvironment.ApiKeyHeader, TestEnvironment.ApiKey);
+        return client;
+    }
+
+    /// <summary>A client without a key: what the public gets.</summary>
+    public HttpClient CreateAnonymousClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Waits for <c>/health/ready</c>; fails with the service's output if it dies or never gets ready.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)

@@ -9,6 +9,15 @@ public static class TestEnvironment
 
     public static Uri RabbitMqManagement => new(Required("CLAIMS_TEST_RABBITMQ_MANAGEMENT"));
 
+    /// <summary>
+    /// The write key every service started by the tests accepts (<c>Security:ApiKeys:tests</c>), new for each run:
+    /// a test key is never a real secret, and nothing in the repository is one.
+    /// </summary>
+    public static string ApiKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The header that carries an API key (see api.md, Authentication).</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+
     /// <summary>The repository root, found by walking up from the test assembly to Claims.sln.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 

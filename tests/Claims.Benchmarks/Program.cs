@@ -1,0 +1,1 @@
+Console.WriteLine("Claims benchmark: not written yet.");
