@@ -39,6 +39,10 @@ start_rabbitmq "$state/rabbitmq" "$amqp_port" "$mgmt_port"
 log "building"
 dotnet build "$root/Claims.sln" -c Release -nologo -clp:ErrorsOnly
 
+# The write key lives in .run/ (never in the repository): made once, kept across runs so scripts keep working.
+[ -s "$state/api-key" ] || (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d " \n" >"$state/api-key")
+CLAIMS_API_KEY=$(cat "$state/api-key")
+export CLAIMS_API_KEY Security__ApiKeys__operator="$CLAIMS_API_KEY"
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Database=claims;Username=postgres"
 export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$amqp_port/"
 export ASPNETCORE_ENVIRONMENT=Production
@@ -56,7 +60,7 @@ dotnet "$root/services/Claims.SeedLoader/bin/Release/net10.0/Claims.SeedLoader.d
 cat <<INFO
 
 Claims is running (logs in .run/logs, Ctrl-C stops everything):
-  ingestion       http://localhost:5101   POST /articles, POST /extract
+  ingestion       http://localhost:5101   POST /articles (header X-Api-Key: \$(cat .run/api-key)), POST /extract
   reconciliation  http://localhost:5102   /health/ready
   query           http://localhost:5103   GET /claims
   RabbitMQ        amqp://guest:guest@127.0.0.1:$amqp_port/   management http://127.0.0.1:$mgmt_port/ (guest/guest)

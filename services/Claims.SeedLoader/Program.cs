@@ -1,11 +1,19 @@
 using Claims.SeedLoader;
 
 // Posts the sample articles of a seeds folder (manifest.json) to the ingestion service.
-// Usage: Claims.SeedLoader [--seeds DIR] [--ingestion URL]
+// Usage: Claims.SeedLoader [--seeds DIR] [--ingestion URL]; the write key comes from CLAIMS_API_KEY (never an argument,
+// where other users of the machine could read it).
 var seedsDirectory = Argument(args, "--seeds") ?? Environment.GetEnvironmentVariable("SEEDS_DIR") ?? "seeds";
 var ingestion = new Uri(Argument(args, "--ingestion") ?? Environment.GetEnvironmentVariable("INGESTION_URL") ?? "http://localhost:5101");
 
+var apiKey = Environment.GetEnvironmentVariable("CLAIMS_API_KEY");
+if (string.IsNullOrEmpty(apiKey))
+{
+    Console.Error.WriteLine("Set CLAIMS_API_KEY to a write key of the ingestion service (Security:ApiKeys).");
+    return 2;
+}
 using var http = new HttpClient { BaseAddress = ingestion, Timeout = TimeSpan.FromSeconds(60) };
+http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 var loader = new SeedPoster(http);
 if (!await loader.WaitUntilReadyAsync(TimeSpan.FromMinutes(3)))
 {

@@ -20,6 +20,30 @@ public static class LanguageDetector
         "и", "в", "на", "что", "не", "по", "для", "это", "году", "с", "из", "как", "между", "также", "от",
     };
 
+    /// <summary>
+    /// Whether the text is words in a script this extractor reads: it has letters, and at least half of them are
+    /// Latin or Cyrillic (an article may quote a name in another script; an article in Chinese is not for us).
+    /// </summary>
+    public static bool IsInReadableScript(string text)
+    {
+        var letters = 0;
+        var readable = 0;
+        foreach (var c in text ?? "")
+        {
+            if (!char.IsLetter(c))
+            {
+                continue;
+            }
+            letters++;
+            var lower = char.ToLowerInvariant(c);
+            if (lower is >= 'a' and <= 'z' or >= 'а' and <= 'я' or 'ё' or 'ә' or 'ғ' or 'қ' or 'ң' or 'ө' or 'ұ' or 'ү' or 'һ' or 'і')
+            {
+                readable++;
+            }
+        }
+        return letters > 0 && readable * 2 >= letters;
+    }
+
     /// <summary>Returns <c>ru</c>, <c>kk</c> or <c>en</c>; text without letters is reported as <c>en</c>.</summary>
     public static string Detect(string text)
     {

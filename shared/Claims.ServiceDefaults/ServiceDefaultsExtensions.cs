@@ -1,3 +1,4 @@
+using Claims.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -14,14 +15,16 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health checks with this tag decide readiness (<c>/health/ready</c>).</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds telemetry, health checks, RFC 7807 problem details and the PostgreSQL data source.</summary>
+    /// <summary>Adds telemetry, health checks, RFC 7807 problem details, API keys with rate limits and the PostgreSQL data source.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         builder.AddTelemetry(serviceName);
         builder.AddPostgres();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         builder.Services.AddHealthChecks();
+        builder.AddSecurity();
         return builder;
     }
 
@@ -38,17 +41,21 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health/live</c> (the process answers) and <c>/health/ready</c> (its dependencies are reachable).</summary>
+    /// <summary>
+    /// Adds the middleware every service shares (problem responses for errors, API keys, rate limits) and maps
+    /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (its dependencies are reachable).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.UseSecurity();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -161,29 +161,6 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
         Assert.True(Has(trace, "Claims.Query", s => s.Name.StartsWith("project query-claims", StringComparison.Ordinal)), "the query projection");
     }
 
-    [Theory]
-    [InlineData("{not json", "application/json", HttpStatusCode.BadRequest)]
-    [InlineData("{\"text\":\"Exports reached 5 million USD in 2020.\",\"publishedAt\":\"2021-01-01\"}", "application/json", HttpStatusCode.BadRequest)]
-    [InlineData("{\"source\":\"X\",\"text\":\"Exports reached 5 million USD in 2020.\",\"publishedAt\":\"2021-13-45\"}", "application/json", HttpStatusCode.BadRequest)]
-    [InlineData("{\"source\":\"X\",\"text\":\"Exports reached 5 million USD in 2020.\",\"publishedAt\":\"2021-01-01\",\"language\":\"fr\"}", "application/json", HttpStatusCode.BadRequest)]
-    [InlineData("{\"source\":\"X\",\"text\":\"Exports reached 5 million USD in 2020.\"}", "application/json", HttpStatusCode.BadRequest)]
-    [InlineData("source=X&text=hello", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
-    public async Task Bad_articles_get_a_problem_response_and_store_nothing(string body, string contentType, HttpStatusCode expected)
-    {
-        using var ingestion = system.Ingestion!.CreateClient();
-        var before = await CountEventsAsync(null, null);
-
-        using var response = await ingestion.PostAsync("/articles", new StringContent(body, System.Text.Encoding.UTF8, contentType));
-
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
-        Assert.Equal(before, await CountEventsAsync(null, null));
-        using var health = await ingestion.GetAsync("/health/ready");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-    }
-
     [Fact]
     public async Task Extract_returns_the_claims_and_stores_nothing()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace Claims.Extraction.Tests;
@@ -66,6 +67,25 @@ public sealed class ExtractorBehaviourTests
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
         Assert.InRange(result.Claims.Count, 1, repeats * 2);
+    }
+
+    [Theory]
+    [InlineData("en", "Exports reached {0} million USD in 2020. Trade turnover between Azerbaijan and Kazakhstan reached 5 million USD in 2021.")]
+    [InlineData("ru", "Экспорт составил {0} млн долларов в 2020 году. Товарооборот между Азербайджаном и Казахстаном составил 5 млн долларов в 2021 году.")]
+    public void Numbers_too_long_for_any_value_are_skipped_without_overflow_and_in_linear_time(string language, string template)
+    {
+        // A megabyte of digits, and a megabyte of digit groups that a reader of "1 000 000" would keep joining.
+        // And a figure pasted eight times: it fits decimal, but not once multiplied by a million.
+        foreach (var number in new[] { new string('7', 1_000_000), "1 " + string.Join(' ', Enumerable.Repeat("000", 250_000)), "470470470470470470470470" })
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var result = _extractor.Extract(new ArticleText(string.Format(CultureInfo.InvariantCulture, template, number), language, new DateOnly(2022, 1, 1)));
+
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
+            var claim = Assert.Single(result.Claims, c => c.ClaimId == "trade_turnover:AZ+KZ:2021");
+            Assert.Equal(5_000_000m, claim.Value);
+            Assert.All(result.Claims, c => Assert.True(c.Value < 1e20m, $"{c.ClaimId} = {c.Value}"));
+        }
     }
 
     private static string Fingerprint(ExtractionResult result) =>

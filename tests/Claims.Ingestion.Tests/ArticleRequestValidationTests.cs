@@ -24,12 +24,25 @@ public sealed class ArticleRequestValidationTests
     [InlineData("X", "text", "2099-01-01", null, "publishedAt")]
     [InlineData("X", "text", null, null, "publishedAt")]
     [InlineData("X", "text", "2025-01-01", "de", "language")]
+    [InlineData("X", "2024年阿塞拜疆与哈萨克斯坦的贸易额达到4.7亿美元。", "2025-01-01", null, "text")]
+    [InlineData("X", "1234567890 1234567890 12345 ... 678", "2025-01-01", null, "text")]
+    [InlineData("X", "bin\0ary", "2025-01-01", null, "text")]
     public void Each_invalid_field_is_reported_by_name(string? source, string? text, string? publishedAt, string? language, string field)
     {
         var (article, errors) = ArticleRequestValidation.Validate(new ArticleRequest(source, null, null, publishedAt, language, text, null), s_now);
 
         Assert.Null(article);
         Assert.Contains(field, errors.Keys);
+    }
+
+    [Fact]
+    public void A_Russian_article_quoting_a_name_in_another_script_is_still_read()
+    {
+        var (article, errors) = ArticleRequestValidation.Validate(
+            new ArticleRequest("X", null, null, "2025-01-01", null, "Товарооборот с Китаем (中国) вырос до 5 млрд долларов в 2024 году.", null), s_now);
+
+        Assert.NotNull(article);
+        Assert.Empty(errors);
     }
 
     [Fact]

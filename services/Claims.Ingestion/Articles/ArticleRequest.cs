@@ -74,6 +74,10 @@ public static class ArticleRequestValidation
         {
             errors["text"] = ["text contains NUL characters: it looks like binary data, not an article."];
         }
+        else if (text is not null && !LanguageDetector.IsInReadableScript(text))
+        {
+            errors["text"] = ["text has no words in Russian, Kazakh or English (Cyrillic or Latin letters): Claims reads only those languages."];
+        }
 
         var url = request.Url?.Trim();
         if (string.IsNullOrEmpty(url))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Claims.Contracts;
 using Claims.Extraction;
+using Claims.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,14 @@ public static class ArticlesApi
     {
         app.MapPost("/articles", PostArticle)
             .WithName("PostArticle")
+            .RequireAuthorization(ClaimsPolicies.Write)
             .Accepts<ArticleRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         app.MapPost("/extract", Extract)
             .WithName("Extract")
+            .RequireAuthorization(ClaimsPolicies.Read)
             .Accepts<ArticleRequest>("application/json")
             .ProducesValidationProblem();
         return app;

@@ -1,3 +1,4 @@
+using Claims.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Reconciliation.Reliability;
@@ -7,7 +8,7 @@ public static class ReliabilityApi
 {
     public static IEndpointRouteBuilder MapReliabilityApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/reliability/recompute", RecomputeAsync).WithName("RecomputeReliability");
+        app.MapPost("/reliability/recompute", RecomputeAsync).WithName("RecomputeReliability").RequireAuthorization(ClaimsPolicies.Write);
         return app;
     }
 

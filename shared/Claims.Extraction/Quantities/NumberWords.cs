@@ -154,6 +154,11 @@ internal static class NumberWords
             }
             else if (info.Role == NumberWordRole.Hundreds)
             {
+                // "hundred hundred hundred ..." is not a number; stop before it overflows.
+                if (value > QuantityReader.MaxPlausibleValue / info.Value)
+                {
+                    break;
+                }
                 value = (value == 0 ? 1 : value) * info.Value;
             }
             else

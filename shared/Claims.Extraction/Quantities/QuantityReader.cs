@@ -13,6 +13,9 @@ namespace Claims.Extraction.Quantities;
 internal sealed class QuantityReader
 {
     private const int CountNounLookahead = 3;
+
+    /// <summary>The largest value, in base units, read as a figure.</summary>
+    public const decimal MaxPlausibleValue = 1e18m;
     private const WordClass QuantityStarts = WordClass.NumberWord | WordClass.MultiplierWord | WordClass.TimesWord | WordClass.FractionWord | WordClass.HalfWord;
     private const WordClass ChangeWords = WordClass.Increase | WordClass.Decrease;
 
@@ -185,6 +188,13 @@ internal sealed class QuantityReader
         if (kind != QuantityKind.Count)
         {
             j += postHedgeLength;
+        }
+
+        // Nothing anyone reports reaches a quintillion base units (world GDP is about 1e14 USD): a longer number is
+        // noise such as a figure pasted twice, and multiplying it out would overflow decimal.
+        if (number > MaxPlausibleValue / factor || rangeHigh > MaxPlausibleValue / factor)
+        {
+            return null;
         }
 
         var low = number * factor;
