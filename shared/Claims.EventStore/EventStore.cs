@@ -49,18 +49,13 @@ public sealed class EventStore
 
     /// <summary>
     /// Creates the schema and its tables if they are missing. Idempotent, and safe when several processes call it at
-    /// once: the DDL runs under an advisory lock.
+    /// once: the DDL runs under an advisory lock. Once applied (see <see cref="SchemaLedger"/>), a role without the
+    /// right to create may call it too.
     /// </summary>
     public async Task EnsureSchemaAsync(CancellationToken ct = default)
     {
         await using var connection = await DataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var command = new NpgsqlCommand(Sql.LockSchema + ";\n" + Sql.CreateSchema, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        await SchemaLedger.ApplyAsync(connection, "event-store:" + Sql.Schema, Sql.CreateSchema, Sql.LockSchema, ct);
     }
 
     /// <summary>Starts a unit of work: appends collected in the session are stored together by its SaveChangesAsync.</summary>

@@ -1,3 +1,4 @@
+using Claims.EventStore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,12 +32,15 @@ public sealed partial class SchemaInitializer(string name, string ddl, NpgsqlDat
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({DdlLock}); {ddl}", connection, transaction);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                await SchemaLedger.ApplyAsync(connection, name, ddl, $"SELECT pg_advisory_xact_lock({DdlLock})", cancellationToken);
                 LogReady(logger, name);
                 return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && !cancellationToken.IsCancellationRequested)
+            {
+                // A least-privilege role meets a schema its owner has not created (or changed) yet: wait for the owner.
+                LogNotMigrated(logger, name, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
             }
             catch (NpgsqlException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -51,6 +55,9 @@ public sealed partial class SchemaInitializer(string name, string ddl, NpgsqlDat
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schema {Name} is ready")]
     private static partial void LogReady(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Schema {Name} is missing or out of date and this role may not create it (attempt {Attempt}): start this version once with the database owner's connection string, then again with the service's role (README, Database roles)")]
+    private static partial void LogNotMigrated(ILogger logger, string name, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for PostgreSQL to create schema {Name} (attempt {Attempt}): {Reason}")]
     private static partial void LogWaiting(ILogger logger, string name, int attempt, string reason);
