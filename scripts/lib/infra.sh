@@ -69,7 +69,8 @@ start_rabbitmq() {
   local dist
   dist=$(free_port $(( port + 20000 > 65000 ? 0 : port + 20000 )))
   mkdir -p "$dir/mnesia" "$dir/log"
-  echo "[rabbitmq_management]." >"$dir/enabled_plugins"
+  # shovel: scripts/redeliver.sh moves dead messages back from an _error queue with a dynamic shovel.
+  echo "[rabbitmq_management,rabbitmq_shovel,rabbitmq_shovel_management]." >"$dir/enabled_plugins"
   cat >"$dir/rabbitmq.conf" <<CONF
 listeners.tcp.1 = 127.0.0.1:$port
 management.tcp.port = $mgmt

@@ -31,6 +31,19 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's id of the service process, for reading its CPU time and memory from /proc.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// Ends the process at once, as <c>kill -9</c> does (SIGKILL): no shutdown, no acknowledgements, no flushes.
+    /// Fault tests use it to crash a service in the middle of its work.
+    /// </summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     /// <summary>The last lines the service printed.</summary>
     public string Output => string.Join('\n', _output);
 

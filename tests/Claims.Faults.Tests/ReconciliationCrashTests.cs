@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Claims.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Claims.Faults.Tests;
+
+/// <summary>
+/// Reconciliation killed with SIGKILL while mentions stream in: RabbitMQ redelivers what the dead process held
+/// unacknowledged, the restarted process finishes what it had begun, and no mention is lost or counted twice.
+/// </summary>
+public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new();
+    private readonly RabbitMqVirtualHost _broker = new();
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private ServiceSet _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(_database.InitializeAsync(), _broker.InitializeAsync());
+        _services = new ServiceSet(_database.ConnectionString, _broker.Address);
+        await _services.StartAsync(ServiceSet.Ingestion, ServiceSet.Reconciliation, ServiceSet.Query);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _broker.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Reconciliation_killed_mid_stream_and_restarted_records_every_mention_exactly_once()
+    {
+        using var ingestion = _services[ServiceSet.Ingestion].CreateClient();
+        var articles = new ArticleStream(ingestion, _run);
+        var ledger = new Ledger(_database.DataSource);
+        var broker = BrokerManagement.ForSharedBroker(_broker);
+
+        var beforeCrash = articles.PostAllAsync(Enumerable.Range(0, 60));
+        // Killed mid-work: some mentions recorded, more stored and on their way (most of them unacknowledged in its prefetch).
+        await Eventually.ReturnsAsync(ledger.CountAsync, c => c.Recorded >= 20 && c.Extracted - c.Recorded >= 20, TimeSpan.FromSeconds(90),
+            "reconciliation to be under way with mentions waiting");
+        _services[ServiceSet.Reconciliation].Kill();
+        // Nothing records mentions now: these are the counts at the moment of the kill.
+        var atKill = await ledger.CountAsync();
+        output.WriteLine($"killed with {atKill.Recorded} of {atKill.Extracted} stored mentions recorded");
+
+        // While it is down ingestion goes on storing, and the relay goes on publishing into the durable queue.
+        await articles.PostAllAsync(Enumerable.Range(60, 30));
+        await beforeCrash;
+        var afterRestart = articles.PostAllAsync(Enumerable.Range(90, 30));
+        await _services.StartAsync(ServiceSet.Reconciliation);
+        await afterRestart;
+
+        Assert.All(articles.Results, r => Assert.True(r.Accepted, r.ToString()));
+        Assert.True(atKill.Recorded < atKill.Extracted, $"the kill came after the work: {atKill}");
+        try
+        {
+            await ledger.WaitUntilSettledAsync(TimeSpan.FromMinutes(2));
+            await broker.WaitUntilDrainedAsync(BrokerManagement.ClaimExtractedQueue, TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "\n" + _services.Logs, e);
+        }
+        output.WriteLine($"{articles.AcceptedArticles} articles, {articles.AcceptedMentions} mentions");
+        await ledger.AssertEveryMentionRecordedOnceAsync(articles.AcceptedMentions);
+        await ledger.AssertReadModelHoldsEveryMentionOnceAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, await broker.DeadMessagesAsync());
+
+        // What a reader of the API sees: every outlet's mention counted once (each article is its own outlet, so none is superseded).
+        using var query = _services[ServiceSet.Query].CreateClient();
+        var claims = await query.GetFromJsonAsync<JsonElement>("/claims?pageSize=200");
+        Assert.Equal(articles.AcceptedMentions, claims.GetProperty("items").EnumerateArray().Sum(c => c.GetProperty("mentionCount").GetInt32()));
+    }
+}
