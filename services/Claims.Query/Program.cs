@@ -3,6 +3,7 @@ using Claims.Query.Articles;
 using Claims.Query.Changes;
 using Claims.Query.ClaimsReadModel;
 using Claims.Query.Conflicts;
+using Claims.Query.Operations;
 using Claims.Query.Sources;
 using Claims.Query.Web;
 using Claims.ServiceDefaults;
@@ -23,5 +24,6 @@ app.MapArticlesApi();
 app.MapSourcesApi();
 app.MapConflictsApi();
 app.MapChangesApi();
+app.MapDeadLettersApi();
 
 app.Run();

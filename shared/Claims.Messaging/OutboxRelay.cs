@@ -34,10 +34,20 @@ public abstract class OutboxRelay<TEvent, TMessage>(IBus bus, string eventType) 
         // Many publishes in flight, one wait: awaiting each confirm in turn would cap the relay at about 1k msg/s.
         Task.WhenAll(batch.Events.Where(e => e.Data is TEvent).Select(e => PublishAsync(e, ct)));
 
+    /// <summary>
+    /// How long one publish may wait for the broker. While RabbitMQ is down MassTransit's publish waits for a
+    /// connection; the batch's transaction would stay open meanwhile until PostgreSQL's idle-in-transaction timeout
+    /// killed it, and delivery would resume only after that. Failing the batch instead lets the runner retry soon
+    /// after the broker returns.
+    /// </summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     private async Task PublishAsync(StoredEvent storedEvent, CancellationToken ct)
     {
         // The publish span continues the trace of the request that stored the event.
         using var activity = storedEvent.StartEventActivity($"relay {Name}", ActivityKind.Producer);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(PublishTimeout);
         try
         {
             await bus.Publish(ToMessage((TEvent)storedEvent.Data!, storedEvent), context =>
@@ -47,9 +57,9 @@ public abstract class OutboxRelay<TEvent, TMessage>(IBus bus, string eventType) 
                 {
                     rabbit.Mandatory = true;
                 }
-            }, ct);
+            }, timeout.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The stored event is fine; the broker is not (down, or no queue bound yet). Retry later, never skip.
             throw new ProjectionUnavailableException($"Publishing event {storedEvent.Id} to RabbitMQ failed: {e.Message}", e);

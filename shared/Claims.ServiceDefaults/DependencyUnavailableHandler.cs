@@ -31,7 +31,7 @@ internal sealed partial class DependencyUnavailableHandler(IProblemDetailsServic
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service is temporarily unavailable",
-                Detail = $"Its database cannot be reached right now; nothing was stored. Retry in {RetryAfterSeconds} s.",
+                Detail = $"Its database cannot be reached right now. Retry in {RetryAfterSeconds} s; a write repeated after this answer is stored once.",
             },
         });
     }

@@ -74,6 +74,16 @@ public sealed class ProjectionDeadLetterTests : IAsyncLifetime
         // The one that deserialized was retried before it was given up on; retrying cannot make the other one readable.
         Assert.True(deadLetters.Single(d => d.EventId == unstorableId).Attempts > 1);
 
+        // Operators see them over HTTP with a write key; the public does not (errors can carry database detail).
+        var listed = await query.GetFromJsonAsync<JsonElement>("/dead-letters?projection=" + Projection);
+        Assert.Equal(2, listed.GetProperty("total").GetInt32());
+        Assert.Equal(new[] { unreadableId, unstorableId }.Order(), listed.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("eventId").GetGuid()).Order());
+        using (var anonymous = _services[ServiceSet.Query].CreateAnonymousClient())
+        using (var refused = await anonymous.GetAsync("/dead-letters"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
         // Nothing skipped silently: every claim event has its version in the read model or is a dead letter, and the
         // projection's checkpoint is past all of them.
         Assert.Equal(0L, await ScalarAsync($"""
