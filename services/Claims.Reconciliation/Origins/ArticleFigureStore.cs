@@ -150,9 +150,13 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                                 GROUP BY f.article_id
                                 HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key)),
                  involved AS (SELECT article_id FROM candidates UNION SELECT $1),
-                 groups AS (SELECT DISTINCT origin_id FROM reconciliation.article_origins WHERE article_id IN (SELECT article_id FROM involved)),
+                 -- An article without a row is its own origin, and a group's earliest article (its name) has no row
+                 -- either: both must be counted, or a refresh would regroup part of a group without its root.
+                 groups AS (SELECT DISTINCT coalesce(o.origin_id, i.article_id) AS origin_id
+                            FROM involved i LEFT JOIN reconciliation.article_origins o USING (article_id)),
                  members AS (SELECT article_id FROM involved
-                             UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups))
+                             UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups)
+                             UNION SELECT origin_id FROM groups)
             SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, o.origin_id, f.article_id IN (SELECT article_id FROM candidates)
             FROM reconciliation.article_figures f LEFT JOIN reconciliation.article_origins o USING (article_id)
             WHERE f.article_id IN (SELECT article_id FROM members) AND NOT f.retracted

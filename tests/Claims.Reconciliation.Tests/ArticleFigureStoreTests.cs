@@ -1,0 +1,92 @@
+using Claims.Contracts;
+using Claims.Reconciliation.Origins;
+using Claims.Testing;
+using Xunit;
+
+namespace Claims.Reconciliation.Tests;
+
+/// <summary>The incremental origin refresh on real PostgreSQL: it must end where grouping all articles at once ends.</summary>
+public sealed class ArticleFigureStoreTests : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new();
+    private ArticleFigureStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await using (var command = _database.DataSource.CreateCommand(ArticleFigureStore.Schema))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        _store = new ArticleFigureStore(_database.DataSource);
+    }
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task A_refresh_that_reaches_a_group_through_a_member_keeps_the_group_with_its_earliest_article()
+    {
+        // o is the original; b reprints its three figures and adds a fourth; x repeats only b's fourth sentence.
+        // o-b share most figures, b-x share a sentence, o-x share nothing: one origin, named o, the earliest.
+        await RecordAsync("o", day: 0, (1, "one"), (2, "two"), (3, "three"));
+        await RecordAsync("b", day: 1, (1, "one, reprinted"), (2, "two, reprinted"), (3, "three, reprinted"), (9, "nine"));
+        // x's refresh finds b, whose group is named after o: o has no row of its own (an origin names itself) and
+        // must still be counted, or b and x would be split off as a group of their own.
+        await RecordAsync("x", day: 2, (9, "nine"));
+
+        var expected = OriginGrouping.Group([Figures("o", 0, 1, 2, 3), Figures("b", 1, 1, 2, 3, 9), Figures("x", 2, 9)]);
+        Assert.Equal("o", expected["x"]);
+        Assert.Equal(expected["b"], await OriginAsync("b"));
+        Assert.Equal(expected["x"], await OriginAsync("x"));
+    }
+
+    [Fact]
+    public async Task A_group_re_rooted_by_an_earlier_article_moves_all_its_members()
+    {
+        // n reprints one sentence of m: one origin, named m.
+        await RecordAsync("m", day: 5, (4, "four"), (5, "five"), (6, "six"), (7, "seven"));
+        await RecordAsync("n", day: 6, (7, "seven"));
+        Assert.Equal("m", await OriginAsync("n"));
+
+        // An earlier article shares most of m's figures and nothing with n: m's whole group, n included, is now
+        // named after it, although e's refresh only finds m (which, naming its group, has no row of its own).
+        await RecordAsync("e", day: 1, (4, "four first"), (5, "five first"), (6, "six first"));
+
+        Assert.Equal("e", await OriginAsync("m"));
+        Assert.Equal("e", await OriginAsync("n"));
+    }
+
+    private async Task RecordAsync(string articleId, int day, params (decimal Value, string Sentence)[] figures)
+    {
+        foreach (var (value, sentence) in figures)
+        {
+            var mention = Mentions.Of(articleId, value * 1_000_000m, day: day);
+            mention = mention with { Mention = mention.Mention with { Evidence = new Evidence { Text = sentence, Start = 0, End = sentence.Length } } };
+            await using var connection = await _database.DataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await _store.RecordAsync(connection, transaction, mention, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+        await _store.RefreshOriginsAroundAsync(articleId, OriginOptions.Default, CancellationToken.None);
+    }
+
+    private async Task<string> OriginAsync(string articleId)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        return await _store.OriginOfAsync(connection, transaction, articleId, CancellationToken.None);
+    }
+
+    private static ArticleFigures Figures(string articleId, int day, params decimal[] millions) => new(
+        articleId,
+        new DateTimeOffset(2025, 10, 1, 0, 0, 0, TimeSpan.Zero).AddDays(day),
+        [.. millions.Select(m => new Figure(m * 1_000_000m, "USD", OriginGrouping.EvidenceKey(SentenceOf(articleId, m))))]);
+
+    private static string SentenceOf(string articleId, decimal millions) => (articleId, millions) switch
+    {
+        ("o", 1) => "one", ("o", 2) => "two", ("o", 3) => "three",
+        ("b", 1) => "one, reprinted", ("b", 2) => "two, reprinted", ("b", 3) => "three, reprinted",
+        (_, 9) => "nine",
+        _ => throw new ArgumentOutOfRangeException(nameof(millions)),
+    };
+}
