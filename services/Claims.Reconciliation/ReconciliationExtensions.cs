@@ -21,6 +21,7 @@ public static class ReconciliationExtensions
             types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream));
         builder.Services.AddSchema("reconciliation", ArticleFigureStore.Schema + ReliabilityStore.Schema);
         builder.Services.AddSingleton<ArticleFigureStore>();
+        builder.Services.AddSingleton<OriginRefreshes>();
         builder.Services.AddSingleton<ReliabilityStore>();
         builder.Services.AddSingleton<ReliabilityService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReliabilityService>());

@@ -12,7 +12,8 @@ namespace Claims.Reconciliation.Consensus;
 /// message redoes nothing already done (mention ids and event ids are natural keys) and finishes what a crash
 /// interrupted.
 /// </summary>
-public sealed partial class ClaimExtractedConsumer(ClaimDecisions decisions, ArticleFigureStore figures, ILogger<ClaimExtractedConsumer> logger)
+public sealed partial class ClaimExtractedConsumer(
+    ClaimDecisions decisions, ArticleFigureStore figures, OriginRefreshes originRefreshes, ILogger<ClaimExtractedConsumer> logger)
     : IConsumer<ClaimExtracted>
 {
     public async Task Consume(ConsumeContext<ClaimExtracted> context)
@@ -51,7 +52,7 @@ public sealed partial class ClaimExtractedConsumer(ClaimDecisions decisions, Art
             }
         }
 
-        var regrouped = await figures.RefreshOriginsAroundAsync(article.ArticleId, OriginOptions.Default, ct);
+        var regrouped = await originRefreshes.RefreshAsync(article.ArticleId, ct);
         // The mention's own claim is always checked too: another consumer may have regrouped this article between
         // the moment the mention read its origin and the moment it committed.
         var claims = regrouped.Count > 0 ? await figures.ClaimsOfArticlesAsync(regrouped.Keys, ct) : [];
