@@ -11,27 +11,7 @@ source "$root/scripts/lib/infra.sh"
 ensure_packages chromium
 
 work=$(mktemp -d /tmp/claims-test.XXXXXX)
-chmod 755 "$work"
-pg_port=$(free_port)
-amqp_port=$(free_port)
-mgmt_port=$(free_port)
-cleanup() {
-  stop_rabbitmq "$work/rabbitmq" "$amqp_port"
-  stop_postgres "$work/postgres"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log "starting PostgreSQL on $pg_port and RabbitMQ on $amqp_port (management $mgmt_port)"
-start_postgres "$work/postgres" "$pg_port" &
-pg_starter=$!
-start_rabbitmq "$work/rabbitmq" "$amqp_port" "$mgmt_port"
-wait "$pg_starter"
-
-export CLAIMS_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
-export CLAIMS_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$amqp_port/"
-export CLAIMS_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:$mgmt_port/"
+start_private_infra "$work"
 
 cd "$root"
 dotnet build Claims.sln -c Release -warnaserror -nologo -clp:ErrorsOnly

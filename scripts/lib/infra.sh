@@ -108,3 +108,24 @@ stop_rabbitmq() {
   [ -f "$dir/rabbit.pid" ] && kill -9 "$(cat "$dir/rabbit.pid")" 2>/dev/null
   return 0
 }
+
+# start_private_infra DIR: one private PostgreSQL and one private RabbitMQ on free ports, data under DIR; both are
+# stopped and DIR removed when the calling script exits, even on failure. Exports the CLAIMS_TEST_* variables the
+# tests and the benchmark read, and sets pg_port, amqp_port and mgmt_port.
+start_private_infra() {
+  infra_dir=$1
+  chmod 755 "$infra_dir"
+  pg_port=$(free_port)
+  amqp_port=$(free_port)
+  mgmt_port=$(free_port)
+  trap 'stop_rabbitmq "$infra_dir/rabbitmq" "$amqp_port"; stop_postgres "$infra_dir/postgres"; rm -rf "$infra_dir"' EXIT
+  trap 'exit 130' INT TERM
+  log "starting PostgreSQL on $pg_port and RabbitMQ on $amqp_port (management $mgmt_port)"
+  start_postgres "$infra_dir/postgres" "$pg_port" &
+  local pg_starter=$!
+  start_rabbitmq "$infra_dir/rabbitmq" "$amqp_port" "$mgmt_port"
+  wait "$pg_starter"
+  export CLAIMS_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+  export CLAIMS_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$amqp_port/"
+  export CLAIMS_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:$mgmt_port/"
+}

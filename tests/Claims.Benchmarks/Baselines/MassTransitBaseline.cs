@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Claims.Testing;
+using MassTransit;
+
+namespace Claims.Benchmarks.Baselines;
+
+/// <summary>A message about the size of a ClaimExtracted envelope.</summary>
+public sealed record BenchmarkPing(Guid Id, string ClaimId, decimal Value, string Evidence);
+
+/// <summary>Publish to consume through the broker, for one client library.</summary>
+public sealed record BrokerFigures(string Client, double MessagesPerSecond, int Messages, double Seconds, string Settings);
+
+/// <summary>
+/// MassTransit alone on the run's broker, tuned the way the services are (publisher confirms, prefetch 200) plus
+/// 64 concurrent consumers and up to 1,000 publishes in flight: the most the pipeline's messaging could carry here.
+/// </summary>
+public sealed class MassTransitBaseline(BenchmarkOptions options)
+{
+    private const int InFlight = 1000;
+    private const int Prefetch = 200;
+    private const int Concurrency = 64;
+
+    public async Task<BrokerFigures> RunAsync()
+    {
+        var vhost = new RabbitMqVirtualHost();
+        await vhost.InitializeAsync();
+        var consumed = 0;
+        var lastConsumed = 0.0;
+        var broker = TestEnvironment.RabbitMq;
+        var credentials = Uri.UnescapeDataString(broker.UserInfo).Split(':', 2);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(broker.Host, (ushort)broker.Port, vhost.Name, host =>
+            {
+                host.Username(credentials[0]);
+                host.Password(credentials.Length > 1 ? credentials[1] : "guest");
+                host.PublisherConfirmation = true;
+            });
+            rabbit.ReceiveEndpoint("benchmark-ping", endpoint =>
+            {
+                endpoint.PrefetchCount = Prefetch;
+                endpoint.ConcurrentMessageLimit = Concurrency;
+                endpoint.Handler<BenchmarkPing>(_ =>
+                {
+                    Interlocked.Increment(ref consumed);
+                    Volatile.Write(ref lastConsumed, RunClock.Now);
+                    return Task.CompletedTask;
+                });
+            });
+        });
+        await bus.StartAsync();
+        try
+        {
+            // A few messages first, so connection setup and JIT are not timed.
+            await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => bus.Publish(Ping())));
+            await WaitForAsync(() => Volatile.Read(ref consumed) >= 200, TimeSpan.FromSeconds(30));
+            Interlocked.Exchange(ref consumed, 0);
+
+            var published = 0;
+            var started = RunClock.Now;
+            var clock = Stopwatch.StartNew();
+            using var window = new SemaphoreSlim(InFlight);
+            var pending = new List<Task>();
+            while (clock.Elapsed.TotalSeconds < options.BaselineSeconds)
+            {
+                await window.WaitAsync();
+                pending.Add(PublishAsync(bus, window));
+                published++;
+                if (pending.Count >= 10_000)
+                {
+                    pending.RemoveAll(t => t.IsCompleted);
+                }
+            }
+            await Task.WhenAll(pending);
+            await WaitForAsync(() => Volatile.Read(ref consumed) >= published, TimeSpan.FromSeconds(120));
+            var seconds = Volatile.Read(ref lastConsumed) - started;
+            var total = Volatile.Read(ref consumed);
+            return new BrokerFigures("MassTransit 8.4", total / seconds, total, seconds,
+                $"publisher confirms, {InFlight} publishes in flight, prefetch {Prefetch}, {Concurrency} concurrent consumers, durable");
+        }
+        finally
+        {
+            await bus.StopAsync();
+            await vhost.DisposeAsync();
+        }
+    }
+
+    private static async Task PublishAsync(IBus bus, SemaphoreSlim window)
+    {
+        try
+        {
+            await bus.Publish(Ping());
+        }
+        finally
+        {
+            window.Release();
+        }
+    }
+
+    private static BenchmarkPing Ping() => new(Guid.NewGuid(), "trade_turnover:AZ+KZ:2024", 470_000_000m, Evidence);
+
+    /// <summary>About the evidence sentence and article fields a ClaimExtracted carries.</summary>
+    internal static readonly string Evidence = new('x', 900);
+
+    internal static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The broker baseline did not finish within {timeout.TotalSeconds} s.");
+            }
+            await Task.Delay(10);
+        }
+    }
+}

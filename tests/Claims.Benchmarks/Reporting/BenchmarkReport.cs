@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Claims.Benchmarks.Baselines;
+using Claims.Benchmarks.Pipeline;
+
+namespace Claims.Benchmarks.Reporting;
+
+/// <summary>The issue's targets for this 2-core machine.</summary>
+public sealed record Targets(double ClaimsPerSecond, double P99VisibleMs, double ServiceMemoryMb)
+{
+    public static Targets Issue6 { get; } = new(2000, 300, 300);
+}
+
+/// <summary>The pipeline against the raw parts it is built on.</summary>
+public sealed record Ratios(double? PipelineToMassTransit, double? PipelineToRawRabbitMq, double? PipelineToPostgresCommitsConcurrent, double? PipelineToPostgresCommitsOneConnection);
+
+/// <summary>Everything one run measured: written as JSON, and the source of the README table.</summary>
+public sealed record BenchmarkReport(
+    DateTimeOffset MeasuredAt,
+    string Revision,
+    int Cores,
+    string Machine,
+    BenchmarkOptions Options,
+    PostgresFigures? Postgres,
+    BrokerFigures? MassTransit,
+    BrokerFigures? RawRabbitMq,
+    PipelineFigures Pipeline,
+    Ratios Ratios,
+    Targets Targets)
+{
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static Ratios RatiosOf(PipelineFigures pipeline, PostgresFigures? postgres, BrokerFigures? massTransit, BrokerFigures? raw)
+    {
+        var claims = pipeline.Sustained.VisibleClaimsPerSecond;
+        double? Ratio(double? of) => of is > 0 ? Math.Round(claims / of.Value, 4) : null;
+        return new Ratios(Ratio(massTransit?.MessagesPerSecond), Ratio(raw?.MessagesPerSecond),
+            Ratio(postgres?.SingleRowCommitsPerSecondConcurrent), Ratio(postgres?.SingleRowCommitsPerSecondOneConnection));
+    }
+
+    public async Task WriteJsonAsync(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, _json) + "\n");
+    }
+}
