@@ -11,7 +11,8 @@ namespace Claims.Faults.Tests;
 /// </summary>
 internal static class InfraScript
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(120);
+    // Longer than start_rabbitmq's own deadline (240 s), so that its diagnostics, not a kill, end a slow start.
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(300);
 
     public static async Task RunAsync(params string[] command)
     {
