@@ -83,7 +83,9 @@ CONF
   local deadline=$(( SECONDS + ${RABBITMQ_START_TIMEOUT:-240} ))
   until curl -fsS -u guest:guest "http://127.0.0.1:$mgmt/api/overview" >/dev/null 2>&1; do
     if [ $SECONDS -gt $deadline ] || ! kill -0 "$(cat "$dir/launcher.pid")" 2>/dev/null; then
-      log "RabbitMQ did not start:"; tail -30 "$dir/server.out" "$dir"/log/*.log >&2 2>/dev/null; return 1
+      log "RabbitMQ did not start:"; tail -30 "$dir/server.out" "$dir"/log/*.log >&2 2>/dev/null
+      # A node still booting must not outlive the failure (nobody would ever stop it).
+      stop_rabbitmq "$dir" "$port"; return 1
     fi
     sleep 0.5
   done
