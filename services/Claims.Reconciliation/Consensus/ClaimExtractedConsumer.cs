@@ -16,6 +16,8 @@ public sealed partial class ClaimExtractedConsumer(
     ClaimDecisions decisions, ArticleFigureStore figures, OriginRefreshes originRefreshes, ILogger<ClaimExtractedConsumer> logger)
     : IConsumer<ClaimExtracted>
 {
+    private const int ImmediateAttempts = 5;
+
     public async Task Consume(ConsumeContext<ClaimExtracted> context)
     {
         var extracted = context.Message;
@@ -23,17 +25,28 @@ public sealed partial class ClaimExtractedConsumer(
         var ct = context.CancellationToken;
         var headers = context.MessageId is { } messageId ? new Dictionary<string, string> { ["causation-id"] = messageId.ToString() } : null;
 
-        await using (var connection = await figures.DataSource.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        for (var attempt = 1; ; attempt++)
         {
-            await figures.RecordAsync(connection, transaction, extracted, ct);
-            var origin = await figures.OriginOfAsync(connection, transaction, article.ArticleId, ct);
-            var events = await decisions.DecideAsync(
-                extracted.Mention.ClaimId,
-                (state, _) => Claim.Decide(state, new RecordMention(extracted, origin), decisions.Now, decisions.Options),
-                transaction, ct, headers);
-            await transaction.CommitAsync(ct);
-            Log(extracted.Mention.ClaimId, events);
+            await using var connection = await figures.DataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                await figures.RecordAsync(connection, transaction, extracted, ct);
+                var origin = await figures.OriginOfAsync(connection, transaction, article.ArticleId, ct);
+                var events = await decisions.DecideAsync(
+                    extracted.Mention.ClaimId,
+                    (state, _) => Claim.Decide(state, new RecordMention(extracted, origin), decisions.Now, decisions.Options),
+                    transaction, ct, headers);
+                await transaction.CommitAsync(ct);
+                Log(extracted.Mention.ClaimId, events);
+                break;
+            }
+            catch (Claims.EventStore.ConcurrencyException) when (attempt < ImmediateAttempts)
+            {
+                // Another writer (reliability rescoring, another instance) appended to the claim first: decide again
+                // on a fresh fold at once. The broker's delayed retries would hold this whole partition for seconds.
+                await transaction.RollbackAsync(ct);
+            }
         }
 
         // A correction may have been recorded while this older revision's mention was on its way: it never stands.
