@@ -53,26 +53,12 @@ public sealed class MassTransitBaseline(BenchmarkOptions options)
         {
             // A few messages first, so connection setup and JIT are not timed.
             await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => bus.Publish(Ping())));
-            await WaitForAsync(() => Volatile.Read(ref consumed) >= 200, TimeSpan.FromSeconds(30));
+            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= 200, TimeSpan.FromSeconds(30));
             Interlocked.Exchange(ref consumed, 0);
 
-            var published = 0;
             var started = RunClock.Now;
-            var clock = Stopwatch.StartNew();
-            using var window = new SemaphoreSlim(InFlight);
-            var pending = new List<Task>();
-            while (clock.Elapsed.TotalSeconds < options.BaselineSeconds)
-            {
-                await window.WaitAsync();
-                pending.Add(PublishAsync(bus, window));
-                published++;
-                if (pending.Count >= 10_000)
-                {
-                    pending.RemoveAll(t => t.IsCompleted);
-                }
-            }
-            await Task.WhenAll(pending);
-            await WaitForAsync(() => Volatile.Read(ref consumed) >= published, TimeSpan.FromSeconds(120));
+            var published = await PublishWindow.RunAsync(TimeSpan.FromSeconds(options.BaselineSeconds), InFlight, () => bus.Publish(Ping()));
+            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= published, TimeSpan.FromSeconds(120));
             var seconds = Volatile.Read(ref lastConsumed) - started;
             var total = Volatile.Read(ref consumed);
             return new BrokerFigures("MassTransit 8.4", total / seconds, total, seconds,
@@ -85,33 +71,8 @@ public sealed class MassTransitBaseline(BenchmarkOptions options)
         }
     }
 
-    private static async Task PublishAsync(IBus bus, SemaphoreSlim window)
-    {
-        try
-        {
-            await bus.Publish(Ping());
-        }
-        finally
-        {
-            window.Release();
-        }
-    }
-
     private static BenchmarkPing Ping() => new(Guid.NewGuid(), "trade_turnover:AZ+KZ:2024", 470_000_000m, Evidence);
 
     /// <summary>About the evidence sentence and article fields a ClaimExtracted carries.</summary>
     internal static readonly string Evidence = new('x', 900);
-
-    internal static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                throw new TimeoutException($"The broker baseline did not finish within {timeout.TotalSeconds} s.");
-            }
-            await Task.Delay(10);
-        }
-    }
 }

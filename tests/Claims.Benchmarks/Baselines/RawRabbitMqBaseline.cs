@@ -46,26 +46,12 @@ public sealed class RawRabbitMqBaseline(BenchmarkOptions options)
             var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new BenchmarkPing(Guid.NewGuid(), "trade_turnover:AZ+KZ:2024", 470_000_000m, MassTransitBaseline.Evidence)));
             var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
             await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => publisherChannel.BasicPublishAsync("", Queue, false, properties, body).AsTask()));
-            await MassTransitBaseline.WaitForAsync(() => Volatile.Read(ref consumed) >= 200, TimeSpan.FromSeconds(30));
+            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= 200, TimeSpan.FromSeconds(30));
             Interlocked.Exchange(ref consumed, 0);
 
-            var published = 0;
             var started = RunClock.Now;
-            var clock = Stopwatch.StartNew();
-            using var window = new SemaphoreSlim(InFlight);
-            var pending = new List<Task>();
-            while (clock.Elapsed.TotalSeconds < options.BaselineSeconds)
-            {
-                await window.WaitAsync();
-                pending.Add(PublishAsync(publisherChannel, properties, body, window));
-                published++;
-                if (pending.Count >= 10_000)
-                {
-                    pending.RemoveAll(t => t.IsCompleted);
-                }
-            }
-            await Task.WhenAll(pending);
-            await MassTransitBaseline.WaitForAsync(() => Volatile.Read(ref consumed) >= published, TimeSpan.FromSeconds(120));
+            var published = await PublishWindow.RunAsync(TimeSpan.FromSeconds(options.BaselineSeconds), InFlight, () => publisherChannel.BasicPublishAsync("", Queue, mandatory: false, properties, body).AsTask());
+            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= published, TimeSpan.FromSeconds(120));
             var seconds = Volatile.Read(ref lastConsumed) - started;
             var total = Volatile.Read(ref consumed);
             return new BrokerFigures("RabbitMQ.Client 7.1", total / seconds, total, seconds,
@@ -74,18 +60,6 @@ public sealed class RawRabbitMqBaseline(BenchmarkOptions options)
         finally
         {
             await vhost.DisposeAsync();
-        }
-    }
-
-    private static async Task PublishAsync(IChannel channel, BasicProperties properties, byte[] body, SemaphoreSlim window)
-    {
-        try
-        {
-            await channel.BasicPublishAsync("", Queue, mandatory: false, properties, body);
-        }
-        finally
-        {
-            window.Release();
         }
     }
 }
