@@ -74,7 +74,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
                 "the claim-extracted queue to drain");
             await Eventually.ReturnsAsync(
                 () => CountAsync(database.Value, "SELECT count(*) FROM events.events"),
-                new Stable().Holds,
+                new Unchanged(polls: 3).Holds,
                 TimeSpan.FromMinutes(5),
                 "the claim streams to settle");
             using (var reconciliation = instances[0].CreateClient())
@@ -103,20 +103,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             {
                 await instance.DisposeAsync();
             }
-        }
-    }
-
-    /// <summary>Holds once the same value was seen three polls in a row.</summary>
-    private sealed class Stable
-    {
-        private long _last = -1;
-        private int _seen;
-
-        public bool Holds(long value)
-        {
-            _seen = value == _last ? _seen + 1 : 0;
-            _last = value;
-            return _seen >= 3;
         }
     }
 

@@ -30,7 +30,8 @@ public sealed class Ledger(NpgsqlDataSource database)
     {
         await Eventually.ReturnsAsync(CountAsync, c => c.Extracted > 0 && c.Recorded >= c.Extracted, timeout, "every extracted mention to be recorded");
         // Regroupings, consensus changes and any redelivery come after the last mention: wait for the log to stand still.
-        var stable = new Stable();
+        // Four equal counts: by then Eventually polls at least 500 ms apart.
+        var stable = new Unchanged(polls: 4);
         await Eventually.ReturnsAsync(() => ScalarAsync("SELECT count(*) FROM events.events"), stable.Holds, timeout, "the log to stand still");
     }
 
@@ -109,19 +110,5 @@ public sealed class Ledger(NpgsqlDataSource database)
             rows.Add(reader.GetString(0));
         }
         return rows;
-    }
-
-    /// <summary>Holds once the same value was seen four polls in a row (the polls are at least 500 ms apart by then).</summary>
-    private sealed class Stable
-    {
-        private long _last = -1;
-        private int _seen;
-
-        public bool Holds(long value)
-        {
-            _seen = value == _last ? _seen + 1 : 0;
-            _last = value;
-            return _seen >= 4;
-        }
     }
 }
