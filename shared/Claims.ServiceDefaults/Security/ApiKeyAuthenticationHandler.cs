@@ -18,7 +18,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<SecurityOptions> security)
+    ApiKeyRing keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -26,21 +26,15 @@ internal sealed class ApiKeyAuthenticationHandler(
     public const string WriterRole = "writer";
     public const string ReaderRole = "reader";
 
-    private readonly KnownKey[] _keys =
-    [
-        .. security.Value.ApiKeys.Select(k => new KnownKey(k.Key, WriterRole, Digest(k.Value))),
-        .. security.Value.ReadApiKeys.Select(k => new KnownKey(k.Key, ReaderRole, Digest(k.Value))),
-    ];
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.Count == 0 || string.IsNullOrEmpty(values[0]))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var presented = Digest(values[0]!);
-        KnownKey? match = null;
-        foreach (var key in _keys)
+        var presented = ApiKeyRing.Digest(values[0]!);
+        ApiKeyRing.Key? match = null;
+        foreach (var key in keys.All)
         {
             if (CryptographicOperations.FixedTimeEquals(presented, key.Digest) && match is null)
             {
@@ -79,7 +73,18 @@ internal sealed class ApiKeyAuthenticationHandler(
             }).AsTask();
     }
 
-    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}
 
-    private sealed record KnownKey(string Name, string Role, byte[] Digest);
+/// <summary>The configured keys, digested once: a handler is made per request, the keys are not.</summary>
+internal sealed class ApiKeyRing(IOptions<SecurityOptions> security)
+{
+    public IReadOnlyList<Key> All { get; } =
+    [
+        .. security.Value.ApiKeys.Select(k => new Key(k.Key, ApiKeyAuthenticationHandler.WriterRole, Digest(k.Value))),
+        .. security.Value.ReadApiKeys.Select(k => new Key(k.Key, ApiKeyAuthenticationHandler.ReaderRole, Digest(k.Value))),
+    ];
+
+    public static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    public sealed record Key(string Name, string Role, byte[] Digest);
 }

@@ -36,6 +36,7 @@ public static partial class SecurityExtensions
                 "Security:RateLimit values must be positive.")
             .ValidateOnStart();
 
+        builder.Services.AddSingleton<ApiKeyRing>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var openReads = builder.Configuration.GetValue($"{SecurityOptions.SectionName}:{nameof(SecurityOptions.OpenReads)}", true);
