@@ -98,15 +98,20 @@ public sealed class EventStore
         var events = await ReadEventsAsync(reader, ct);
         foreach (var stored in events)
         {
-            if (stored.DataError is { } error)
-            {
-                throw new InvalidOperationException(
-                    $"Event {stored.Id} (version {stored.Version} of stream '{stored.StreamId}', type '{stored.Type}') does not deserialize into {Types.TypeOf(stored.Type)?.FullName}.",
-                    error);
-            }
+            ThrowIfUnreadable(stored);
         }
 
         return events;
+    }
+
+    private void ThrowIfUnreadable(StoredEvent stored)
+    {
+        if (stored.DataError is { } error)
+        {
+            throw new InvalidOperationException(
+                $"Event {stored.Id} (version {stored.Version} of stream '{stored.StreamId}', type '{stored.Type}') does not deserialize into {Types.TypeOf(stored.Type)?.FullName}.",
+                error);
+        }
     }
 
     /// <summary>The stream's current version: the version of its last event, 0 when the stream does not exist.</summary>
@@ -163,6 +168,44 @@ public sealed class EventStore
         }
 
         return (state, events.Count == 0 ? version : events[^1].Version);
+    }
+
+    /// <summary>
+    /// Brings many states up to date in one round trip, each folded only with the events after the version it
+    /// reflects: what a unit of work deciding about hundreds of streams at once needs (Marten answers this with a
+    /// batched query). Read in <paramref name="transaction"/> when given, so the read sees what the caller locked.
+    /// </summary>
+    /// <returns>Every requested stream with its state and the version it now reflects (0 for a stream without events).</returns>
+    public async Task<IReadOnlyDictionary<string, (T State, long Version)>> AggregateStreamsAsync<T>(
+        IReadOnlyDictionary<string, (T State, long Version)> known, Func<T, object, T> evolve, NpgsqlTransaction? transaction = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        ArgumentNullException.ThrowIfNull(evolve);
+        var folded = new Dictionary<string, (T State, long Version)>(known, StringComparer.Ordinal);
+        if (known.Count == 0)
+        {
+            return folded;
+        }
+
+        var connection = transaction?.Connection;
+        await using var ownConnection = connection is null ? await DataSource.OpenConnectionAsync(ct) : null;
+        await using var command = new NpgsqlCommand(Sql.FetchStreamsAfter, connection ?? ownConnection, transaction)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]>("streams", [.. known.Keys]),
+                new NpgsqlParameter<long[]>("after", [.. known.Values.Select(k => k.Version)]),
+            },
+        };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        foreach (var stored in await ReadEventsAsync(reader, ct))
+        {
+            ThrowIfUnreadable(stored);
+            var (state, _) = folded[stored.StreamId];
+            folded[stored.StreamId] = (stored.Data is { } data ? evolve(state, data) : state, stored.Version);
+        }
+
+        return folded;
     }
 
     /// <summary>
@@ -378,19 +421,17 @@ public sealed class EventStore
         var positions = new Dictionary<Guid, (long Seq, ulong Tx)>(planned.Count);
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            foreach (var (streamId, (version, type)) in streams)
+            var upserted = streams.Keys.Order(StringComparer.Ordinal).ToArray();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.UpsertStreams)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.UpsertStream)
+                Parameters =
                 {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<string>("id", streamId),
-                        new NpgsqlParameter("type", NpgsqlDbType.Text) { Value = (object?)type ?? DBNull.Value },
-                        new NpgsqlParameter<long>("version", version),
-                        new NpgsqlParameter<DateTimeOffset>("now", now),
-                    },
-                });
-            }
+                    new NpgsqlParameter<string[]>("ids", upserted),
+                    new NpgsqlParameter<string?[]>("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. upserted.Select(id => streams[id].Type)] },
+                    new NpgsqlParameter<long[]>("versions", [.. upserted.Select(id => streams[id].Version)]),
+                    new NpgsqlParameter<DateTimeOffset>("now", now),
+                },
+            });
 
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.InsertEvents)
             {

@@ -79,8 +79,10 @@ internal sealed partial class EventStoreSql
             """;
         SelectStreamVersions = $"SELECT id, version FROM {s}.streams WHERE id = ANY(@streams)";
         SelectExistingEventIds = $"SELECT id FROM {s}.events WHERE id = ANY(@ids)";
-        UpsertStream = $"""
-            INSERT INTO {s}.streams (id, type, version, created, updated) VALUES (@id, @type, @version, @now, @now)
+        // One statement for every stream of the unit of work, in the order the advisory locks were taken.
+        UpsertStreams = $"""
+            INSERT INTO {s}.streams (id, type, version, created, updated)
+            SELECT u.id, u.type, u.version, @now, @now FROM unnest(@ids, @types, @versions) AS u (id, type, version) ORDER BY u.id
             ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated = excluded.updated, type = coalesce({s}.streams.type, excluded.type)
             """;
         InsertEvents = $"""
@@ -93,6 +95,11 @@ internal sealed partial class EventStoreSql
 
         FetchStream = $"SELECT {eventColumns} FROM {s}.events WHERE stream_id = @stream";
         FetchStreamVersion = $"SELECT version FROM {s}.streams WHERE id = @stream";
+        FetchStreamsAfter = $"""
+            SELECT {string.Join(", ", eventColumns.Split(", ").Select(c => "e." + c))}
+            FROM unnest(@streams, @after) AS k (stream_id, after) JOIN {s}.events e ON e.stream_id = k.stream_id AND e.version > k.after
+            ORDER BY e.stream_id, e.version
+            """;
 
         // Every transaction below the snapshot's xmin has finished, and aborted ones left no rows:
         // nothing readable later can ever sort before what this returns.
@@ -131,11 +138,12 @@ internal sealed partial class EventStoreSql
     public string LockStreams { get; }
     public string SelectStreamVersions { get; }
     public string SelectExistingEventIds { get; }
-    public string UpsertStream { get; }
+    public string UpsertStreams { get; }
     public string InsertEvents { get; }
     public string Notify { get; }
     public string FetchStream { get; }
     public string FetchStreamVersion { get; }
+    public string FetchStreamsAfter { get; }
     public string ReadLog { get; }
     public string ReadLogOfTypes { get; }
     public string LastCommittedPosition { get; }

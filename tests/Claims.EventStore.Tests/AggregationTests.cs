@@ -63,10 +63,50 @@ public sealed class AggregationTests(PostgresDatabase db) : IClassFixture<Postgr
         Assert.Equal(0, await store.FetchStreamVersionAsync("nobody"));
     }
 
-    private static async Task AppendAsync(EventStore store, NewEvent[] events)
+    [Fact]
+    public async Task Many_streams_catch_up_in_one_read_each_from_its_own_version()
+    {
+        var store = await db.CreateStoreAsync();
+        await AppendAsync(store, TestEvents.Notes(3));
+        await AppendAsync(store, TestEvents.Notes(2, first: 10), "claim-2");
+        var cachedOne = await store.AggregateStreamAsync("claim-1", Total.Empty, Total.Evolve, toVersion: 1);
+
+        var caughtUp = await store.AggregateStreamsAsync(
+            new Dictionary<string, (Total, long)> { ["claim-1"] = cachedOne, ["claim-2"] = (Total.Empty, 0L), ["nobody"] = (Total.Empty, 0L) },
+            Total.Evolve);
+
+        Assert.Equal((new Total(6, 3), 3L), caughtUp["claim-1"]);
+        Assert.Equal((new Total(21, 2), 2L), caughtUp["claim-2"]);
+        Assert.Equal((Total.Empty, 0L), caughtUp["nobody"]);
+        Assert.Equal(await store.AggregateStreamAsync("claim-2", Total.Empty, Total.Evolve), caughtUp["claim-2"]);
+    }
+
+    [Fact]
+    public async Task Many_streams_read_in_a_transaction_see_its_own_uncommitted_appends()
+    {
+        var store = await db.CreateStoreAsync();
+        await using var connection = await store.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-1", ExpectedVersion.NoStream, TestEvents.Notes(2));
+            session.Append("claim-2", ExpectedVersion.NoStream, TestEvents.Notes(1, first: 5));
+            await session.SaveChangesAsync(transaction, CancellationToken.None);
+        }
+
+        var inside = await store.AggregateStreamsAsync(
+            new Dictionary<string, (Total, long)> { ["claim-1"] = (Total.Empty, 0L), ["claim-2"] = (Total.Empty, 0L) }, Total.Evolve, transaction);
+        var outside = await store.AggregateStreamsAsync(new Dictionary<string, (Total, long)> { ["claim-1"] = (Total.Empty, 0L) }, Total.Evolve);
+
+        Assert.Equal((new Total(3, 2), 2L), inside["claim-1"]);
+        Assert.Equal((new Total(5, 1), 1L), inside["claim-2"]);
+        Assert.Equal((Total.Empty, 0L), outside["claim-1"]);
+    }
+
+    private static async Task AppendAsync(EventStore store, NewEvent[] events, string streamId = "claim-1")
     {
         await using var session = store.OpenSession();
-        session.Append("claim-1", ExpectedVersion.Any, events);
+        session.Append(streamId, ExpectedVersion.Any, events);
         await session.SaveChangesAsync();
     }
 
