@@ -39,7 +39,7 @@ public sealed record ConsensusValue
     public decimal? Lower { get; init; }
     /// <summary>Upper bound; null is open.</summary>
     public decimal? Upper { get; init; }
-    /// <summary>The winning group's share of the weight, in [0, 1].</summary>
+    /// <summary>The winning group's share of the weight, in [0, 1], to two decimals.</summary>
     public required double Confidence { get; init; }
 }
 

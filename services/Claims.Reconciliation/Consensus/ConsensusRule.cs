@@ -81,7 +81,8 @@ public static class ConsensusRule
             Qualifier = bestMention.Qualifier,
             Lower = bestMention.Lower,
             Upper = bestMention.Upper,
-            Confidence = Math.Round(winner.Weight / (winner.Weight + dissent), 4),
+            // To the percent: a slight reweighting of sources must not republish every conflicted claim.
+            Confidence = Math.Round(winner.Weight / (winner.Weight + dissent), 2),
         };
         return new ConsensusDecision(consensus, status, groups);
     }
