@@ -9,7 +9,7 @@ using Npgsql;
 
 namespace Claims.Reconciliation;
 
-/// <summary>The reconciliation service's parts: the claim streams, the consumer and the ClaimChanged relay.</summary>
+/// <summary>The reconciliation service's parts: the claim streams, the consumer and its group commit, reliability, and the ClaimChanged relay.</summary>
 public static class ReconciliationExtensions
 {
     public const string ServiceName = "Claims.Reconciliation";
@@ -21,11 +21,13 @@ public static class ReconciliationExtensions
             types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream));
         builder.Services.AddSchema("reconciliation", ArticleFigureStore.Schema + ReliabilityStore.Schema);
         builder.Services.AddSingleton<ArticleFigureStore>();
-        builder.Services.AddSingleton<OriginRefreshes>();
         builder.Services.AddSingleton<ReliabilityStore>();
         builder.Services.AddSingleton<ReliabilityService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReliabilityService>());
         builder.Services.AddSingleton<ClaimDecisions>();
+        builder.Services.AddSingleton<MentionRecorder>();
+        builder.Services.AddSingleton<MentionIntake>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MentionIntake>());
         builder.Services.AddProjection<ClaimChangedRelay>();
         return builder;
     }

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Claims.Faults.Tests;
 
 /// <summary>
-/// Reconciliation killed with SIGKILL while mentions stream in: RabbitMQ redelivers what the dead process held
+/// Reconciliation killed with SIGKILL while mentions stream in (one of its transactions under way): RabbitMQ redelivers what the dead process held
 /// unacknowledged, the restarted process finishes what it had begun, and no mention is lost or counted twice.
 /// </summary>
 public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncLifetime
@@ -40,16 +40,27 @@ public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncL
         var broker = BrokerManagement.ForSharedBroker(_broker);
 
         var beforeCrash = articles.PostAllAsync(Enumerable.Range(0, 60));
-        // Killed mid-work: some mentions recorded, more stored and on their way (most of them unacknowledged in its prefetch).
-        await Eventually.ReturnsAsync(ledger.CountAsync, c => c.Recorded >= 20 && c.Extracted - c.Recorded >= 20, TimeSpan.FromSeconds(90),
-            "reconciliation to be under way with mentions waiting");
-        _services[ServiceSet.Reconciliation].Kill();
+        await Eventually.ReturnsAsync(ledger.CountAsync, c => c.Recorded >= 20, TimeSpan.FromSeconds(90), "reconciliation to be under way");
+        // Reconciliation keeps up with two clients posting, so it is caught mid-work by stalling its writes: the
+        // table every batch writes first is locked, its transactions wait, and mentions pile up while ingestion goes on.
+        await using (var stall = await _database.DataSource.OpenConnectionAsync())
+        await using (var stalled = await stall.BeginTransactionAsync())
+        {
+            await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE reconciliation.article_figures IN EXCLUSIVE MODE", stall, stalled))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+            await articles.PostAllAsync(Enumerable.Range(60, 10));
+            await Eventually.ReturnsAsync(ledger.CountAsync, c => c.Extracted - c.Recorded >= 20, TimeSpan.FromSeconds(50), "mentions to wait for reconciliation");
+            // Killed mid-work: a batch blocked inside its transaction, more mentions unacknowledged in its prefetch.
+            _services[ServiceSet.Reconciliation].Kill();
+        }
         // Nothing records mentions now: these are the counts at the moment of the kill.
         var atKill = await ledger.CountAsync();
         output.WriteLine($"killed with {atKill.Recorded} of {atKill.Extracted} stored mentions recorded");
 
         // While it is down ingestion goes on storing, and the relay goes on publishing into the durable queue.
-        await articles.PostAllAsync(Enumerable.Range(60, 30));
+        await articles.PostAllAsync(Enumerable.Range(70, 20));
         await beforeCrash;
         var afterRestart = articles.PostAllAsync(Enumerable.Range(90, 30));
         await _services.StartAsync(ServiceSet.Reconciliation);

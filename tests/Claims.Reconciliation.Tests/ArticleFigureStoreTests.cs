@@ -56,26 +56,73 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
         Assert.Equal("e", await OriginAsync("n"));
     }
 
-    private async Task RecordAsync(string articleId, int day, params (decimal Value, string Sentence)[] figures)
+    [Fact]
+    public async Task Articles_refreshed_in_one_batch_end_where_grouping_them_all_at_once_ends()
     {
-        foreach (var (value, sentence) in figures)
-        {
-            var mention = Mentions.Of(articleId, value * 1_000_000m, day: day);
-            mention = mention with { Mention = mention.Mention with { Evidence = new Evidence { Text = sentence, Start = 0, End = sentence.Length } } };
-            await using var connection = await _database.DataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await _store.RecordAsync(connection, transaction, mention, CancellationToken.None);
-            await transaction.CommitAsync();
-        }
-        await _store.RefreshOriginsAroundAsync(articleId, OriginOptions.Default, CancellationToken.None);
+        // The same articles as above, all recorded and refreshed in one unit of work, in an order that puts the
+        // reprint before its original and the group's earliest article last.
+        await RecordTogetherAsync(
+            ("x", 2, [(9, "nine")]),
+            ("b", 1, [(1, "one, reprinted"), (2, "two, reprinted"), (3, "three, reprinted"), (9, "nine")]),
+            ("n", 6, [(7, "seven")]),
+            ("m", 5, [(4, "four"), (5, "five"), (6, "six"), (7, "seven")]),
+            ("o", 0, [(1, "one"), (2, "two"), (3, "three")]),
+            ("e", 1, [(4, "four first"), (5, "five first"), (6, "six first")]));
+
+        Assert.Equal(["o", "o", "o"], [await OriginAsync("o"), await OriginAsync("b"), await OriginAsync("x")]);
+        Assert.Equal(["e", "e", "e"], [await OriginAsync("e"), await OriginAsync("m"), await OriginAsync("n")]);
     }
 
-    private async Task<string> OriginAsync(string articleId)
+    [Fact]
+    public async Task A_later_revision_retires_the_figures_of_the_earlier_one_and_names_the_claims_that_count_them()
     {
+        var first = InClaim(Mentions.Of("r", 5_000_000m), "claim-old");
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.Empty(await _store.RecordAsync(connection, transaction, [first], CancellationToken.None));
+            await transaction.CommitAsync();
+        }
+
+        var corrected = InClaim(Mentions.Of("r", 6_000_000m, revision: 2), "claim-new");
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var outdated = await _store.RecordAsync(connection, transaction, [corrected, corrected], CancellationToken.None);
+            await transaction.CommitAsync();
+            Assert.Equal([new OutdatedRevision("claim-old", "r", 2)], outdated);
+        }
+
+        await using var retired = _database.DataSource.CreateCommand("SELECT mention_id, retracted FROM reconciliation.article_figures ORDER BY revision");
+        await using var reader = await retired.ExecuteReaderAsync();
+        var rows = new List<(Guid, bool)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetGuid(0), reader.GetBoolean(1)));
+        }
+        Assert.Equal([(first.MentionId, true), (corrected.MentionId, false)], rows);
+    }
+
+    private Task RecordAsync(string articleId, int day, params (decimal Value, string Sentence)[] figures) =>
+        RecordTogetherAsync((articleId, day, figures));
+
+    /// <summary>Records the articles' figures and refreshes their origins in one unit of work, as one batch of mentions.</summary>
+    private async Task RecordTogetherAsync(params (string ArticleId, int Day, (decimal Value, string Sentence)[] Figures)[] articles)
+    {
+        var mentions = articles.SelectMany(a => a.Figures.Select(f =>
+        {
+            var mention = Mentions.Of(a.ArticleId, f.Value * 1_000_000m, day: a.Day);
+            return mention with { Mention = mention.Mention with { Evidence = new Evidence { Text = f.Sentence, Start = 0, End = f.Sentence.Length } } };
+        })).ToList();
         await using var connection = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        return await _store.OriginOfAsync(connection, transaction, articleId, CancellationToken.None);
+        await _store.RecordAsync(connection, transaction, mentions, CancellationToken.None);
+        await _store.RefreshOriginsAsync(connection, transaction, [.. articles.Select(a => a.ArticleId)], OriginOptions.Default, CancellationToken.None);
+        await transaction.CommitAsync();
     }
+
+    private static ClaimExtracted InClaim(ClaimExtracted mention, string claimId) => mention with { Mention = mention.Mention with { ClaimId = claimId } };
+
+    private Task<string> OriginAsync(string articleId) => _store.OriginOfAsync(articleId, CancellationToken.None);
 
     private static ArticleFigures Figures(string articleId, int day, params decimal[] millions) => new(
         articleId,

@@ -42,6 +42,31 @@ public sealed class DeterminismTests
     }
 
     [Fact]
+    public void Mentions_decided_in_batches_of_any_size_give_the_same_claim_as_one_at_a_time_with_one_consensus_change_per_batch()
+    {
+        var property = Prop.ForAll(Arb.From(ScenarioWithBatches()), input =>
+        {
+            var (scenario, delivery, sizes) = input;
+            var reference = Settle(Mentions.Record(scenario.Mentions, scenario.Origins), scenario.Origins);
+            var state = ClaimState.Initial(ClaimId);
+            var taken = 0;
+            var oneChangeEach = true;
+            foreach (var size in sizes.TakeWhile(_ => taken < delivery.Arrivals.Count))
+            {
+                List<object> commands = [.. delivery.Arrivals.Skip(taken).Take(size).Select(m => new RecordMention(m, scenario.Origins[m.Article.ArticleId]))];
+                commands.Add(new Regroup(scenario.Origins));
+                var decided = Claim.Decide(state, commands, Now);
+                oneChangeEach &= decided.OfType<Contracts.Events.ConsensusChanged>().Count() <= 1;
+                state = Apply(state, decided);
+                taken += size;
+            }
+            return oneChangeEach && Same(reference, state);
+        });
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), property);
+    }
+
+    [Fact]
     public void Replaying_the_decided_events_rebuilds_the_same_state()
     {
         var property = Prop.ForAll(Arb.From(Scenarios()), scenario =>
@@ -73,6 +98,12 @@ public sealed class DeterminismTests
         from scenario in Scenarios()
         from deliveries in Gen.ListOf(DeliveryOf(scenario), 4)
         select (scenario, (IReadOnlyList<Delivery>)deliveries);
+
+    private static Gen<(Scenario, Delivery, IReadOnlyList<int>)> ScenarioWithBatches() =>
+        from scenario in Scenarios()
+        from delivery in DeliveryOf(scenario)
+        from sizes in Gen.ListOf(Gen.Choose(1, 6), delivery.Arrivals.Count)
+        select (scenario, delivery, (IReadOnlyList<int>)sizes);
 
     private static Gen<Delivery> DeliveryOf(Scenario scenario) =>
         from duplicates in Gen.SubListOf((IEnumerable<ClaimExtracted>)scenario.Mentions)

@@ -56,7 +56,63 @@ public sealed record ClaimState(
 /// </summary>
 public static class Claim
 {
-    public static IReadOnlyList<object> Decide(ClaimState state, RecordMention command, DateTimeOffset now, ConsensusOptions? options = null)
+    public static IReadOnlyList<object> Decide(ClaimState state, RecordMention command, DateTimeOffset now, ConsensusOptions? options = null) =>
+        Decide(state, [command], now, options);
+
+    public static IReadOnlyList<object> Decide(ClaimState state, Regroup command, DateTimeOffset now, ConsensusOptions? options = null) =>
+        Decide(state, [command], now, options);
+
+    public static IReadOnlyList<object> Decide(ClaimState state, Reevaluate command, DateTimeOffset now, ConsensusOptions? options = null) =>
+        Decide(state, [command], now, options);
+
+    public static IReadOnlyList<object> Decide(ClaimState state, RetractRevisionsBefore command, DateTimeOffset now, ConsensusOptions? options = null) =>
+        Decide(state, [command], now, options);
+
+    /// <summary>
+    /// Several commands about one claim taken as one decision: the facts of each, in order, then what follows from
+    /// all of them once. A batch of mentions that moves a claim twice records one consensus change, not two; its
+    /// reason and cause are those of the first command that stated a fact.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(ClaimState state, IReadOnlyList<object> commands, DateTimeOffset now, ConsensusOptions? options = null)
+    {
+        var facts = new List<object>();
+        Cause? cause = null;
+        var current = state;
+        foreach (var command in commands)
+        {
+            var (stated, why) = Facts(current, command);
+            foreach (var fact in stated)
+            {
+                facts.Add(fact);
+                current = ClaimState.Evolve(current, fact);
+            }
+            if (stated.Count > 0)
+            {
+                cause ??= why;
+            }
+        }
+        var reevaluation = commands.OfType<Reevaluate>().FirstOrDefault();
+        if (facts.Count == 0 && (reevaluation is null || state.Mentions.IsEmpty))
+        {
+            return [];
+        }
+        cause ??= new Cause(reevaluation!.Reason, null, null);
+        return WithConsequences(state, facts, cause, now, options);
+    }
+
+    /// <summary>Why a decision was taken: the reason a consensus change records, and the mention that caused it.</summary>
+    private sealed record Cause(string Reason, Guid? MentionId, DateTimeOffset? PublishedAt);
+
+    private static (IReadOnlyList<object> Facts, Cause Cause) Facts(ClaimState state, object command) => command switch
+    {
+        RecordMention record => (Recorded(state, record), new Cause(ChangeReasons.MentionRecorded, record.Mention.MentionId, record.Mention.Article.PublishedAt)),
+        Regroup regroup => (Regrouped(state, regroup), new Cause(ChangeReasons.Origins, null, null)),
+        RetractRevisionsBefore retract => ([.. RetractionsBefore(state, retract.ArticleId, retract.Revision)], new Cause(ChangeReasons.MentionRetracted, null, null)),
+        Reevaluate reevaluate => ([], new Cause(reevaluate.Reason, null, null)),
+        _ => throw new ArgumentException($"Not a claim command: {command.GetType().Name}", nameof(command)),
+    };
+
+    private static List<object> Recorded(ClaimState state, RecordMention command)
     {
         var extracted = command.Mention;
         if (state.Mentions.ContainsKey(extracted.MentionId))
@@ -78,24 +134,13 @@ public static class Claim
             facts.Add(new MentionRetracted { ClaimId = state.ClaimId, MentionId = extracted.MentionId, ArticleId = extracted.Article.ArticleId, ByRevision = newer.Article.Revision });
         }
         facts.AddRange(RetractionsBefore(state, extracted.Article.ArticleId, extracted.Article.Revision));
-        return WithConsequences(state, facts, ChangeReasons.MentionRecorded, extracted.MentionId, extracted.Article.PublishedAt, now, options);
+        return facts;
     }
 
-    public static IReadOnlyList<object> Decide(ClaimState state, Regroup command, DateTimeOffset now, ConsensusOptions? options = null)
-    {
-        var facts = state.Mentions.Values
-            .Where(t => command.OriginOfArticle.TryGetValue(t.Article.ArticleId, out var origin) && origin != t.Origin)
-            .OrderBy(t => t.MentionId)
-            .Select(t => (object)new MentionRegrouped { ClaimId = state.ClaimId, MentionId = t.MentionId, PreviousOrigin = t.Origin, Origin = command.OriginOfArticle[t.Article.ArticleId] })
-            .ToList();
-        return WithConsequences(state, facts, ChangeReasons.Origins, null, null, now, options);
-    }
-
-    public static IReadOnlyList<object> Decide(ClaimState state, Reevaluate command, DateTimeOffset now, ConsensusOptions? options = null) =>
-        state.Mentions.IsEmpty ? [] : WithConsequences(state, [], command.Reason, null, null, now, options, evenWithoutFacts: true);
-
-    public static IReadOnlyList<object> Decide(ClaimState state, RetractRevisionsBefore command, DateTimeOffset now, ConsensusOptions? options = null) =>
-        WithConsequences(state, [.. RetractionsBefore(state, command.ArticleId, command.Revision)], ChangeReasons.MentionRetracted, null, null, now, options);
+    private static List<object> Regrouped(ClaimState state, Regroup command) => [.. state.Mentions.Values
+        .Where(t => command.OriginOfArticle.TryGetValue(t.Article.ArticleId, out var origin) && origin != t.Origin)
+        .OrderBy(t => t.MentionId)
+        .Select(t => new MentionRegrouped { ClaimId = state.ClaimId, MentionId = t.MentionId, PreviousOrigin = t.Origin, Origin = command.OriginOfArticle[t.Article.ArticleId] })];
 
     /// <summary>
     /// Natural event ids: deciding the same thing twice appends nothing new. Facts about a mention are keyed by the
@@ -125,14 +170,8 @@ public static class Claim
         .Select(t => new MentionRetracted { ClaimId = state.ClaimId, MentionId = t.MentionId, ArticleId = articleId, ByRevision = revision });
 
     /// <summary>Appends to <paramref name="facts"/> what follows from them: supersessions, then consensus, status and conflict changes.</summary>
-    private static IReadOnlyList<object> WithConsequences(
-        ClaimState state, List<object> facts, string reason, Guid? causedBy, DateTimeOffset? causePublishedAt, DateTimeOffset now, ConsensusOptions? options,
-        bool evenWithoutFacts = false)
+    private static IReadOnlyList<object> WithConsequences(ClaimState state, List<object> facts, Cause cause, DateTimeOffset now, ConsensusOptions? options)
     {
-        if (facts.Count == 0 && !evenWithoutFacts)
-        {
-            return [];
-        }
         options ??= ConsensusOptions.Default;
         var after = facts.Aggregate(state, ClaimState.Evolve);
         foreach (var change in Supersession.Of(after, options).ToList())
@@ -155,9 +194,9 @@ public static class Claim
                 Current = decision.Consensus,
                 PreviousStatus = state.Status,
                 Status = decision.Status,
-                Reason = reason,
-                CausedByMentionId = causedBy,
-                CausePublishedAt = causePublishedAt,
+                Reason = cause.Reason,
+                CausedByMentionId = cause.MentionId,
+                CausePublishedAt = cause.PublishedAt,
                 ChangedAt = now,
             });
         }
@@ -169,7 +208,7 @@ public static class Claim
         }
         else if (wasConflicted && !isConflicted)
         {
-            facts.Add(new ConflictResolved { ClaimId = state.ClaimId, Reason = reason });
+            facts.Add(new ConflictResolved { ClaimId = state.ClaimId, Reason = cause.Reason });
         }
         return facts;
     }

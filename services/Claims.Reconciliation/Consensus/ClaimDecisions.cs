@@ -6,13 +6,15 @@ using Npgsql;
 namespace Claims.Reconciliation.Consensus;
 
 /// <summary>
-/// Runs a pure decision against a claim stream: fold, decide, append with the version read, and on a concurrent
-/// writer re-read and decide again. The shell every command about a claim goes through.
+/// Runs pure decisions against claim streams: fold, decide, append with the versions read, many claims in one
+/// unit of work; on a concurrent writer the caller reads again and decides again. The shell every command about
+/// a claim goes through.
 /// </summary>
 public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore reliabilities, IConfiguration configuration, TimeProvider time)
 {
     private const int MaxAttempts = 20;
     private const int MaxCachedClaims = 20_000;
+    private static readonly Dictionary<string, string> EmptyHeaders = [];
 
     // Folded claims by id: a decision reads only the events appended since, instead of the whole stream each time.
     // An entry is only ever a state at some version of the stream, so a stale one is merely caught up.
@@ -28,62 +30,111 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    /// <summary>Decides in a transaction of the caller's, so other writes commit with the events or not at all.</summary>
-    public async Task<IReadOnlyList<object>> DecideAsync(
-        string claimId, Func<ClaimState, long, IReadOnlyList<object>> decide, NpgsqlTransaction transaction, CancellationToken ct,
-        IReadOnlyDictionary<string, string>? headers = null)
+    /// <summary>
+    /// Decides about many claims in a transaction of the caller's: one read brings every claim's folded state up to
+    /// date, each claim's commands are decided as one decision, and every stream's events and every claim's votes
+    /// are written in one unit of work. The caller commits; nothing is decided unless everything is.
+    /// </summary>
+    /// <returns>The events decided for each claim that had any.</returns>
+    /// <exception cref="ConcurrencyException">Another writer appended to one of the claims since it was read: roll back and decide again.</exception>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<object>>> DecideAsync(
+        IReadOnlyCollection<ClaimCommands> claims, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        var streamId = StreamIds.Claim(claimId);
-        var (state, version) = await FoldAsync(claimId, ct);
-        var events = decide(state, version);
-        if (events.Count == 0)
+        var folded = await FoldAsync(claims.Select(c => c.ClaimId), transaction, ct);
+        if (folded.Count != claims.Count)
         {
-            return events;
+            throw new ArgumentException("Each claim may appear once in a batched decision.", nameof(claims));
         }
+        var options = Options;
+        var now = Now;
+        var decided = new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
+        var votes = new Dictionary<string, IReadOnlyDictionary<string, bool>>(StringComparer.Ordinal);
         await using var session = store.OpenSession();
-        foreach (var (key, value) in headers ?? new Dictionary<string, string>())
+        foreach (var claim in claims)
         {
-            session.Headers[key] = value;
+            var (state, version) = folded[claim.ClaimId];
+            var events = Claim.Decide(state, claim.Commands, now, options);
+            if (events.Count == 0)
+            {
+                continue;
+            }
+            session.Headers.Clear();
+            foreach (var (key, value) in claim.Headers ?? EmptyHeaders)
+            {
+                session.Headers[key] = value;
+            }
+            session.Append(StreamIds.Claim(claim.ClaimId), version, events.Select(e => new NewEvent(Claim.EventId(e, version), e)), streamType: "claim");
+            decided[claim.ClaimId] = events;
+            // What each source's stance on this claim now is, for its reliability: committed with the decision.
+            votes[claim.ClaimId] = SourceReliability.Votes(events.Aggregate(state, ClaimState.Evolve), options);
         }
-        session.Append(streamId, version, events.Select(e => new NewEvent(Claim.EventId(e, version), e)), streamType: "claim");
-        await session.SaveChangesAsync(transaction, ct);
-        // What each source's stance on this claim now is, for its reliability: committed with the decision.
-        var after = events.Aggregate(state, ClaimState.Evolve);
-        await ReliabilityStore.SaveVotesAsync(transaction.Connection!, transaction, claimId, SourceReliability.Votes(after, Options), ct);
-        return events;
+        if (decided.Count > 0)
+        {
+            await session.SaveChangesAsync(transaction, ct);
+            await ReliabilityStore.SaveVotesAsync(transaction.Connection!, transaction, votes, ct);
+        }
+        return decided;
+    }
+
+    /// <summary>Decides about many claims in transactions of its own, <paramref name="chunk"/> claims at a time, deciding a chunk again when another writer got there first.</summary>
+    /// <returns>How many consensus changes were recorded.</returns>
+    public async Task<int> DecideInChunksAsync(IReadOnlyList<ClaimCommands> claims, int chunk, CancellationToken ct)
+    {
+        var changes = 0;
+        foreach (var part in claims.Chunk(chunk))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                try
+                {
+                    var decided = await DecideAsync(part, transaction, ct);
+                    await transaction.CommitAsync(ct);
+                    changes += decided.Values.Sum(events => events.OfType<ConsensusChanged>().Count());
+                    break;
+                }
+                catch (ConcurrencyException) when (attempt < MaxAttempts)
+                {
+                    await transaction.RollbackAsync(ct);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), ct);
+                }
+            }
+        }
+        return changes;
     }
 
     /// <summary>The claim folded up to its current version, from the cache caught up with what was appended since.</summary>
-    public async Task<(ClaimState State, long Version)> FoldAsync(string claimId, CancellationToken ct)
+    public async Task<(ClaimState State, long Version)> FoldAsync(string claimId, CancellationToken ct) =>
+        (await FoldAsync([claimId], transaction: null, ct))[claimId];
+
+    /// <summary>Claims folded up to their current versions in one read, from the cache caught up with what was appended since.</summary>
+    /// <remarks>
+    /// Read in <paramref name="transaction"/>, before it appends anything: what is cached is then committed state,
+    /// even if the transaction later rolls back. (A cached state ahead of its stream would fail every append.)
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, (ClaimState State, long Version)>> FoldAsync(
+        IEnumerable<string> claimIds, NpgsqlTransaction? transaction, CancellationToken ct)
     {
-        var cached = _cache.TryGetValue(claimId, out var known) ? known : (ClaimState.Initial(claimId), 0L);
-        var folded = await store.AggregateStreamAsync(StreamIds.Claim(claimId), cached.Item1, cached.Item2, ClaimState.Evolve, ct);
-        if (_cache.Count >= MaxCachedClaims)
+        var known = new Dictionary<string, (ClaimState State, long Version)>(StringComparer.Ordinal);
+        foreach (var claimId in claimIds)
+        {
+            known[StreamIds.Claim(claimId)] = _cache.TryGetValue(claimId, out var cached) ? cached : (ClaimState.Initial(claimId), 0L);
+        }
+        var folded = await store.AggregateStreamsAsync(known, ClaimState.Evolve, transaction, ct);
+        if (_cache.Count + folded.Count > MaxCachedClaims)
         {
             _cache.Clear();
         }
-        _cache[claimId] = folded;
-        return folded;
-    }
-
-    /// <summary>Decides in its own transaction, retrying on concurrent writers.</summary>
-    public async Task<IReadOnlyList<object>> DecideAsync(string claimId, Func<ClaimState, long, IReadOnlyList<object>> decide, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+        var byClaim = new Dictionary<string, (ClaimState State, long Version)>(StringComparer.Ordinal);
+        foreach (var (_, (state, version)) in folded)
         {
-            await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                var events = await DecideAsync(claimId, decide, transaction, ct);
-                await transaction.CommitAsync(ct);
-                return events;
-            }
-            catch (ConcurrencyException) when (attempt < MaxAttempts)
-            {
-                await transaction.RollbackAsync(ct);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), ct);
-            }
+            _cache[state.ClaimId] = (state, version);
+            byClaim[state.ClaimId] = (state, version);
         }
+        return byClaim;
     }
 }
+
+/// <summary>One claim's part of a batched decision: its commands in order, and headers for the events they cause.</summary>
+public sealed record ClaimCommands(string ClaimId, IReadOnlyList<object> Commands, IReadOnlyDictionary<string, string>? Headers = null);

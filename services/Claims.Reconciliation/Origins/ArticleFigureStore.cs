@@ -33,140 +33,121 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         CREATE INDEX IF NOT EXISTS article_origins_origin ON reconciliation.article_origins (origin_id);
         """;
 
-    // Origin groups are recomputed under one lock: two overlapping recomputations would otherwise each see half.
+    // Figures and origin groups are written under one lock, taken first by every unit of work that records
+    // figures: two overlapping recomputations would otherwise each see half, and a regrouping commits together with
+    // the decisions of every claim it moves (so a crash can never leave claims counting stale origins).
     private const long OriginsLock = 7243002;
 
     public NpgsqlDataSource DataSource => dataSource;
 
-    /// <summary>Records the mention's figure (once) and retires the figures of the article's older revisions.</summary>
-    public async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimExtracted extracted, CancellationToken ct)
+    /// <summary>
+    /// Takes the origins lock, records the figures of these mentions (each once), retires the figures of their
+    /// articles' older revisions, and returns every claim that still counts a mention of such an older revision.
+    /// </summary>
+    public async Task<IReadOnlyList<OutdatedRevision>> RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<ClaimExtracted> mentions, CancellationToken ct)
     {
+        var articles = mentions.Select(m => m.Article.ArticleId).Distinct(StringComparer.Ordinal).ToArray();
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
+                new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({OriginsLock})"),
                 new NpgsqlBatchCommand("""
-                    INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, evidence_key, retracted)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                            EXISTS (SELECT 1 FROM reconciliation.article_figures WHERE article_id = $2 AND revision > $3))
+                    INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, evidence_key)
+                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::text[])
                     ON CONFLICT (mention_id) DO NOTHING
                     """)
                 {
                     Parameters =
                     {
-                        new() { Value = extracted.MentionId },
-                        new() { Value = extracted.Article.ArticleId },
-                        new() { Value = extracted.Article.Revision },
-                        new() { Value = extracted.Mention.ClaimId },
-                        new() { Value = extracted.Article.PublishedAt },
-                        new() { Value = extracted.Article.Source },
-                        new() { Value = extracted.Mention.Value },
-                        new() { Value = extracted.Mention.Unit },
-                        new() { Value = extracted.Mention.Evidence.Text },
-                        new() { Value = OriginGrouping.EvidenceKey(extracted.Mention.Evidence.Text) },
+                        new() { Value = mentions.Select(m => m.MentionId).ToArray() },
+                        new() { Value = mentions.Select(m => m.Article.ArticleId).ToArray() },
+                        new() { Value = mentions.Select(m => m.Article.Revision).ToArray() },
+                        new() { Value = mentions.Select(m => m.Mention.ClaimId).ToArray() },
+                        new() { Value = mentions.Select(m => m.Article.PublishedAt).ToArray() },
+                        new() { Value = mentions.Select(m => m.Article.Source).ToArray() },
+                        new() { Value = mentions.Select(m => m.Mention.Value).ToArray() },
+                        new() { Value = mentions.Select(m => m.Mention.Unit).ToArray() },
+                        new() { Value = mentions.Select(m => m.Mention.Evidence.Text).ToArray() },
+                        new() { Value = mentions.Select(m => OriginGrouping.EvidenceKey(m.Mention.Evidence.Text)).ToArray() },
                     },
                 },
-                new NpgsqlBatchCommand("UPDATE reconciliation.article_figures SET retracted = true WHERE article_id = $1 AND revision < $2 AND NOT retracted")
+                // Whichever revision arrived first, the figures of every revision older than the latest are retired,
+                // and every claim counting a mention of one is named, to be retracted there.
+                new NpgsqlBatchCommand("""
+                    WITH latest AS (SELECT article_id, max(revision) AS revision FROM reconciliation.article_figures
+                                    WHERE article_id = ANY ($1) GROUP BY article_id),
+                         retired AS (UPDATE reconciliation.article_figures f SET retracted = true FROM latest
+                                      WHERE f.article_id = latest.article_id AND f.revision < latest.revision AND NOT f.retracted)
+                    SELECT DISTINCT f.claim_id, f.article_id, latest.revision
+                    FROM reconciliation.article_figures f JOIN latest USING (article_id)
+                    WHERE f.revision < latest.revision
+                    ORDER BY 1, 2
+                    """)
                 {
-                    Parameters = { new() { Value = extracted.Article.ArticleId }, new() { Value = extracted.Article.Revision } },
+                    Parameters = { new() { Value = articles } },
                 },
             },
         };
-        await batch.ExecuteNonQueryAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        // Past the lock's result; the INSERT returns no rows and so has no result set to skip.
+        await reader.NextResultAsync(ct);
+        var outdated = new List<OutdatedRevision>();
+        while (await reader.ReadAsync(ct))
+        {
+            outdated.Add(new OutdatedRevision(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+        return outdated;
     }
 
     /// <summary>The origin group an article counts in now (its own id until it is recognised as a reprint).</summary>
-    public async Task<string> OriginOfAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string articleId, CancellationToken ct)
+    public async Task<string> OriginOfAsync(string articleId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT origin_id FROM reconciliation.article_origins WHERE article_id = $1", connection, transaction)
-        {
-            Parameters = { new() { Value = articleId } },
-        };
+        await using var command = dataSource.CreateCommand("SELECT origin_id FROM reconciliation.article_origins WHERE article_id = $1");
+        command.Parameters.Add(new() { Value = articleId });
         return await command.ExecuteScalarAsync(ct) as string ?? articleId;
     }
 
-    /// <summary>The article's latest revision seen so far; retires the figures of every older one.</summary>
-    public async Task<int> LatestRevisionAsync(string articleId, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand("""
-            WITH latest AS (SELECT max(revision) AS revision FROM reconciliation.article_figures WHERE article_id = $1),
-                 retired AS (UPDATE reconciliation.article_figures f SET retracted = true FROM latest
-                             WHERE f.article_id = $1 AND f.revision < latest.revision AND NOT f.retracted)
-            SELECT revision FROM latest
-            """);
-        command.Parameters.Add(new() { Value = articleId });
-        return await command.ExecuteScalarAsync(ct) is int revision ? revision : 0;
-    }
-
-    /// <summary>Claims with mentions read from revisions of the article before <paramref name="revision"/>.</summary>
-    public Task<IReadOnlyList<string>> ClaimsWithRevisionsBeforeAsync(string articleId, int revision, CancellationToken ct) =>
-        ReadStringsAsync("SELECT DISTINCT claim_id FROM reconciliation.article_figures WHERE article_id = $1 AND revision < $2 ORDER BY 1",
-            [new() { Value = articleId }, new() { Value = revision }], ct);
-
-    /// <summary>Claims with mentions read from any of these articles.</summary>
-    public Task<IReadOnlyList<string>> ClaimsOfArticlesAsync(IEnumerable<string> articleIds, CancellationToken ct) =>
-        ReadStringsAsync("SELECT DISTINCT claim_id FROM reconciliation.article_figures WHERE article_id = ANY ($1) ORDER BY 1",
-            [new() { Value = articleIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text }], ct);
-
-    /// <summary>The current origin of every article with a mention of the claim.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> OriginsInClaimAsync(string claimId, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT DISTINCT f.article_id, COALESCE(o.origin_id, f.article_id)
-            FROM reconciliation.article_figures f LEFT JOIN reconciliation.article_origins o USING (article_id)
-            WHERE f.claim_id = $1
-            """);
-        command.Parameters.Add(new() { Value = claimId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var origins = new Dictionary<string, string>();
-        while (await reader.ReadAsync(ct))
-        {
-            origins[reader.GetString(0)] = reader.GetString(1);
-        }
-        return origins;
-    }
-
     /// <summary>
-    /// Recomputes the origin groups an article's new figures can change, stores what changed, and returns the
-    /// articles whose origin changed. Candidates are found exactly in SQL (three shared figures, or one in the same
-    /// sentence); only the groups of the article and of the candidates it really matches are recomputed, since no
-    /// other pair of articles changed.
+    /// Recomputes the origin groups that the figures of these articles can change, stores what changed, and
+    /// returns the articles whose origin changed. Runs in the transaction of <see cref="RecordAsync"/>, under its
+    /// lock. Candidates are found in SQL (three shared figures, or one in the same sentence); only the groups of
+    /// each article and of the candidates it really matches are recomputed, since no other pair of articles changed.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> RefreshOriginsAroundAsync(string articleId, OriginOptions options, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, string>> RefreshOriginsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var articles = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>();
-        var stored = new Dictionary<string, string>();
-        var candidates = new HashSet<string>();
-        // The lock and the read go in one round trip: every round trip made while holding the lock is one all
-        // other refreshes wait for (the benchmark found this lock the pipeline's bottleneck).
-        await using (var batch = new NpgsqlBatch(connection, transaction))
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({OriginsLock})"));
-            var command = new NpgsqlBatchCommand("""
-            WITH mine AS (SELECT value, unit, evidence_key FROM reconciliation.article_figures WHERE article_id = $1 AND NOT retracted),
-                 candidates AS (SELECT f.article_id FROM reconciliation.article_figures f JOIN mine m USING (value, unit)
-                                WHERE NOT f.retracted AND f.article_id <> $1
-                                GROUP BY f.article_id
-                                HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key)),
-                 involved AS (SELECT article_id FROM candidates UNION SELECT $1),
+        var articles = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        var candidatesOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("""
+            WITH refreshed AS (SELECT DISTINCT unnest($1::text[]) AS article_id),
+                 mine AS (SELECT article_id AS mine_id, value, unit, evidence_key FROM reconciliation.article_figures
+                          WHERE article_id IN (SELECT article_id FROM refreshed) AND NOT retracted),
+                 pairs AS (SELECT m.mine_id, f.article_id FROM reconciliation.article_figures f JOIN mine m USING (value, unit)
+                           WHERE NOT f.retracted AND f.article_id <> m.mine_id
+                           GROUP BY m.mine_id, f.article_id
+                           HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key)),
+                 involved AS (SELECT article_id FROM pairs UNION SELECT article_id FROM refreshed),
                  -- An article without a row is its own origin, and a group's earliest article (its name) has no row
                  -- either: both must be counted, or a refresh would regroup part of a group without its root.
                  groups AS (SELECT DISTINCT coalesce(o.origin_id, i.article_id) AS origin_id
                             FROM involved i LEFT JOIN reconciliation.article_origins o USING (article_id)),
                  members AS (SELECT article_id FROM involved
                              UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups)
-                             UNION SELECT origin_id FROM groups)
-            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, o.origin_id, f.article_id IN (SELECT article_id FROM candidates)
-            FROM reconciliation.article_figures f LEFT JOIN reconciliation.article_origins o USING (article_id)
+                             UNION SELECT origin_id FROM groups),
+                 candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
+            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, o.origin_id, c.candidate_of
+            FROM reconciliation.article_figures f
+                 LEFT JOIN reconciliation.article_origins o USING (article_id)
+                 LEFT JOIN candidacy c USING (article_id)
             WHERE f.article_id IN (SELECT article_id FROM members) AND NOT f.retracted
-            """);
-            command.Parameters.Add(new() { Value = articleId });
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = articleIds.ToArray() });
             command.Parameters.Add(new() { Value = options.MinSharedFigures });
-            batch.BatchCommands.Add(command);
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            await reader.NextResultAsync(ct);
+            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var id = reader.GetString(0);
@@ -174,26 +155,37 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                 {
                     article = (reader.GetFieldValue<DateTimeOffset>(1), []);
                     articles[id] = article;
+                    foreach (var refreshed in reader.IsDBNull(6) ? [] : reader.GetFieldValue<string[]>(6))
+                    {
+                        if (!candidatesOf.TryGetValue(refreshed, out var candidates))
+                        {
+                            candidatesOf[refreshed] = candidates = [];
+                        }
+                        candidates.Add(id);
+                    }
                 }
                 article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
                 stored[id] = reader.IsDBNull(5) ? id : reader.GetString(5);
-                if (reader.GetBoolean(6))
+            }
+        }
+        ArticleFigures Figures(string id) => new(id, articles[id].PublishedAt, articles[id].Figures);
+        var changed = new Dictionary<string, string>(StringComparer.Ordinal);
+        // One article after another, as if each had been refreshed alone: every group any of them can reach was read.
+        foreach (var articleId in articleIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Where(articles.ContainsKey))
+        {
+            var matched = candidatesOf.GetValueOrDefault(articleId, []).Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options)).ToList();
+            // The article's own group (its new figures may split it) and the groups it joins.
+            var origins = matched.Select(m => stored[m]).Append(stored[articleId]).ToHashSet(StringComparer.Ordinal);
+            var affected = stored.Where(s => origins.Contains(s.Value)).Select(s => s.Key).Union(matched).Append(articleId).Distinct().ToList();
+            foreach (var (article, origin) in OriginGrouping.Group([.. affected.Select(Figures)], options))
+            {
+                if (stored[article] != origin)
                 {
-                    candidates.Add(id);
+                    stored[article] = origin;
+                    changed[article] = origin;
                 }
             }
         }
-        if (!articles.ContainsKey(articleId))
-        {
-            return new Dictionary<string, string>();
-        }
-        ArticleFigures Figures(string id) => new(id, articles[id].PublishedAt, articles[id].Figures);
-        var matched = candidates.Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options)).ToList();
-        // The article's own group (its new figures may split it) and the groups it joins.
-        var origins = matched.Select(m => stored[m]).Append(stored[articleId]).ToHashSet();
-        var affected = stored.Where(s => origins.Contains(s.Value)).Select(s => s.Key).Union(matched).Append(articleId).Distinct().ToList();
-        var grouped = OriginGrouping.Group([.. affected.Select(Figures)], options);
-        var changed = grouped.Where(g => stored[g.Key] != g.Value).ToDictionary(g => g.Key, g => g.Value);
         if (changed.Count > 0)
         {
             await using var upsert = new NpgsqlCommand("""
@@ -204,20 +196,39 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             upsert.Parameters.Add(new() { Value = changed.Values.ToArray() });
             await upsert.ExecuteNonQueryAsync(ct);
         }
-        await transaction.CommitAsync(ct);
         return changed;
     }
 
-    private async Task<IReadOnlyList<string>> ReadStringsAsync(string sql, NpgsqlParameter[] parameters, CancellationToken ct)
+    /// <summary>
+    /// For each of these claims and each claim with a figure from one of <paramref name="regroupedArticles"/>: the
+    /// current origin of every article with a mention of it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> OriginsInClaimsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> claimIds, IEnumerable<string> regroupedArticles, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
+        await using var command = new NpgsqlCommand("""
+            WITH claims AS (SELECT unnest($1::text[]) AS claim_id
+                            UNION SELECT claim_id FROM reconciliation.article_figures WHERE article_id = ANY ($2))
+            SELECT DISTINCT f.claim_id, f.article_id, coalesce(o.origin_id, f.article_id)
+            FROM reconciliation.article_figures f LEFT JOIN reconciliation.article_origins o USING (article_id)
+            WHERE f.claim_id IN (SELECT claim_id FROM claims)
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = claimIds.Distinct(StringComparer.Ordinal).ToArray() });
+        command.Parameters.Add(new() { Value = regroupedArticles.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var values = new List<string>();
+        var origins = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
         {
-            values.Add(reader.GetString(0));
+            var claimId = reader.GetString(0);
+            if (!origins.TryGetValue(claimId, out var inClaim))
+            {
+                origins[claimId] = inClaim = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+            inClaim[reader.GetString(1)] = reader.GetString(2);
         }
-        return values;
+        return origins.ToDictionary(o => o.Key, IReadOnlyDictionary<string, string> (o) => o.Value, StringComparer.Ordinal);
     }
 }
+
+/// <summary>A claim that counts a mention read from a revision of an article older than its latest.</summary>
+public sealed record OutdatedRevision(string ClaimId, string ArticleId, int LatestRevision);

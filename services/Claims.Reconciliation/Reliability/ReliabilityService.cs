@@ -18,6 +18,7 @@ public sealed partial class ReliabilityService(
     : BackgroundService
 {
     private const double Threshold = 0.01;
+    private const int ClaimsPerTransaction = 200;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     /// <summary>Rescore from the votes recorded so far and re-decide the claims of sources that moved.</summary>
@@ -34,11 +35,7 @@ public sealed partial class ReliabilityService(
         }
         var tracks = SourceReliability.Recompute(claims, decisions.Options, decisions.Now);
         var report = await ApplyAsync(tracks, threshold: 0, ct);
-        var changes = 0;
-        foreach (var claim in claims)
-        {
-            changes += await ReevaluateAsync(claim.ClaimId, ct);
-        }
+        var changes = await ReevaluateAsync([.. claims.Select(c => c.ClaimId)], ct);
         return report with { ClaimsReevaluated = claims.Count, ConsensusChanges = report.ConsensusChanges + changes };
     }, ct);
 
@@ -97,20 +94,13 @@ public sealed partial class ReliabilityService(
             await session.SaveChangesAsync(ct);
         }
         var claims = await reliabilities.ClaimsOfSourcesAsync(moved.Keys.Select(t => t.Source), ct);
-        var changes = 0;
-        foreach (var claimId in claims)
-        {
-            changes += await ReevaluateAsync(claimId, ct);
-        }
+        var changes = await ReevaluateAsync(claims, ct);
         return new ReliabilityReport([.. moved.Keys.OrderBy(t => t.Source, StringComparer.Ordinal)], claims.Count, changes);
     }
 
-    private async Task<int> ReevaluateAsync(string claimId, CancellationToken ct)
-    {
-        var events = await decisions.DecideAsync(
-            claimId, (state, _) => Claim.Decide(state, new Reevaluate(ChangeReasons.Reliability), decisions.Now, decisions.Options), ct);
-        return events.OfType<ConsensusChanged>().Count();
-    }
+    /// <summary>Decides these claims again with the reliabilities in force, a few hundred per transaction.</summary>
+    private Task<int> ReevaluateAsync(IReadOnlyList<string> claimIds, CancellationToken ct) => decisions.DecideInChunksAsync(
+        [.. claimIds.Select(id => new ClaimCommands(id, [new Reevaluate(ChangeReasons.Reliability)]))], ClaimsPerTransaction, ct);
 
     private async Task<ReliabilityReport> ExclusivelyAsync(Func<Task<ReliabilityReport>> work, CancellationToken ct)
     {

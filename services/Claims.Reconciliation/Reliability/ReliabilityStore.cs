@@ -29,17 +29,24 @@ public sealed class ReliabilityStore(NpgsqlDataSource dataSource)
     /// <summary>The reliability in force for a source; the prior for one never scored.</summary>
     public double Of(string source) => _inForce.TryGetValue(source, out var reliability) ? reliability : SourceReliability.Estimate(0, 0);
 
-    /// <summary>Replaces a claim's votes, in the transaction that records its decision.</summary>
-    public static async Task SaveVotesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string claimId, IReadOnlyDictionary<string, bool> votes, CancellationToken ct)
+    /// <summary>Replaces the votes of these claims, in the transaction that records their decisions.</summary>
+    public static async Task SaveVotesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> votesByClaim, CancellationToken ct)
     {
+        var rows = votesByClaim.SelectMany(claim => claim.Value.Select(vote => (Claim: claim.Key, Source: vote.Key, Agrees: vote.Value))).ToList();
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("DELETE FROM reconciliation.claim_votes WHERE claim_id = $1") { Parameters = { new() { Value = claimId } } },
-                new NpgsqlBatchCommand("INSERT INTO reconciliation.claim_votes (claim_id, source, agrees) SELECT $1, * FROM unnest($2::text[], $3::boolean[])")
+                new NpgsqlBatchCommand("DELETE FROM reconciliation.claim_votes WHERE claim_id = ANY ($1)") { Parameters = { new() { Value = votesByClaim.Keys.ToArray() } } },
+                new NpgsqlBatchCommand("INSERT INTO reconciliation.claim_votes (claim_id, source, agrees) SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])")
                 {
-                    Parameters = { new() { Value = claimId }, new() { Value = votes.Keys.ToArray() }, new() { Value = votes.Values.ToArray() } },
+                    Parameters =
+                    {
+                        new() { Value = rows.Select(r => r.Claim).ToArray() },
+                        new() { Value = rows.Select(r => r.Source).ToArray() },
+                        new() { Value = rows.Select(r => r.Agrees).ToArray() },
+                    },
                 },
             },
         };
