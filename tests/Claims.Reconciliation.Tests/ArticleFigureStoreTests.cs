@@ -74,22 +74,37 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_corrected_reprint_that_no_longer_repeats_its_original_leaves_the_group()
+    {
+        await RecordAsync("o", day: 0, (1, "one"), (2, "two"), (3, "three"));
+        await RecordAsync("b", day: 1, (1, "one, reprinted"), (2, "two, reprinted"), (3, "three, reprinted"));
+        Assert.Equal("o", await OriginAsync("b"));
+
+        // Revision 2 of b keeps none of o's figures: b was seen before, so its group is recomputed, and split.
+        await RecordAsync("b", day: 1, revision: 2, (7, "seven"));
+
+        Assert.Equal("b", await OriginAsync("b"));
+        Assert.Equal("o", await OriginAsync("o"));
+    }
+
+    [Fact]
     public async Task A_later_revision_retires_the_figures_of_the_earlier_one_and_names_the_claims_that_count_them()
     {
-        var first = InClaim(Mentions.Of("r", 5_000_000m), "claim-old");
+        var first = Mentions.InClaim(Mentions.Of("r", 5_000_000m), "claim-old");
         await using var connection = await _database.DataSource.OpenConnectionAsync();
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            Assert.Empty(await _store.RecordAsync(connection, transaction, [first], CancellationToken.None));
+            Assert.Empty((await _store.RecordAsync(connection, transaction, [first], CancellationToken.None)).Outdated);
             await transaction.CommitAsync();
         }
 
-        var corrected = InClaim(Mentions.Of("r", 6_000_000m, revision: 2), "claim-new");
+        var corrected = Mentions.InClaim(Mentions.Of("r", 6_000_000m, revision: 2), "claim-new");
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            var outdated = await _store.RecordAsync(connection, transaction, [corrected, corrected], CancellationToken.None);
+            var recorded = await _store.RecordAsync(connection, transaction, [corrected, corrected], CancellationToken.None);
             await transaction.CommitAsync();
-            Assert.Equal([new OutdatedRevision("claim-old", "r", 2)], outdated);
+            Assert.Equal([new OutdatedRevision("claim-old", "r", 2)], recorded.Outdated);
+            Assert.Equal(["r"], recorded.ArticlesSeenBefore);
         }
 
         await using var retired = _database.DataSource.CreateCommand("SELECT mention_id, retracted FROM reconciliation.article_figures ORDER BY revision");
@@ -105,22 +120,26 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
     private Task RecordAsync(string articleId, int day, params (decimal Value, string Sentence)[] figures) =>
         RecordTogetherAsync((articleId, day, figures));
 
+    private Task RecordAsync(string articleId, int day, int revision, params (decimal Value, string Sentence)[] figures) =>
+        RecordTogetherAsync(revision, (articleId, day, figures));
+
+    private Task RecordTogetherAsync(params (string ArticleId, int Day, (decimal Value, string Sentence)[] Figures)[] articles) =>
+        RecordTogetherAsync(1, articles);
+
     /// <summary>Records the articles' figures and refreshes their origins in one unit of work, as one batch of mentions.</summary>
-    private async Task RecordTogetherAsync(params (string ArticleId, int Day, (decimal Value, string Sentence)[] Figures)[] articles)
+    private async Task RecordTogetherAsync(int revision, params (string ArticleId, int Day, (decimal Value, string Sentence)[] Figures)[] articles)
     {
         var mentions = articles.SelectMany(a => a.Figures.Select(f =>
         {
-            var mention = Mentions.Of(a.ArticleId, f.Value * 1_000_000m, day: a.Day);
+            var mention = Mentions.Of(a.ArticleId, f.Value * 1_000_000m, day: a.Day, revision: revision);
             return mention with { Mention = mention.Mention with { Evidence = new Evidence { Text = f.Sentence, Start = 0, End = f.Sentence.Length } } };
         })).ToList();
         await using var connection = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await _store.RecordAsync(connection, transaction, mentions, CancellationToken.None);
-        await _store.RefreshOriginsAsync(connection, transaction, [.. articles.Select(a => a.ArticleId)], OriginOptions.Default, CancellationToken.None);
+        var recorded = await _store.RecordAsync(connection, transaction, mentions, CancellationToken.None);
+        await _store.RefreshOriginsAsync(connection, transaction, [.. articles.Select(a => a.ArticleId)], recorded.ArticlesSeenBefore, OriginOptions.Default, CancellationToken.None);
         await transaction.CommitAsync();
     }
-
-    private static ClaimExtracted InClaim(ClaimExtracted mention, string claimId) => mention with { Mention = mention.Mention with { ClaimId = claimId } };
 
     private Task<string> OriginAsync(string articleId) => _store.OriginOfAsync(articleId, CancellationToken.None);
 

@@ -40,6 +40,9 @@ internal static class Mentions
             },
         };
 
+    /// <summary>The same mention, of another claim.</summary>
+    public static ClaimExtracted InClaim(ClaimExtracted mention, string claimId) => mention with { Mention = mention.Mention with { ClaimId = claimId } };
+
     public static ClaimExtracted Over(string articleId, decimal value, int day = 0) => Of(articleId, value, Qualifiers.Over, value, null, day: day);
 
     /// <summary>Applies a decision's events to the state.</summary>

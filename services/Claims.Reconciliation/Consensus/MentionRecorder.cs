@@ -28,12 +28,12 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
             await using var transaction = await connection.BeginTransactionAsync(ct);
             try
             {
-                var outdated = await figures.RecordAsync(connection, transaction, [.. mentions.Select(m => m.Extracted)], ct);
+                var recorded = await figures.RecordAsync(connection, transaction, [.. mentions.Select(m => m.Extracted)], ct);
                 var articles = mentions.Select(m => m.Extracted.Article.ArticleId).Distinct(StringComparer.Ordinal).ToList();
-                var regrouped = await figures.RefreshOriginsAsync(connection, transaction, articles, OriginOptions.Default, ct);
+                var regrouped = await figures.RefreshOriginsAsync(connection, transaction, articles, recorded.ArticlesSeenBefore, OriginOptions.Default, ct);
                 var origins = await figures.OriginsInClaimsAsync(
-                    connection, transaction, mentions.Select(m => m.Extracted.Mention.ClaimId).Concat(outdated.Select(o => o.ClaimId)), regrouped.Keys, ct);
-                var decided = await decisions.DecideAsync(Commands(mentions, outdated, origins), transaction, ct);
+                    connection, transaction, mentions.Select(m => m.Extracted.Mention.ClaimId).Concat(recorded.Outdated.Select(o => o.ClaimId)), regrouped, ct);
+                var decided = await decisions.DecideAsync(Commands(mentions, recorded.Outdated, origins), transaction, ct);
                 await transaction.CommitAsync(ct);
                 Log(decided);
                 return;

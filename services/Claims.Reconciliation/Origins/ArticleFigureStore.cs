@@ -42,9 +42,10 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Takes the origins lock, records the figures of these mentions (each once), retires the figures of their
-    /// articles' older revisions, and returns every claim that still counts a mention of such an older revision.
+    /// articles' older revisions, and returns every claim that still counts a mention of such an older revision,
+    /// and which of the articles had figures recorded before.
     /// </summary>
-    public async Task<IReadOnlyList<OutdatedRevision>> RecordAsync(
+    public async Task<RecordedFigures> RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<ClaimExtracted> mentions, CancellationToken ct)
     {
         var articles = mentions.Select(m => m.Article.ArticleId).Distinct(StringComparer.Ordinal).ToArray();
@@ -53,6 +54,10 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({OriginsLock})"),
+                new NpgsqlBatchCommand("SELECT DISTINCT article_id FROM reconciliation.article_figures WHERE article_id = ANY ($1)")
+                {
+                    Parameters = { new() { Value = articles } },
+                },
                 new NpgsqlBatchCommand("""
                     INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, evidence_key)
                     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::text[])
@@ -93,12 +98,18 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         await using var reader = await batch.ExecuteReaderAsync(ct);
         // Past the lock's result; the INSERT returns no rows and so has no result set to skip.
         await reader.NextResultAsync(ct);
+        var seenBefore = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            seenBefore.Add(reader.GetString(0));
+        }
+        await reader.NextResultAsync(ct);
         var outdated = new List<OutdatedRevision>();
         while (await reader.ReadAsync(ct))
         {
             outdated.Add(new OutdatedRevision(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
         }
-        return outdated;
+        return new RecordedFigures(outdated, seenBefore);
     }
 
     /// <summary>The origin group an article counts in now (its own id until it is recognised as a reprint).</summary>
@@ -110,25 +121,179 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Recomputes the origin groups that the figures of these articles can change, stores what changed, and
-    /// returns the articles whose origin changed. Runs in the transaction of <see cref="RecordAsync"/>, under its
-    /// lock. Candidates are found in SQL (three shared figures, or one in the same sentence); only the groups of
-    /// each article and of the candidates it really matches are recomputed, since no other pair of articles changed.
+    /// Brings the origin groups up to date with the figures just recorded for these articles, stores what changed,
+    /// and returns the articles whose origin changed. Runs in the transaction of <see cref="RecordAsync"/>, under
+    /// its lock. An article seen for the first time can only join groups (nobody else's figures changed), which is
+    /// cheap whatever the size of the groups; an article with figures recorded before (a correction, or mentions
+    /// that arrived in another batch) may also split its group, so its groups are recomputed in full.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> RefreshOriginsAsync(
+    public async Task<IReadOnlySet<string>> RefreshOriginsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlySet<string> seenBefore,
+        OriginOptions options, CancellationToken ct)
+    {
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var again = articleIds.Where(seenBefore.Contains).ToList();
+        if (again.Count > 0)
+        {
+            changed.UnionWith((await RegroupAsync(connection, transaction, again, options, ct)).Keys);
+        }
+        var firstSeen = articleIds.Where(a => !seenBefore.Contains(a)).ToList();
+        if (firstSeen.Count > 0)
+        {
+            changed.UnionWith(await JoinAsync(connection, transaction, firstSeen, options, ct));
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// Joins each new article to the groups of the articles it matches: the merged group is named after the
+    /// earliest of their roots (each root being its group's earliest article), and every member of the other
+    /// groups is moved to it in SQL, without reading the groups.
+    /// </summary>
+    private static async Task<IReadOnlyCollection<string>> JoinAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
     {
         var articles = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>(StringComparer.Ordinal);
-        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rootOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rootPublished = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var candidatesOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand("""
-            WITH refreshed AS (SELECT DISTINCT unnest($1::text[]) AS article_id),
+        await using (var command = new NpgsqlCommand($"""
+            WITH {CandidatesSql},
+                 involved AS (SELECT article_id FROM pairs UNION SELECT article_id FROM refreshed),
+                 rooted AS (SELECT i.article_id, coalesce(o.origin_id, i.article_id) AS root
+                            FROM involved i LEFT JOIN reconciliation.article_origins o USING (article_id)),
+                 roots AS (SELECT f.article_id AS root, min(f.published_at) AS published_at FROM reconciliation.article_figures f
+                           WHERE f.article_id IN (SELECT root FROM rooted) GROUP BY f.article_id),
+                 candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
+            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, r.root, roots.published_at, c.candidate_of
+            FROM reconciliation.article_figures f
+                 JOIN rooted r USING (article_id)
+                 JOIN roots USING (root)
+                 LEFT JOIN candidacy c USING (article_id)
+            WHERE NOT f.retracted
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = articleIds.ToArray() });
+            command.Parameters.Add(new() { Value = options.MinSharedFigures });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetString(0);
+                if (!articles.TryGetValue(id, out var article))
+                {
+                    articles[id] = article = (reader.GetFieldValue<DateTimeOffset>(1), []);
+                    rootOf[id] = reader.GetString(5);
+                    rootPublished[rootOf[id]] = reader.GetFieldValue<DateTimeOffset>(6);
+                    AddCandidacy(candidatesOf, id, reader.IsDBNull(7) ? [] : reader.GetFieldValue<string[]>(7));
+                }
+                article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
+            }
+        }
+        ArticleFigures Figures(string id) => new(id, articles[id].PublishedAt, articles[id].Figures);
+
+        // Union-find over group roots; a merged group's root is the earliest root, as OriginGrouping names groups.
+        var mergedInto = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Find(string root)
+        {
+            while (mergedInto.TryGetValue(root, out var parent))
+            {
+                root = parent;
+            }
+            return root;
+        }
+        foreach (var articleId in articleIds.Order(StringComparer.Ordinal).Where(articles.ContainsKey))
+        {
+            var roots = candidatesOf.GetValueOrDefault(articleId, [])
+                .Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options))
+                .Append(articleId)
+                .Select(a => Find(rootOf[a]))
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(r => rootPublished[r]).ThenBy(r => r, StringComparer.Ordinal)
+                .ToList();
+            foreach (var root in roots.Skip(1))
+            {
+                mergedInto[root] = roots[0];
+            }
+        }
+        if (mergedInto.Count == 0)
+        {
+            return [];
+        }
+
+        var moves = mergedInto.Keys.Select(root => (From: root, To: Find(root))).ToList();
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    UPDATE reconciliation.article_origins o SET origin_id = m.to_root
+                    FROM unnest($1::text[], $2::text[]) AS m (from_root, to_root)
+                    WHERE o.origin_id = m.from_root
+                    RETURNING o.article_id
+                    """)
+                {
+                    Parameters = { new() { Value = moves.Select(m => m.From).ToArray() }, new() { Value = moves.Select(m => m.To).ToArray() } },
+                },
+                // A root has no row of its own: the roots of the merged groups get one.
+                new NpgsqlBatchCommand("""
+                    INSERT INTO reconciliation.article_origins (article_id, origin_id) SELECT * FROM unnest($1::text[], $2::text[])
+                    ON CONFLICT (article_id) DO UPDATE SET origin_id = EXCLUDED.origin_id
+                    RETURNING article_id
+                    """)
+                {
+                    Parameters = { new() { Value = moves.Select(m => m.From).ToArray() }, new() { Value = moves.Select(m => m.To).ToArray() } },
+                },
+            },
+        };
+        await using var movedRows = await batch.ExecuteReaderAsync(ct);
+        do
+        {
+            while (await movedRows.ReadAsync(ct))
+            {
+                moved.Add(movedRows.GetString(0));
+            }
+        }
+        while (await movedRows.NextResultAsync(ct));
+        return moved;
+    }
+
+    private static void AddCandidacy(Dictionary<string, List<string>> candidatesOf, string candidate, IEnumerable<string> of)
+    {
+        foreach (var refreshed in of)
+        {
+            if (!candidatesOf.TryGetValue(refreshed, out var candidates))
+            {
+                candidatesOf[refreshed] = candidates = [];
+            }
+            candidates.Add(candidate);
+        }
+    }
+
+    /// <summary>Shared by both refreshes: the refreshed articles, and each one's candidates (three shared figures, or one in the same sentence).</summary>
+    private const string CandidatesSql = """
+        refreshed AS (SELECT DISTINCT unnest($1::text[]) AS article_id),
                  mine AS (SELECT article_id AS mine_id, value, unit, evidence_key FROM reconciliation.article_figures
                           WHERE article_id IN (SELECT article_id FROM refreshed) AND NOT retracted),
                  pairs AS (SELECT m.mine_id, f.article_id FROM reconciliation.article_figures f JOIN mine m USING (value, unit)
                            WHERE NOT f.retracted AND f.article_id <> m.mine_id
                            GROUP BY m.mine_id, f.article_id
-                           HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key)),
+                           HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key))
+        """;
+
+    /// <summary>
+    /// Recomputes the origin groups that the figures of these articles can change, stores what changed, and returns
+    /// the articles whose origin changed. Only the groups of each article and of the candidates it really matches
+    /// are recomputed, since no other pair of articles changed.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string>> RegroupAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
+    {
+        var articles = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        var candidatesOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand($"""
+            WITH {CandidatesSql},
                  involved AS (SELECT article_id FROM pairs UNION SELECT article_id FROM refreshed),
                  -- An article without a row is its own origin, and a group's earliest article (its name) has no row
                  -- either: both must be counted, or a refresh would regroup part of a group without its root.
@@ -155,14 +320,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                 {
                     article = (reader.GetFieldValue<DateTimeOffset>(1), []);
                     articles[id] = article;
-                    foreach (var refreshed in reader.IsDBNull(6) ? [] : reader.GetFieldValue<string[]>(6))
-                    {
-                        if (!candidatesOf.TryGetValue(refreshed, out var candidates))
-                        {
-                            candidatesOf[refreshed] = candidates = [];
-                        }
-                        candidates.Add(id);
-                    }
+                    AddCandidacy(candidatesOf, id, reader.IsDBNull(6) ? [] : reader.GetFieldValue<string[]>(6));
                 }
                 article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
                 stored[id] = reader.IsDBNull(5) ? id : reader.GetString(5);
@@ -229,6 +387,9 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         return origins.ToDictionary(o => o.Key, IReadOnlyDictionary<string, string> (o) => o.Value, StringComparer.Ordinal);
     }
 }
+
+/// <summary>What recording a batch's figures found: claims counting outdated revisions, and articles already known.</summary>
+public sealed record RecordedFigures(IReadOnlyList<OutdatedRevision> Outdated, IReadOnlySet<string> ArticlesSeenBefore);
 
 /// <summary>A claim that counts a mention read from a revision of an article older than its latest.</summary>
 public sealed record OutdatedRevision(string ClaimId, string ArticleId, int LatestRevision);

@@ -1,0 +1,77 @@
+using Claims.Contracts;
+using Claims.Contracts.Events;
+using Claims.EventStore;
+using Claims.Reconciliation.Consensus;
+using Claims.Reconciliation.Origins;
+using Claims.Reconciliation.Reliability;
+using Claims.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace Claims.Reconciliation.Tests;
+
+/// <summary>The group commit's unit of work on real PostgreSQL: one batch of mentions, one transaction, every consequence in it.</summary>
+public sealed class MentionRecorderTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string> s_noHeaders = [];
+    private readonly PostgresDatabase _database = new();
+    private EventStore.EventStore _store = null!;
+    private MentionRecorder _recorder = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await using (var command = _database.DataSource.CreateCommand(ArticleFigureStore.Schema + ReliabilityStore.Schema))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        _store = new EventStore.EventStore(_database.DataSource, new EventTypeRegistry().Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream));
+        await _store.EnsureSchemaAsync();
+        var decisions = new ClaimDecisions(_store, new ReliabilityStore(_database.DataSource), new ConfigurationBuilder().Build(), TimeProvider.System);
+        _recorder = new MentionRecorder(decisions, new ArticleFigureStore(_database.DataSource), NullLogger<MentionRecorder>.Instance);
+    }
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task An_original_recorded_later_regroups_its_reprint_in_claims_the_batch_does_not_mention()
+    {
+        // The reprint b arrives first; its three figures happen to be read into other claims than the original's
+        // (as a translation's can be). When the earlier original o arrives, b becomes part of o's origin, and the
+        // claims only b speaks to are regrouped in the very transaction that recorded o.
+        await RecordAsync([.. new[] { 1m, 2m, 3m }.Select(v => Mentions.InClaim(Mentions.Of("b", v * 1_000_000m, day: 1), $"reprint-{v}"))]);
+        Assert.Equal("b", await OriginInClaimAsync("reprint-1", "b"));
+
+        await RecordAsync([.. new[] { 1m, 2m, 3m }.Select(v => Mentions.InClaim(Mentions.Of("o", v * 1_000_000m, day: 0), $"original-{v}"))]);
+
+        Assert.Equal(["o", "o", "o"], [await OriginInClaimAsync("reprint-1", "b"), await OriginInClaimAsync("reprint-2", "b"), await OriginInClaimAsync("reprint-3", "b")]);
+        var regrouped = await _store.FetchStreamAsync(StreamIds.Claim("reprint-1"));
+        Assert.Contains(regrouped, e => e.Data is MentionRegrouped { Origin: "o", PreviousOrigin: "b" });
+    }
+
+    [Fact]
+    public async Task Two_mentions_of_a_claim_in_one_batch_record_one_consensus_change_and_a_redelivered_batch_records_nothing()
+    {
+        List<ClaimExtracted> batch = [Mentions.Of("p", 470_000_000m, day: 3), Mentions.Over("q", 533_000_000m, day: 4)];
+        await RecordAsync(batch);
+        var recorded = await _store.FetchStreamAsync(StreamIds.Claim(Mentions.ClaimId));
+
+        await RecordAsync([.. batch, batch[0]]);
+
+        Assert.Equal(2, recorded.Count(e => e.Data is MentionRecorded));
+        var changed = Assert.Single(recorded, e => e.Data is ConsensusChanged);
+        Assert.Equal(ClaimStatuses.Conflicted, ((ConsensusChanged)changed.Data!).Status);
+        Assert.Equal(recorded.Select(e => e.Id), (await _store.FetchStreamAsync(StreamIds.Claim(Mentions.ClaimId))).Select(e => e.Id));
+    }
+
+    private Task RecordAsync(IEnumerable<ClaimExtracted> mentions) =>
+        _recorder.RecordAsync([.. mentions.Select(m => new ReceivedMention(m, s_noHeaders))], CancellationToken.None);
+
+    private async Task<string> OriginInClaimAsync(string claimId, string articleId)
+    {
+        var events = await _store.FetchStreamAsync(StreamIds.Claim(claimId));
+        var state = events.Where(e => e.Data is not null).Select(e => e.Data!).Aggregate(ClaimState.Initial(claimId), ClaimState.Evolve);
+        return Assert.Single(state.Mentions.Values, t => t.Article.ArticleId == articleId).Origin;
+    }
+}
