@@ -95,10 +95,13 @@ internal sealed partial class EventStoreSql
 
         FetchStream = $"SELECT {eventColumns} FROM {s}.events WHERE stream_id = @stream";
         FetchStreamVersion = $"SELECT version FROM {s}.streams WHERE id = @stream";
+        // LATERAL keeps the plan an index range scan per stream: a plain join, not knowing how few streams the
+        // arrays hold, was planned as a hash join over the whole events table (70 ms a call in the benchmark).
         FetchStreamsAfter = $"""
-            SELECT {string.Join(", ", eventColumns.Split(", ").Select(c => "e." + c))}
-            FROM unnest(@streams, @after) AS k (stream_id, after) JOIN {s}.events e ON e.stream_id = k.stream_id AND e.version > k.after
-            ORDER BY e.stream_id, e.version
+            SELECT e.*
+            FROM unnest(@streams, @after) AS k (stream_id, after)
+                 CROSS JOIN LATERAL (SELECT {eventColumns} FROM {s}.events
+                                     WHERE stream_id = k.stream_id AND version > k.after ORDER BY version) AS e
             """;
 
         // Every transaction below the snapshot's xmin has finished, and aborted ones left no rows:
