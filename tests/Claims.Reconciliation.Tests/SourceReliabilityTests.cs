@@ -18,6 +18,16 @@ public sealed class SourceReliabilityTests
     }
 
     [Fact]
+    public void The_uncertainty_of_a_reliability_shrinks_with_the_votes_behind_it()
+    {
+        var spreads = new[] { (0, 0), (8, 2), (80, 20), (400, 100) }.Select(v => SourceReliability.Spread(v.Item1, v.Item2)).ToList();
+
+        Assert.InRange(spreads[0], 0.15, 0.17);
+        Assert.InRange(spreads[^1], 0.015, 0.02);
+        Assert.Equal(spreads.OrderByDescending(s => s), spreads);
+    }
+
+    [Fact]
     public void A_source_votes_once_per_claim_for_or_against_its_consensus()
     {
         var state = Record([Of("a1", 470_000_000m, source: "Trend"), Of("a2", 470_000_000m, source: "Kazinform"), Over("a3", 533_000_000m)]);

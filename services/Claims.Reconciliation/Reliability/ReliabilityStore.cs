@@ -83,10 +83,10 @@ public sealed class ReliabilityStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Stores new scores and puts them in force; returns, for each source whose reliability moved by at least
-    /// <paramref name="threshold"/>, its previous value (null for a new source).
+    /// <paramref name="minimumMove"/> of it, its previous value (null for a new source).
     /// </summary>
     public async Task<IReadOnlyDictionary<SourceTrack, double?>> ApplyAsync(
-        IReadOnlyDictionary<string, SourceTrack> tracks, double threshold, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyDictionary<string, SourceTrack> tracks, Func<SourceTrack, double> minimumMove, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -104,7 +104,7 @@ public sealed class ReliabilityStore(NpgsqlDataSource dataSource)
             }
         }
         var moved = tracks.Values
-            .Where(t => !stored.TryGetValue(t.Source, out var before) || Math.Abs(before - t.Reliability) >= threshold)
+            .Where(t => !stored.TryGetValue(t.Source, out var before) || Math.Abs(before - t.Reliability) >= minimumMove(t))
             .ToDictionary(t => t, t => stored.TryGetValue(t.Source, out var before) ? before : (double?)null);
         if (moved.Count > 0)
         {
