@@ -17,9 +17,18 @@ public static class PostgresExtensions
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
         var applicationName = builder.Environment.ApplicationName;
+        // The hot paths send the same few dozen statements over and over, batched and so never prepared by hand:
+        // Npgsql prepares them per connection, so PostgreSQL parses and plans each once instead of on every call.
+        // 0 turns it off (a pooler in transaction mode needs that); a connection string's own setting wins.
+        var maxAutoPrepare = builder.Configuration.GetValue("Postgres:MaxAutoPrepare", 128);
         builder.Services.AddSingleton(_ =>
         {
             var csb = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName };
+            if (csb.MaxAutoPrepare == 0)
+            {
+                csb.MaxAutoPrepare = maxAutoPrepare;
+                csb.AutoPrepareMinUsages = 2;
+            }
             return new NpgsqlDataSourceBuilder(csb.ConnectionString).Build();
         });
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag]);
