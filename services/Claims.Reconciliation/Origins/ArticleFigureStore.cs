@@ -26,7 +26,6 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             retracted boolean NOT NULL DEFAULT false);
         CREATE INDEX IF NOT EXISTS article_figures_article ON reconciliation.article_figures (article_id);
         CREATE INDEX IF NOT EXISTS article_figures_figure ON reconciliation.article_figures (value, unit);
-        CREATE INDEX IF NOT EXISTS article_figures_live_figure ON reconciliation.article_figures (value, unit, evidence_key) INCLUDE (article_id) WHERE NOT retracted;
         CREATE INDEX IF NOT EXISTS article_figures_claim ON reconciliation.article_figures (claim_id);
         CREATE TABLE IF NOT EXISTS reconciliation.article_origins (
             article_id text PRIMARY KEY,
@@ -271,33 +270,14 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>
-    /// Shared by both refreshes: the refreshed articles, and each one's candidates (three shared figures, or one in the
-    /// same sentence). A candidate sharing three figures with an article shares one outside the article's two most
-    /// common ones, so those (round numbers and figures every reprint repeats, held by thousands of articles) are
-    /// never probed: joining on them was most of the pipeline's database time in the benchmark.
-    /// </summary>
+    /// <summary>Shared by both refreshes: the refreshed articles, and each one's candidates (three shared figures, or one in the same sentence).</summary>
     private const string CandidatesSql = """
         refreshed AS (SELECT DISTINCT unnest($1::text[]) AS article_id),
                  mine AS (SELECT article_id AS mine_id, value, unit, evidence_key FROM reconciliation.article_figures
                           WHERE article_id IN (SELECT article_id FROM refreshed) AND NOT retracted),
-                 holders AS (SELECT v.value, v.unit,
-                                    (SELECT count(*) FROM reconciliation.article_figures f WHERE f.value = v.value AND f.unit = v.unit AND NOT f.retracted) AS holders
-                             FROM (SELECT DISTINCT value, unit FROM mine) v),
-                 probes AS (SELECT mine_id, value, unit
-                            FROM (SELECT m.mine_id, m.value, m.unit,
-                                         row_number() OVER (PARTITION BY m.mine_id ORDER BY h.holders DESC, m.value, m.unit) AS commonness
-                                  FROM mine m JOIN holders h USING (value, unit)) ranked
-                            WHERE commonness >= $2),
-                 hits AS (SELECT p.mine_id, f.article_id FROM reconciliation.article_figures f JOIN probes p USING (value, unit)
-                          WHERE NOT f.retracted AND f.article_id <> p.mine_id
-                          UNION
-                          SELECT m.mine_id, f.article_id FROM reconciliation.article_figures f JOIN mine m USING (value, unit, evidence_key)
-                          WHERE NOT f.retracted AND f.article_id <> m.mine_id),
-                 pairs AS (SELECT h.mine_id, h.article_id
-                           FROM hits h JOIN mine m USING (mine_id)
-                                JOIN reconciliation.article_figures f ON f.article_id = h.article_id AND f.value = m.value AND f.unit = m.unit AND NOT f.retracted
-                           GROUP BY h.mine_id, h.article_id
+                 pairs AS (SELECT m.mine_id, f.article_id FROM reconciliation.article_figures f JOIN mine m USING (value, unit)
+                           WHERE NOT f.retracted AND f.article_id <> m.mine_id
+                           GROUP BY m.mine_id, f.article_id
                            HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key))
         """;
 
