@@ -198,8 +198,11 @@ public sealed class EventStore
             },
         };
         await using var reader = await command.ExecuteReaderAsync(ct);
-        foreach (var stored in await ReadEventsAsync(reader, ct))
+        // Folded as they are read, one event at a time: hundreds of streams read from the start (a cold cache) must
+        // not all be held in memory at once.
+        while (await reader.ReadAsync(ct))
         {
+            var stored = ReadEvent(reader);
             ThrowIfUnreadable(stored);
             var (state, _) = folded[stored.StreamId];
             folded[stored.StreamId] = (stored.Data is { } data ? evolve(state, data) : state, stored.Version);
