@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 
@@ -80,19 +79,7 @@ internal sealed class EventSession(EventStore store) : IEventSession
     private Dictionary<string, string> CaptureHeaders()
     {
         var headers = new Dictionary<string, string>(Headers, StringComparer.Ordinal);
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } activity)
-        {
-            headers[EventHeaders.TraceParent] = traceParent;
-            if (activity.TraceStateString is { } traceState)
-            {
-                headers[EventHeaders.TraceState] = traceState;
-            }
-            else
-            {
-                headers.Remove(EventHeaders.TraceState);
-            }
-        }
-
+        EventHeaders.AddTraceContext(headers);
         return headers;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Claims.Contracts;
 using Claims.EventStore;
 using MassTransit;
@@ -19,14 +18,7 @@ public sealed class ClaimExtractedConsumer(MentionIntake intake) : IConsumer<Cla
             headers["causation-id"] = messageId.ToString();
         }
         // Captured here: the batch is written by the intake's own loop, outside this message's span.
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } activity)
-        {
-            headers[EventHeaders.TraceParent] = traceParent;
-            if (activity.TraceStateString is { } traceState)
-            {
-                headers[EventHeaders.TraceState] = traceState;
-            }
-        }
+        EventHeaders.AddTraceContext(headers);
         return intake.RecordAsync(new ReceivedMention(context.Message, headers), context.CancellationToken);
     }
 }
