@@ -112,14 +112,6 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         return new RecordedFigures(outdated, seenBefore);
     }
 
-    /// <summary>The origin group an article counts in now (its own id until it is recognised as a reprint).</summary>
-    public async Task<string> OriginOfAsync(string articleId, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand("SELECT origin_id FROM reconciliation.article_origins WHERE article_id = $1");
-        command.Parameters.Add(new() { Value = articleId });
-        return await command.ExecuteScalarAsync(ct) as string ?? articleId;
-    }
-
     /// <summary>
     /// Brings the origin groups up to date with the figures just recorded for these articles, stores what changed,
     /// and returns the articles whose origin changed. Runs in the transaction of <see cref="RecordAsync"/>, under
@@ -153,10 +145,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     private static async Task<IReadOnlyCollection<string>> JoinAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
     {
-        var articles = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>(StringComparer.Ordinal);
-        var rootOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        var rootPublished = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var candidatesOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        LiveArticles read;
         await using (var command = new NpgsqlCommand($"""
             WITH {CandidatesSql},
                  involved AS (SELECT article_id FROM pairs UNION SELECT article_id FROM refreshed),
@@ -165,7 +154,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                  roots AS (SELECT f.article_id AS root, min(f.published_at) AS published_at FROM reconciliation.article_figures f
                            WHERE f.article_id IN (SELECT root FROM rooted) GROUP BY f.article_id),
                  candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
-            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, r.root, roots.published_at, c.candidate_of
+            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, r.root, c.candidate_of, roots.published_at
             FROM reconciliation.article_figures f
                  JOIN rooted r USING (article_id)
                  JOIN roots USING (root)
@@ -173,23 +162,8 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             WHERE NOT f.retracted
             """, connection, transaction))
         {
-            command.Parameters.Add(new() { Value = articleIds.ToArray() });
-            command.Parameters.Add(new() { Value = options.MinSharedFigures });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetString(0);
-                if (!articles.TryGetValue(id, out var article))
-                {
-                    articles[id] = article = (reader.GetFieldValue<DateTimeOffset>(1), []);
-                    rootOf[id] = reader.GetString(5);
-                    rootPublished[rootOf[id]] = reader.GetFieldValue<DateTimeOffset>(6);
-                    AddCandidacy(candidatesOf, id, reader.IsDBNull(7) ? [] : reader.GetFieldValue<string[]>(7));
-                }
-                article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
-            }
+            read = await LiveArticles.ReadAsync(command, articleIds, options, ct);
         }
-        ArticleFigures Figures(string id) => new(id, articles[id].PublishedAt, articles[id].Figures);
 
         // Union-find over group roots; a merged group's root is the earliest root, as OriginGrouping names groups.
         var mergedInto = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -201,14 +175,13 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             }
             return root;
         }
-        foreach (var articleId in articleIds.Order(StringComparer.Ordinal).Where(articles.ContainsKey))
+        foreach (var articleId in articleIds.Order(StringComparer.Ordinal).Where(read.Articles.ContainsKey))
         {
-            var roots = candidatesOf.GetValueOrDefault(articleId, [])
-                .Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options))
+            var roots = read.Matched(articleId, options)
                 .Append(articleId)
-                .Select(a => Find(rootOf[a]))
+                .Select(a => Find(read.OriginOf[a]))
                 .Distinct(StringComparer.Ordinal)
-                .OrderBy(r => rootPublished[r]).ThenBy(r => r, StringComparer.Ordinal)
+                .OrderBy(r => read.OriginPublished[r]).ThenBy(r => r, StringComparer.Ordinal)
                 .ToList();
             foreach (var root in roots.Skip(1))
             {
@@ -258,15 +231,53 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         return moved;
     }
 
-    private static void AddCandidacy(Dictionary<string, List<string>> candidatesOf, string candidate, IEnumerable<string> of)
+    /// <summary>
+    /// The live figures a refresh reads, by article, with each article's origin and the refreshed articles it is a
+    /// candidate of. Both refreshes select <c>article_id, published_at, value, unit, evidence_key, origin,
+    /// candidate_of</c>; the join adds the origin's publication time.
+    /// </summary>
+    private sealed class LiveArticles
     {
-        foreach (var refreshed in of)
+        public Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)> Articles { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> OriginOf { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, DateTimeOffset> OriginPublished { get; } = new(StringComparer.Ordinal);
+        private Dictionary<string, List<string>> CandidatesOf { get; } = new(StringComparer.Ordinal);
+
+        public ArticleFigures Figures(string id) => new(id, Articles[id].PublishedAt, Articles[id].Figures);
+
+        /// <summary>The candidates of a refreshed article that really are of one origin with it.</summary>
+        public IEnumerable<string> Matched(string articleId, OriginOptions options) =>
+            CandidatesOf.GetValueOrDefault(articleId, []).Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options));
+
+        public static async Task<LiveArticles> ReadAsync(NpgsqlCommand command, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
         {
-            if (!candidatesOf.TryGetValue(refreshed, out var candidates))
+            command.Parameters.Add(new() { Value = articleIds.ToArray() });
+            command.Parameters.Add(new() { Value = options.MinSharedFigures });
+            var read = new LiveArticles();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                candidatesOf[refreshed] = candidates = [];
+                var id = reader.GetString(0);
+                if (!read.Articles.TryGetValue(id, out var article))
+                {
+                    read.Articles[id] = article = (reader.GetFieldValue<DateTimeOffset>(1), []);
+                    read.OriginOf[id] = reader.GetString(5);
+                    foreach (var refreshed in reader.IsDBNull(6) ? [] : reader.GetFieldValue<string[]>(6))
+                    {
+                        if (!read.CandidatesOf.TryGetValue(refreshed, out var candidates))
+                        {
+                            read.CandidatesOf[refreshed] = candidates = [];
+                        }
+                        candidates.Add(id);
+                    }
+                    if (reader.FieldCount > 7)
+                    {
+                        read.OriginPublished[read.OriginOf[id]] = reader.GetFieldValue<DateTimeOffset>(7);
+                    }
+                }
+                article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
             }
-            candidates.Add(candidate);
+            return read;
         }
     }
 
@@ -289,9 +300,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     private static async Task<IReadOnlyDictionary<string, string>> RegroupAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
     {
-        var articles = new Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)>(StringComparer.Ordinal);
-        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
-        var candidatesOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        LiveArticles read;
         await using (var command = new NpgsqlCommand($"""
             WITH {CandidatesSql},
                  involved AS (SELECT article_id FROM pairs UNION SELECT article_id FROM refreshed),
@@ -303,39 +312,25 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                              UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups)
                              UNION SELECT origin_id FROM groups),
                  candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
-            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, o.origin_id, c.candidate_of
+            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, coalesce(o.origin_id, f.article_id), c.candidate_of
             FROM reconciliation.article_figures f
                  LEFT JOIN reconciliation.article_origins o USING (article_id)
                  LEFT JOIN candidacy c USING (article_id)
             WHERE f.article_id IN (SELECT article_id FROM members) AND NOT f.retracted
             """, connection, transaction))
         {
-            command.Parameters.Add(new() { Value = articleIds.ToArray() });
-            command.Parameters.Add(new() { Value = options.MinSharedFigures });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetString(0);
-                if (!articles.TryGetValue(id, out var article))
-                {
-                    article = (reader.GetFieldValue<DateTimeOffset>(1), []);
-                    articles[id] = article;
-                    AddCandidacy(candidatesOf, id, reader.IsDBNull(6) ? [] : reader.GetFieldValue<string[]>(6));
-                }
-                article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
-                stored[id] = reader.IsDBNull(5) ? id : reader.GetString(5);
-            }
+            read = await LiveArticles.ReadAsync(command, articleIds, options, ct);
         }
-        ArticleFigures Figures(string id) => new(id, articles[id].PublishedAt, articles[id].Figures);
+        var stored = read.OriginOf;
         var changed = new Dictionary<string, string>(StringComparer.Ordinal);
         // One article after another, as if each had been refreshed alone: every group any of them can reach was read.
-        foreach (var articleId in articleIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Where(articles.ContainsKey))
+        foreach (var articleId in articleIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Where(read.Articles.ContainsKey))
         {
-            var matched = candidatesOf.GetValueOrDefault(articleId, []).Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options)).ToList();
+            var matched = read.Matched(articleId, options).ToList();
             // The article's own group (its new figures may split it) and the groups it joins.
             var origins = matched.Select(m => stored[m]).Append(stored[articleId]).ToHashSet(StringComparer.Ordinal);
             var affected = stored.Where(s => origins.Contains(s.Value)).Select(s => s.Key).Union(matched).Append(articleId).Distinct().ToList();
-            foreach (var (article, origin) in OriginGrouping.Group([.. affected.Select(Figures)], options))
+            foreach (var (article, origin) in OriginGrouping.Group([.. affected.Select(read.Figures)], options))
             {
                 if (stored[article] != origin)
                 {
