@@ -8,46 +8,28 @@ namespace Claims.Faults.Tests;
 /// RabbitMQ stopped for 10 s while articles are posted: ingestion keeps answering 202, because a 202 means stored in
 /// PostgreSQL, and the relay publishes what it stored once the broker is back. The test has a broker of its own.
 /// </summary>
-public sealed class BrokerOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class BrokerOutageTests(ITestOutputHelper output)
+    : FaultTest<PostgresDatabase, PrivateRabbitMq>(ServiceSet.Ingestion, ServiceSet.Reconciliation)
 {
     private static readonly TimeSpan s_outage = TimeSpan.FromSeconds(10);
-
-    private readonly PrivateRabbitMq _broker = new();
-    private readonly PostgresDatabase _database = new();
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-    private ServiceSet _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(_broker.InitializeAsync(), _database.InitializeAsync());
-        _services = new ServiceSet(_database.ConnectionString, _broker.Address);
-        await _services.StartAsync(ServiceSet.Ingestion, ServiceSet.Reconciliation);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
 
     [Fact]
     public async Task Ingestion_keeps_accepting_while_RabbitMQ_is_down_and_everything_arrives_after_it_returns()
     {
-        using var ingestion = _services[ServiceSet.Ingestion].CreateClient();
-        var articles = new ArticleStream(ingestion, _run);
-        var ledger = new Ledger(_database.DataSource);
+        using var ingestion = Services[ServiceSet.Ingestion].CreateClient();
+        var articles = new ArticleStream(ingestion, Run);
+        var ledger = new Ledger(Database.DataSource);
 
         await articles.PostAllAsync(Enumerable.Range(0, 10));
         await Eventually.ReturnsAsync(ledger.CountAsync, c => c.Recorded == articles.AcceptedMentions, TimeSpan.FromSeconds(60), "the pipeline to work before the outage");
 
         using var stopPosting = new CancellationTokenSource();
         var posting = articles.PostUntilAsync(10, TimeSpan.FromMilliseconds(100), stopPosting.Token);
-        await _broker.StopAsync();
+        await Broker.StopAsync();
         var down = DateTimeOffset.UtcNow;
         await Task.Delay(s_outage);
         var restarting = DateTimeOffset.UtcNow;
-        await _broker.StartAsync();
+        await Broker.StartAsync();
         var up = DateTimeOffset.UtcNow;
         output.WriteLine($"broker down at {down:HH:mm:ss.fff} for {(restarting - down).TotalSeconds:0.0} s, back at {up:HH:mm:ss.fff}");
         await Eventually.ReturnsAsync(() => Task.FromResult(articles.Results.Count(r => r.SentAt > up)), n => n >= 10, TimeSpan.FromSeconds(30), "posts after the broker is back");
@@ -65,13 +47,13 @@ public sealed class BrokerOutageTests(ITestOutputHelper output) : IAsyncLifetime
         {
             await ledger.WaitUntilSettledAsync(TimeSpan.FromMinutes(2));
             output.WriteLine($"everything recorded {(DateTimeOffset.UtcNow - up).TotalSeconds:0.0} s after the broker was back");
-            await _broker.Management.WaitUntilDrainedAsync(BrokerManagement.ClaimExtractedQueue, TimeSpan.FromSeconds(60));
+            await Broker.Management.WaitUntilDrainedAsync(BrokerManagement.ClaimExtractedQueue, TimeSpan.FromSeconds(60));
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException(e.Message + "\n" + _services.Logs, e);
+            throw new TimeoutException(e.Message + "\n" + Services.Logs, e);
         }
         await ledger.AssertEveryMentionRecordedOnceAsync(articles.AcceptedMentions);
-        Assert.Equal(0, await _broker.Management.DeadMessagesAsync());
+        Assert.Equal(0, await Broker.Management.DeadMessagesAsync());
     }
 }

@@ -12,28 +12,10 @@ namespace Claims.Faults.Tests;
 /// problem response with Retry-After (never a 500, never a hang), the services reconnect by themselves, and what a
 /// client retries is stored once. The test has a PostgreSQL server of its own.
 /// </summary>
-public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DatabaseOutageTests(ITestOutputHelper output)
+    : FaultTest<PrivatePostgres, RabbitMqVirtualHost>(ServiceSet.Ingestion, ServiceSet.Reconciliation, ServiceSet.Query)
 {
     private static readonly TimeSpan s_outage = TimeSpan.FromSeconds(6);
-
-    private readonly PrivatePostgres _postgres = new();
-    private readonly RabbitMqVirtualHost _broker = new();
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-    private ServiceSet _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(_postgres.InitializeAsync(), _broker.InitializeAsync());
-        _services = new ServiceSet(_postgres.ConnectionString, _broker.Address);
-        await _services.StartAsync(ServiceSet.Ingestion, ServiceSet.Reconciliation, ServiceSet.Query);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
 
     /// <summary>One request to one endpoint and how it was answered.</summary>
     private sealed record Answer(string Request, HttpStatusCode? Status, string? ContentType, bool HasRetryAfter, TimeSpan Elapsed, string Body)
@@ -47,11 +29,11 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task Requests_during_a_PostgreSQL_restart_get_503_problems_and_the_services_reconnect_by_themselves()
     {
-        using var ingestion = _services[ServiceSet.Ingestion].CreateClient();
-        using var query = _services[ServiceSet.Query].CreateClient();
-        using var reconciliation = _services[ServiceSet.Reconciliation].CreateClient();
-        var articles = new ArticleStream(ingestion, _run);
-        var ledger = new Ledger(_postgres.DataSource);
+        using var ingestion = Services[ServiceSet.Ingestion].CreateClient();
+        using var query = Services[ServiceSet.Query].CreateClient();
+        using var reconciliation = Services[ServiceSet.Reconciliation].CreateClient();
+        var articles = new ArticleStream(ingestion, Run);
+        var ledger = new Ledger(Database.DataSource);
 
         await articles.PostAllAsync(Enumerable.Range(0, 6));
         var first = articles.Results.First(r => r.Accepted);
@@ -89,12 +71,12 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
             }
         });
         // A subscriber following /changes when the database goes away.
-        using var subscriber = _services[ServiceSet.Query].CreateClient();
+        using var subscriber = Services[ServiceSet.Query].CreateClient();
         subscriber.Timeout = Timeout.InfiniteTimeSpan;
         using var following = await FollowChangesAsync(subscriber, lastEventId: null);
         await Eventually.ReturnsAsync(() => Task.FromResult(following.LastEventId), id => id is not null, TimeSpan.FromSeconds(30), "the subscriber to see a change");
 
-        await _postgres.StopAsync();
+        await Database.StopAsync();
         var down = Stopwatch.StartNew();
         var outage = new List<Answer> { ToAnswer(await articles.PostAsync(1000)) };
         foreach (var (client, method, path) in endpoints)
@@ -104,7 +86,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         var readiness = new List<Answer>();
         foreach (var service in new[] { ServiceSet.Ingestion, ServiceSet.Reconciliation, ServiceSet.Query })
         {
-            using var client = _services[service].CreateClient();
+            using var client = Services[service].CreateClient();
             readiness.Add(await SendAsync(client, HttpMethod.Get, "/health/ready"));
         }
         // The stream is ended, not left open and silent: the subscriber reconnects, as EventSource does.
@@ -113,15 +95,15 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         {
             await Task.Delay(s_outage - down.Elapsed);
         }
-        await _postgres.StartAsync();
-        _postgres.DataSource.Clear();
+        await Database.StartAsync();
+        Database.DataSource.Clear();
 
         // No service is restarted: each finds the database again on its own.
         try
         {
             foreach (var service in new[] { ServiceSet.Ingestion, ServiceSet.Reconciliation, ServiceSet.Query })
             {
-                using var client = _services[service].CreateClient();
+                using var client = Services[service].CreateClient();
                 await Eventually.ReturnsAsync(() => SendAsync(client, HttpMethod.Get, "/health/ready"), a => a.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), service + " to be ready again");
             }
             foreach (var (client, method, path) in endpoints)
@@ -131,7 +113,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException(e.Message + "\n" + _services.Logs, e);
+            throw new TimeoutException(e.Message + "\n" + Services.Logs, e);
         }
         // Resuming with Last-Event-ID after the restart, the subscriber gets what changed since.
         var resumedFrom = following.LastEventId;
@@ -146,7 +128,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         }
         // Served without the database (from a cache, say) is fine too; anything else is not.
         var wrong = outage.Where(a => !a.IsProblem503 && a.Status != HttpStatusCode.OK).ToList();
-        Assert.True(wrong.Count == 0, "requests in the outage that did not get a 503 problem with Retry-After:\n" + string.Join('\n', wrong) + "\n" + _services.Logs);
+        Assert.True(wrong.Count == 0, "requests in the outage that did not get a 503 problem with Retry-After:\n" + string.Join('\n', wrong) + "\n" + Services.Logs);
         Assert.True(outage[0].IsProblem503, "storing an article without the database: " + outage[0]);
         Assert.All(readiness, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
         Assert.True(streamEnded, "an open /changes stream stayed open, silent, while the database was down");
@@ -171,11 +153,11 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException(e.Message + "\n" + _services.Logs, e);
+            throw new TimeoutException(e.Message + "\n" + Services.Logs, e);
         }
         await ledger.AssertEveryMentionRecordedOnceAsync(articles.AcceptedMentions);
         await ledger.AssertReadModelHoldsEveryMentionOnceAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(0, await BrokerManagement.ForSharedBroker(_broker).DeadMessagesAsync());
+        Assert.Equal(0, await BrokerManagement.ForSharedBroker(Broker).DeadMessagesAsync());
     }
 
     /// <summary>A <c>/changes</c> stream read in the background: how many events came, the last one's id, and when it ended.</summary>

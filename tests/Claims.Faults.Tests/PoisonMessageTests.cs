@@ -11,37 +11,19 @@ namespace Claims.Faults.Tests;
 /// the claims-claim-extracted_error queue, visible in the management API with the reason; once the table is back, the
 /// redelivery command the README documents moves it back, and its mentions are recorded exactly once.
 /// </summary>
-public sealed class PoisonMessageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PoisonMessageTests(ITestOutputHelper output)
+    : FaultTest<PostgresDatabase, RabbitMqVirtualHost>(ServiceSet.Ingestion, ServiceSet.Reconciliation)
 {
     /// <summary>Exactly what the README tells an operator to run, from the repository root.</summary>
     public const string RedeliveryCommand = "./scripts/redeliver.sh claims-claim-extracted";
 
-    private readonly PostgresDatabase _database = new();
-    private readonly RabbitMqVirtualHost _broker = new();
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-    private ServiceSet _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(_database.InitializeAsync(), _broker.InitializeAsync());
-        _services = new ServiceSet(_database.ConnectionString, _broker.Address);
-        await _services.StartAsync(ServiceSet.Ingestion, ServiceSet.Reconciliation);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_message_that_exhausts_its_retries_waits_in_the_error_queue_until_the_redelivery_command_brings_it_back_once()
     {
-        using var ingestion = _services[ServiceSet.Ingestion].CreateClient();
-        var articles = new ArticleStream(ingestion, _run);
-        var ledger = new Ledger(_database.DataSource);
-        var broker = BrokerManagement.ForSharedBroker(_broker);
+        using var ingestion = Services[ServiceSet.Ingestion].CreateClient();
+        var articles = new ArticleStream(ingestion, Run);
+        var ledger = new Ledger(Database.DataSource);
+        var broker = BrokerManagement.ForSharedBroker(Broker);
 
         Assert.True((await articles.PostAsync(0)).Accepted);
         // The first article's messages are done with (acknowledged) before the table goes: only the next article's fail.
@@ -61,7 +43,7 @@ public sealed class PoisonMessageTests(ITestOutputHelper output) : IAsyncLifetim
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException(e.Message + "\n" + _services.Logs, e);
+            throw new TimeoutException(e.Message + "\n" + Services.Logs, e);
         }
         var waiting = await broker.PeekAsync(BrokerManagement.ClaimExtractedErrorQueue);
         Assert.Equal(poison.Claims, waiting.Count);
@@ -88,14 +70,14 @@ public sealed class PoisonMessageTests(ITestOutputHelper output) : IAsyncLifetim
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var command = _database.DataSource.CreateCommand(sql);
+        await using var command = Database.DataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Runs <see cref="RedeliveryCommand"/> in the repository root, pointed at this test's vhost.</summary>
     private async Task<(int Status, string Output)> RunRedeliveryCommandAsync()
     {
-        var broker = BrokerManagement.ForSharedBroker(_broker);
+        var broker = BrokerManagement.ForSharedBroker(Broker);
         var start = new ProcessStartInfo("bash")
         {
             WorkingDirectory = TestEnvironment.RepositoryRoot,

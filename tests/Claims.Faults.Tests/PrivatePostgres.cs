@@ -1,3 +1,4 @@
+using Claims.Testing;
 using Npgsql;
 using Xunit;
 
@@ -7,7 +8,7 @@ namespace Claims.Faults.Tests;
 /// A PostgreSQL server of a test's own, for tests that stop it: the run's shared server must stay up for the test
 /// classes running beside them. Started and stopped by scripts/lib/infra.sh; the data survives a stop.
 /// </summary>
-public sealed class PrivatePostgres : IAsyncLifetime
+public sealed class PrivatePostgres : IAsyncLifetime, ITestDatabase
 {
     private const string DatabaseName = "claims";
 

@@ -1,3 +1,4 @@
+using Claims.Testing;
 using Xunit;
 
 namespace Claims.Faults.Tests;
@@ -7,7 +8,7 @@ namespace Claims.Faults.Tests;
 /// running beside them. Started and stopped by scripts/lib/infra.sh; durable queues and persistent messages survive a
 /// stop because the node comes back with the same name and data folder.
 /// </summary>
-public sealed class PrivateRabbitMq : IAsyncLifetime
+public sealed class PrivateRabbitMq : IAsyncLifetime, ITestBroker
 {
     private readonly string _directory = InfraScript.CreateDirectory("claims-faults-rabbitmq-");
 

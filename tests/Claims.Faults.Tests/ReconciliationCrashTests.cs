@@ -10,40 +10,22 @@ namespace Claims.Faults.Tests;
 /// Reconciliation killed with SIGKILL while mentions stream in (one of its transactions under way): RabbitMQ redelivers what the dead process held
 /// unacknowledged, the restarted process finishes what it had begun, and no mention is lost or counted twice.
 /// </summary>
-public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ReconciliationCrashTests(ITestOutputHelper output)
+    : FaultTest<PostgresDatabase, RabbitMqVirtualHost>(ServiceSet.Ingestion, ServiceSet.Reconciliation, ServiceSet.Query)
 {
-    private readonly PostgresDatabase _database = new();
-    private readonly RabbitMqVirtualHost _broker = new();
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-    private ServiceSet _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(_database.InitializeAsync(), _broker.InitializeAsync());
-        _services = new ServiceSet(_database.ConnectionString, _broker.Address);
-        await _services.StartAsync(ServiceSet.Ingestion, ServiceSet.Reconciliation, ServiceSet.Query);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task Reconciliation_killed_mid_stream_and_restarted_records_every_mention_exactly_once()
     {
-        using var ingestion = _services[ServiceSet.Ingestion].CreateClient();
-        var articles = new ArticleStream(ingestion, _run);
-        var ledger = new Ledger(_database.DataSource);
-        var broker = BrokerManagement.ForSharedBroker(_broker);
+        using var ingestion = Services[ServiceSet.Ingestion].CreateClient();
+        var articles = new ArticleStream(ingestion, Run);
+        var ledger = new Ledger(Database.DataSource);
+        var broker = BrokerManagement.ForSharedBroker(Broker);
 
         var beforeCrash = articles.PostAllAsync(Enumerable.Range(0, 60));
         await Eventually.ReturnsAsync(ledger.CountAsync, c => c.Recorded >= 20, TimeSpan.FromSeconds(90), "reconciliation to be under way");
         // Reconciliation keeps up with two clients posting, so it is caught mid-work by stalling its writes: the
         // table every batch writes first is locked, its transactions wait, and mentions pile up while ingestion goes on.
-        await using (var stall = await _database.DataSource.OpenConnectionAsync())
+        await using (var stall = await Database.DataSource.OpenConnectionAsync())
         await using (var stalled = await stall.BeginTransactionAsync())
         {
             await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE reconciliation.article_figures IN EXCLUSIVE MODE", stall, stalled))
@@ -53,7 +35,7 @@ public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncL
             await articles.PostAllAsync(Enumerable.Range(60, 10));
             await Eventually.ReturnsAsync(ledger.CountAsync, c => c.Extracted - c.Recorded >= 20, TimeSpan.FromSeconds(50), "mentions to wait for reconciliation");
             // Killed mid-work: a batch blocked inside its transaction, more mentions unacknowledged in its prefetch.
-            _services[ServiceSet.Reconciliation].Kill();
+            Services[ServiceSet.Reconciliation].Kill();
         }
         // Nothing records mentions now: these are the counts at the moment of the kill.
         var atKill = await ledger.CountAsync();
@@ -63,7 +45,7 @@ public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncL
         await articles.PostAllAsync(Enumerable.Range(70, 20));
         await beforeCrash;
         var afterRestart = articles.PostAllAsync(Enumerable.Range(90, 30));
-        await _services.StartAsync(ServiceSet.Reconciliation);
+        await Services.StartAsync(ServiceSet.Reconciliation);
         await afterRestart;
 
         Assert.All(articles.Results, r => Assert.True(r.Accepted, r.ToString()));
@@ -75,7 +57,7 @@ public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncL
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException(e.Message + "\n" + _services.Logs, e);
+            throw new TimeoutException(e.Message + "\n" + Services.Logs, e);
         }
         output.WriteLine($"{articles.AcceptedArticles} articles, {articles.AcceptedMentions} mentions");
         await ledger.AssertEveryMentionRecordedOnceAsync(articles.AcceptedMentions);
@@ -83,7 +65,7 @@ public sealed class ReconciliationCrashTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(0, await broker.DeadMessagesAsync());
 
         // What a reader of the API sees: every outlet's mention counted once (each article is its own outlet, so none is superseded).
-        using var query = _services[ServiceSet.Query].CreateClient();
+        using var query = Services[ServiceSet.Query].CreateClient();
         var claims = await query.GetFromJsonAsync<JsonElement>("/claims?pageSize=200");
         Assert.Equal(articles.AcceptedMentions, claims.GetProperty("items").EnumerateArray().Sum(c => c.GetProperty("mentionCount").GetInt32()));
     }

@@ -4,7 +4,7 @@ using Xunit;
 namespace Claims.Testing;
 
 /// <summary>A fresh database per test class on the run's PostgreSQL, dropped afterwards: tests never see each other's rows.</summary>
-public sealed class PostgresDatabase : IAsyncLifetime
+public sealed class PostgresDatabase : IAsyncLifetime, ITestDatabase
 {
     public string Name { get; } = "claims_test_" + Guid.NewGuid().ToString("N")[..12];
 

@@ -7,7 +7,7 @@ using Xunit;
 namespace Claims.Testing;
 
 /// <summary>A fresh RabbitMQ virtual host per test class on the run's broker, so exchanges and queues never collide.</summary>
-public sealed class RabbitMqVirtualHost : IAsyncLifetime
+public sealed class RabbitMqVirtualHost : IAsyncLifetime, ITestBroker
 {
     private readonly HttpClient _management = CreateManagementClient();
 
