@@ -27,13 +27,26 @@ public sealed record GeneratorCheck(
 /// extracting each seed once) plus some without claims, with the country pair swapped for another the gazetteer
 /// knows, every year shifted and every other number redrawn. Claim ids are metric:subjects:period, so the pair and
 /// the years spread the load over thousands of claims, while each claim still gets several mentions from different
-/// outlets (agreements, conflicts and consensus changes, as real traffic brings). Deterministic for a given seed.
+/// outlets (agreements, conflicts and consensus changes, as real traffic brings). One article in twenty reprints a
+/// recent one under another outlet, as wire copy does. Deterministic for a given seed.
 /// </summary>
 public sealed partial class ArticleGenerator
 {
     private const int ClaimSentencesPerArticle = 8;
     private const int FillerSentencesPerArticle = 6;
     private const int MaxYearShift = 12;
+
+    /// <summary>
+    /// Fewest ways a template sentence's numbers can be redrawn. With the pair and the year shift (390 ways) that is
+    /// 390,000 variants a sentence, so a run of a few thousand articles repeats a sentence only a handful of times.
+    /// </summary>
+    private const double MinRedrawnVariants = 1000;
+
+    /// <summary>Share of articles that reprint a recent one under another outlet, as wire copy is; each counts in its original's origin.</summary>
+    private const double ReprintShare = 0.05;
+
+    /// <summary>How far back a reprint reaches: the articles generated last.</summary>
+    private const int ReprintWindow = 64;
 
     /// <summary>
     /// Countries whose Russian and Kazakh names decline like Казахстан and Азербайджан, so a swapped stem keeps its
@@ -55,6 +68,7 @@ public sealed partial class ArticleGenerator
     private readonly string[] _languages;
     private readonly string[] _sources;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+    private readonly Queue<Generated> _recent = new();
     private int _next;
 
     private sealed record Country(string Code, string RuName, string RuAdjective, string KkName, string KkAdjective);
@@ -91,9 +105,11 @@ public sealed partial class ArticleGenerator
                 .Select(c => c.GetProperty("evidence").GetProperty("text").GetString()!.Trim())
                 .Where(s => s.Length is > 20 and < 700)
                 .ToHashSet();
-            // A sentence whose figures are all words ("в три раза") would read the same in every article: reconciliation
-            // would take every pair of such articles for reprints of each other. Only sentences with a redrawn number are kept.
-            var templates = evidence.Where(HasRedrawnNumber);
+            // A sentence whose figures are all words ("в три раза"), or a single digit, would read the same in many
+            // articles: reconciliation rightly takes two articles stating the same figure in the same sentence for
+            // reprints, and those accidental pairs chain into origin groups of thousands of articles, which no news
+            // stream has. Only sentences with enough redrawn digits to rarely repeat are kept.
+            var templates = evidence.Where(s => RedrawnVariants(s) >= MinRedrawnVariants);
             (claimSentences.TryGetValue(article.Language, out var claims) ? claims : claimSentences[article.Language] = []).UnionWith(templates);
             var plain = SentenceBreak().Split(text)
                 .Select(s => s.Trim())
@@ -155,6 +171,10 @@ public sealed partial class ArticleGenerator
         lock (_lock)
         {
             var index = _next++;
+            if (_recent.Count > 0 && _random.NextDouble() < ReprintShare)
+            {
+                return Reprint(_recent.ElementAt(_random.Next(_recent.Count)), index);
+            }
             var pool = _pools[_languages[_random.Next(_languages.Length)]];
             var first = _countries[_random.Next(_countries.Length)];
             var second = _countries.Where(c => c != first).ElementAt(_random.Next(_countries.Length - 1));
@@ -170,8 +190,28 @@ public sealed partial class ArticleGenerator
                 publishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 pool.Language,
                 text);
-            return new Generated(body, first.Code, second.Code);
+            var generated = new Generated(body, first.Code, second.Code);
+            _recent.Enqueue(generated);
+            if (_recent.Count > ReprintWindow)
+            {
+                _recent.Dequeue();
+            }
+            return generated;
         }
+    }
+
+    /// <summary>The same text under another outlet and address, up to two days later.</summary>
+    private Generated Reprint(Generated original, int index)
+    {
+        var published = DateOnly.ParseExact(original.Body.PublishedAt, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(_random.Next(3));
+        var body = original.Body with
+        {
+            Source = _sources.Length < 2 ? original.Body.Source
+                : _sources.Where(s => s != original.Body.Source).ElementAt(_random.Next(_sources.Length - 1)),
+            Url = $"https://benchmark.claims.example/{_runId}/{index}",
+            PublishedAt = published.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        return original with { Body = body };
     }
 
     /// <summary>Generates a sample and extracts it without storing anything, to prove the articles really yield varied claims.</summary>
@@ -241,21 +281,40 @@ public sealed partial class ArticleGenerator
         });
     }
 
-    private static bool HasRedrawnNumber(string sentence) =>
-        DigitPattern().Matches(sentence).Any(m => !IsYear(m.Value) && !MonthAfter().IsMatch(sentence.AsSpan(m.Index + m.Length)));
+    /// <summary>In how many ways <see cref="Renumber"/> can redraw the numbers of a sentence (years and days kept).</summary>
+    private static double RedrawnVariants(string sentence)
+    {
+        var variants = 1.0;
+        foreach (Match match in DigitPattern().Matches(sentence))
+        {
+            variants *= ContinuesNumber(sentence, match) ? Math.Pow(10, DecimalDigits(match.Value))
+                : IsYear(match.Value) || MonthAfter().IsMatch(sentence.AsSpan(match.Index + match.Length)) ? 1
+                : 9 * Math.Pow(10, match.Value.Length - 1);
+        }
+        return variants;
+    }
+
+    /// <summary>A decimal part or a thousands group after a number's first digits ("1,5", "13 200").</summary>
+    private static bool ContinuesNumber(string text, Match match)
+    {
+        var before = match.Index > 0 ? text[match.Index - 1] : ' ';
+        var beforeThat = match.Index > 1 ? text[match.Index - 2] : ' ';
+        return char.IsDigit(beforeThat) && (before is ',' or '.' || (char.IsWhiteSpace(before) && match.Value.Length == 3));
+    }
+
+    /// <summary>A one-digit decimal part is redrawn with two ("1,5 млн" → "1,47 млн"): ten variants are too few.</summary>
+    private static int DecimalDigits(string digits) => Math.Max(digits.Length, 2);
 
     private static bool IsYear(string digits) => digits.Length == 4 && int.Parse(digits, CultureInfo.InvariantCulture) is >= 1990 and <= 2040;
 
     private string Renumber(string text, Match match, int yearShift)
     {
         var digits = match.Value;
-        var before = match.Index > 0 ? text[match.Index - 1] : ' ';
-        var beforeThat = match.Index > 1 ? text[match.Index - 2] : ' ';
-        var continuesNumber = char.IsDigit(beforeThat) && (before is ',' or '.' || (char.IsWhiteSpace(before) && digits.Length == 3));
-        if (continuesNumber)
+        if (ContinuesNumber(text, match))
         {
-            // A decimal part or a thousands group: any digits, leading zeros included.
-            return string.Concat(Enumerable.Range(0, digits.Length).Select(_ => (char)('0' + _random.Next(10))));
+            // A decimal part or a thousands group: any digits, leading zeros included; a thousands group keeps three.
+            var length = text[match.Index - 1] is ',' or '.' ? DecimalDigits(digits) : digits.Length;
+            return string.Concat(Enumerable.Range(0, length).Select(_ => (char)('0' + _random.Next(10))));
         }
         if (IsYear(digits))
         {
