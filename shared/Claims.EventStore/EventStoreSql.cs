@@ -112,6 +112,9 @@ internal sealed partial class EventStoreSql
             SELECT seq, tx, id, stream_id, version, type, CASE WHEN type = ANY(@types) THEN data END, headers, recorded_at
             FROM {s}.events WHERE {visibleAfter}
             """;
+        // Committed events a reader may not take yet, because an older transaction is still open: poll again soon,
+        // since that transaction's end sends no notification unless it appended events itself.
+        HeldBack = $"SELECT EXISTS (SELECT 1 FROM {s}.events WHERE (tx, seq) > (@tx, @seq) AND tx >= pg_snapshot_xmin(pg_current_snapshot()))";
         LastCommittedPosition = $"SELECT tx, seq FROM {s}.events ORDER BY tx DESC, seq DESC LIMIT 1";
 
         ReadCheckpoint = $"SELECT tx, seq FROM {s}.progress WHERE name = @name";
@@ -149,6 +152,7 @@ internal sealed partial class EventStoreSql
     public string FetchStreamsAfter { get; }
     public string ReadLog { get; }
     public string ReadLogOfTypes { get; }
+    public string HeldBack { get; }
     public string LastCommittedPosition { get; }
     public string ReadCheckpoint { get; }
     public string EnsureCheckpoint { get; }

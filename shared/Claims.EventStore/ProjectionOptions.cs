@@ -12,6 +12,14 @@ public sealed class ProjectionOptions
     /// <summary>Wait before the next read after finding nothing new.</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// First wait before the next read while committed events wait behind an older transaction still open; it doubles
+    /// while that lasts, up to <see cref="BusyPollInterval"/>. Such a transaction (a long batch anywhere on the
+    /// server) sends no notification when it ends unless it appended events, so without this a reader held back would
+    /// sleep a whole idle interval after it ended.
+    /// </summary>
+    public TimeSpan HeldBackPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Attempts per event, once a batch has failed, before the event is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 3;
 

@@ -29,6 +29,9 @@ public sealed partial class ProjectionRunner : BackgroundService
     private TaskCompletionSource _checkpointMoved = NewSignal();
     private volatile bool _isActive;
     private volatile bool _wakeRequested;
+    // Whether the last read left committed events behind a transaction still open, and how many reads in a row did.
+    private bool _heldBack;
+    private int _heldBackReads;
     private (long StartedAt, long Events)? _rebuild;
 
     /// <summary>Creates a runner; it starts with the host (or <see cref="BackgroundService.StartAsync"/>).</summary>
@@ -233,9 +236,25 @@ public sealed partial class ProjectionRunner : BackgroundService
                 continue;
             }
 
-            await WaitForWakeUpAsync(lockConnection, read > 0 ? _options.BusyPollInterval : _options.IdlePollInterval, ct);
+            await WaitForWakeUpAsync(lockConnection, NextPoll(read), ct);
             lockCheckedAt = _time.GetTimestamp();
         }
+    }
+
+    /// <summary>
+    /// How long to wait before reading again: soon when events wait behind a transaction still open (its end notifies
+    /// nobody), doubling while it stays open, up to the busy interval; the busy interval after a batch; longer when
+    /// there was nothing.
+    /// </summary>
+    private TimeSpan NextPoll(int read)
+    {
+        if (!_heldBack)
+        {
+            _heldBackReads = 0;
+            return read > 0 ? _options.BusyPollInterval : _options.IdlePollInterval;
+        }
+        var wait = _options.HeldBackPollInterval * Math.Pow(2, Math.Min(_heldBackReads++, 16));
+        return wait < _options.BusyPollInterval ? wait : _options.BusyPollInterval;
     }
 
     /// <summary>Reads, applies and commits one batch.</summary>
@@ -400,6 +419,10 @@ public sealed partial class ProjectionRunner : BackgroundService
         if (readLog)
         {
             batch.BatchCommands.Add(_store.CreateReadLogCommand(from, _options.BatchSize, _projection.EventTypes));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.HeldBack)
+            {
+                Parameters = { EventStore.Xid8Parameter("tx", from.Tx), new NpgsqlParameter<long>("seq", from.Seq) },
+            });
         }
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -416,7 +439,10 @@ public sealed partial class ProjectionRunner : BackgroundService
         }
 
         await reader.NextResultAsync(ct);
-        return await _store.ReadEventsAsync(reader, ct);
+        var events = await _store.ReadEventsAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        _heldBack = await reader.ReadAsync(ct) && reader.GetBoolean(0);
+        return events;
     }
 
     private async Task<int> CompleteBatchAsync(

@@ -277,6 +277,40 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
     }
 
     /// <summary>The backend holding the projection's session lock: the active runner's lock connection.</summary>
+    [Fact]
+    public async Task A_projection_held_back_by_an_open_transaction_reads_on_soon_after_it_ends_though_that_transaction_notifies_nobody()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        var projection = new RecordingProjection(store.Options.Schema);
+        // Polling every minute: only the wake-up after the held-back transaction can catch up in time.
+        var options = Fast();
+        options.BusyPollInterval = TimeSpan.FromMinutes(1);
+        options.IdlePollInterval = TimeSpan.FromMinutes(1);
+        var runner = CreateRunner(store, projection, options);
+        await AppendNotesAsync(store, "claim-1", 1);
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+
+            // A transaction with an id and no events: it holds every log reader back, and its end sends no NOTIFY.
+            await using var blocker = await db.DataSource.OpenConnectionAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", blocker, transaction))
+            {
+                await takeId.ExecuteScalarAsync();
+            }
+            var held = await AppendNotesAsync(store, "claim-2", 1);
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.Single(await RecordingProjection.ReadModelAsync(store));
+
+            await transaction.CommitAsync();
+            // Watching the read model, not WaitForCatchUpAsync: that would wake the runner itself.
+            await Eventually.ReturnsAsync(() => RecordingProjection.ReadModelAsync(store), rows => rows.Count == 2, TimeSpan.FromSeconds(15),
+                "the event held back to be projected once the transaction holding it back ended");
+            Assert.Equal(held[^1].Position, await store.ReadCheckpointAsync(projection.Name));
+        }
+    }
+
     private async Task<int?> LockHolderAsync(EventStore store, string projection)
     {
         await using var command = db.DataSource.CreateCommand(
