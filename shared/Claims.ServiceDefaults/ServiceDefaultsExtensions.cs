@@ -15,6 +15,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health checks with this tag decide readiness (<c>/health/ready</c>).</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>Health checks with this tag are reported by <c>/health/live</c> and never fail it.</summary>
+    public const string LiveTag = "live";
+
     /// <summary>Adds telemetry, health checks, RFC 7807 problem details, API keys with rate limits and the PostgreSQL data source.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -23,7 +26,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<MemoryHealthCheck>("memory", tags: [LiveTag]);
         builder.AddSecurity();
         return builder;
     }
@@ -43,14 +46,18 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Adds the middleware every service shares (problem responses for errors, API keys, rate limits) and maps
-    /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (its dependencies are reachable).
+    /// <c>/health/live</c> (the process answers, with its memory) and <c>/health/ready</c> (its dependencies are reachable).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurity();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(LiveTag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),

@@ -69,6 +69,7 @@ public sealed record PipelineFigures(
     IngestionFigures IngestionOnly,
     ClaimSpread Spread,
     IReadOnlyDictionary<string, double> PeakMemoryMb,
+    IReadOnlyDictionary<string, MemorySnapshot> MemoryAfterSaturation,
     ProfileWindow IdleProfile,
     IReadOnlyList<double> IdleClaimChangedPerSecond,
     ProfileWindow SaturatedProfile,

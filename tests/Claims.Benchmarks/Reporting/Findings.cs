@@ -107,4 +107,10 @@ public static class Findings
 
     /// <summary>The benchmark's own process is measured too, but it is the load, not the pipeline.</summary>
     private static bool IsPipeline(CpuShare cpu) => !cpu.Process.StartsWith("benchmark", StringComparison.Ordinal);
+
+    /// <summary>Each service's peak resident size next to what its garbage collector held right after the saturated phase.</summary>
+    public static string DescribeMemory(IReadOnlyDictionary<string, double> peakMb, IReadOnlyDictionary<string, MemorySnapshot> afterLoad) =>
+        "Memory right after the saturated phase (GC heap after the last collection / committed by the GC / working set; peak resident): " +
+        string.Join("; ", afterLoad.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m =>
+            $"{m.Key} {m.Value.GcHeapMb:0} / {m.Value.GcCommittedMb:0} / {m.Value.WorkingSetMb:0} MB; {peakMb.GetValueOrDefault(m.Key):0} MB ({m.Value.GcMode} GC)")) + ".";
 }
