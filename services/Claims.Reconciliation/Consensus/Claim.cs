@@ -36,7 +36,7 @@ public sealed record ClaimState(
 
     public static ClaimState Evolve(ClaimState state, object @event) => @event switch
     {
-        MentionRecorded m => state with { Mentions = state.Mentions.SetItem(m.MentionId, new TrackedMention(m, m.Origin, false, null)) },
+        MentionRecorded m => state with { Mentions = state.Mentions.SetItem(m.MentionId, new TrackedMention(state.Essentials(m), m.Origin, false, null)) },
         MentionRegrouped r => state.Update(r.MentionId, t => t with { Origin = r.Origin }),
         MentionRetracted r => state.Update(r.MentionId, t => t with { Retracted = true }),
         MentionSuperseded s => state.Update(s.MentionId, t => t with { SupersededBy = s.SupersededBy }),
@@ -44,6 +44,36 @@ public sealed record ClaimState(
         ConsensusChanged c => state with { Consensus = c.Current, Status = c.Status },
         _ => state,
     };
+
+    private static readonly Evidence NoEvidence = new() { Text = "", Start = 0, End = 0 };
+
+    /// <summary>
+    /// What a decision reads of a recorded mention. Folded claims stay cached between batches, tens of thousands of
+    /// mentions of them, so the evidence sentence and the article's address (which no decision reads; the log keeps
+    /// them) are dropped, and the claim's own descriptors are shared with its other mentions instead of copied.
+    /// </summary>
+    private MentionRecorded Essentials(MentionRecorded recorded)
+    {
+        var mention = recorded.Mention;
+        var like = Mentions.IsEmpty ? null : Mentions.Values.First().Mention;
+        return recorded with
+        {
+            ClaimId = ClaimId,
+            Mention = mention with
+            {
+                ClaimId = ClaimId,
+                Metric = Shared(mention.Metric, like?.Metric)!,
+                Subjects = like is not null && like.Subjects.SequenceEqual(mention.Subjects) ? like.Subjects : mention.Subjects,
+                Period = Shared(mention.Period, like?.Period),
+                Direction = Shared(mention.Direction, like?.Direction),
+                Unit = Shared(mention.Unit, like?.Unit)!,
+                Evidence = NoEvidence,
+            },
+            Article = recorded.Article with { Url = null },
+        };
+    }
+
+    private static string? Shared(string? mine, string? theirs) => string.Equals(mine, theirs, StringComparison.Ordinal) ? theirs : mine;
 
     private ClaimState Update(Guid mentionId, Func<TrackedMention, TrackedMention> change) =>
         Mentions.TryGetValue(mentionId, out var tracked) ? this with { Mentions = Mentions.SetItem(mentionId, change(tracked)) } : this;
