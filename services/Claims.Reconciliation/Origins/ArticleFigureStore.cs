@@ -79,15 +79,18 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                     },
                 },
                 // Whichever revision arrived first, the figures of every revision older than the latest are retired,
-                // and every claim counting a mention of one is named, to be retracted there.
+                // and every claim counting a mention of one is named, to be retracted there. (The repeated
+                // "article_id = ANY" lets the planner use the article index; joined through the CTE alone, it
+                // scanned the whole table twice per batch.)
                 new NpgsqlBatchCommand("""
                     WITH latest AS (SELECT article_id, max(revision) AS revision FROM reconciliation.article_figures
                                     WHERE article_id = ANY ($1) GROUP BY article_id),
                          retired AS (UPDATE reconciliation.article_figures f SET retracted = true FROM latest
-                                      WHERE f.article_id = latest.article_id AND f.revision < latest.revision AND NOT f.retracted)
+                                      WHERE f.article_id = ANY ($1) AND f.article_id = latest.article_id AND f.revision < latest.revision
+                                        AND NOT f.retracted)
                     SELECT DISTINCT f.claim_id, f.article_id, latest.revision
                     FROM reconciliation.article_figures f JOIN latest USING (article_id)
-                    WHERE f.revision < latest.revision
+                    WHERE f.article_id = ANY ($1) AND f.revision < latest.revision
                     ORDER BY 1, 2
                     """)
                 {
@@ -253,6 +256,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         {
             command.Parameters.Add(new() { Value = articleIds.ToArray() });
             command.Parameters.Add(new() { Value = options.MinSharedFigures });
+            command.Parameters.Add(new() { Value = options.MinSharedShare });
             var read = new LiveArticles();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -281,15 +285,31 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Shared by both refreshes: the refreshed articles, and each one's candidates (three shared figures, or one in the same sentence).</summary>
+    /// <summary>
+    /// Shared by both refreshes: the refreshed articles, and the articles each one is of one origin with, tested in
+    /// full here as <see cref="OriginGrouping.SameOrigin(ArticleFigures, ArticleFigures, OriginOptions)"/> does: a
+    /// figure stated in the same sentence, or enough of the multiset of figures shared (<c>$2</c> figures and the
+    /// share <c>$3</c> of the smaller article's). Only true matches leave the database: prefiltered on three shared
+    /// figures alone, a figure common in the news (a round percentage) made every article a candidate of hundreds.
+    /// </summary>
     private const string CandidatesSql = """
         refreshed AS (SELECT DISTINCT unnest($1::text[]) AS article_id),
-                 mine AS (SELECT article_id AS mine_id, value, unit, evidence_key FROM reconciliation.article_figures
-                          WHERE article_id IN (SELECT article_id FROM refreshed) AND NOT retracted),
-                 pairs AS (SELECT m.mine_id, f.article_id FROM reconciliation.article_figures f JOIN mine m USING (value, unit)
-                           WHERE NOT f.retracted AND f.article_id <> m.mine_id
-                           GROUP BY m.mine_id, f.article_id
-                           HAVING count(*) >= $2 OR bool_or(f.evidence_key = m.evidence_key))
+                 mine AS (SELECT article_id AS mine_id, value, unit, count(*) AS n, array_agg(evidence_key) AS sentences
+                          FROM reconciliation.article_figures
+                          WHERE article_id IN (SELECT article_id FROM refreshed) AND NOT retracted
+                          GROUP BY article_id, value, unit),
+                 mine_size AS (SELECT mine_id, sum(n) AS n FROM mine GROUP BY mine_id),
+                 theirs AS (SELECT m.mine_id, f.article_id, least(count(*), min(m.n)) AS shared,
+                                   bool_or(f.evidence_key = ANY (m.sentences)) AS same_sentence
+                            FROM mine m JOIN reconciliation.article_figures f USING (value, unit)
+                            WHERE NOT f.retracted AND f.article_id <> m.mine_id
+                            GROUP BY m.mine_id, f.article_id, f.value, f.unit),
+                 shared AS (SELECT mine_id, article_id, sum(shared) AS shared, bool_or(same_sentence) AS same_sentence
+                            FROM theirs GROUP BY mine_id, article_id),
+                 pairs AS (SELECT s.mine_id, s.article_id FROM shared s JOIN mine_size ms USING (mine_id)
+                           WHERE s.same_sentence
+                              OR s.shared >= $2 AND s.shared >= $3 * least(ms.n, (SELECT count(*) FROM reconciliation.article_figures x
+                                                                                 WHERE x.article_id = s.article_id AND NOT x.retracted)))
         """;
 
     /// <summary>
