@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Claims.Testing;
 using MassTransit;
 
@@ -24,8 +23,7 @@ public sealed class MassTransitBaseline(BenchmarkOptions options)
     {
         var vhost = new RabbitMqVirtualHost();
         await vhost.InitializeAsync();
-        var consumed = 0;
-        var lastConsumed = 0.0;
+        var consumed = new ConsumedCounter();
         var broker = TestEnvironment.RabbitMq;
         var credentials = Uri.UnescapeDataString(broker.UserInfo).Split(':', 2);
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
@@ -42,8 +40,7 @@ public sealed class MassTransitBaseline(BenchmarkOptions options)
                 endpoint.ConcurrentMessageLimit = Concurrency;
                 endpoint.Handler<BenchmarkPing>(_ =>
                 {
-                    Interlocked.Increment(ref consumed);
-                    Volatile.Write(ref lastConsumed, RunClock.Now);
+                    consumed.Record();
                     return Task.CompletedTask;
                 });
             });
@@ -51,16 +48,7 @@ public sealed class MassTransitBaseline(BenchmarkOptions options)
         await bus.StartAsync();
         try
         {
-            // A few messages first, so connection setup and JIT are not timed.
-            await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => bus.Publish(Ping())));
-            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= 200, TimeSpan.FromSeconds(30));
-            Interlocked.Exchange(ref consumed, 0);
-
-            var started = RunClock.Now;
-            var published = await PublishWindow.RunAsync(TimeSpan.FromSeconds(options.BaselineSeconds), InFlight, () => bus.Publish(Ping()));
-            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= published, TimeSpan.FromSeconds(120));
-            var seconds = Volatile.Read(ref lastConsumed) - started;
-            var total = Volatile.Read(ref consumed);
+            var (total, seconds) = await PublishWindow.MeasureAsync(TimeSpan.FromSeconds(options.BaselineSeconds), InFlight, () => bus.Publish(Ping()), consumed);
             return new BrokerFigures("MassTransit 8.4", total / seconds, total, seconds,
                 $"publisher confirms, {InFlight} publishes in flight, prefetch {Prefetch}, {Concurrency} concurrent consumers, durable");
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Claims.Testing;
@@ -32,28 +31,19 @@ public sealed class RawRabbitMqBaseline(BenchmarkOptions options)
             await consumerChannel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
             await consumerChannel.BasicQosAsync(0, Prefetch, global: false);
 
-            var consumed = 0;
-            var lastConsumed = 0.0;
+            var consumed = new ConsumedCounter();
             var consumer = new AsyncEventingBasicConsumer(consumerChannel);
             consumer.ReceivedAsync += async (_, delivery) =>
             {
-                Interlocked.Increment(ref consumed);
-                Volatile.Write(ref lastConsumed, RunClock.Now);
+                consumed.Record();
                 await consumerChannel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
             };
             await consumerChannel.BasicConsumeAsync(Queue, autoAck: false, consumer);
 
             var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new BenchmarkPing(Guid.NewGuid(), "trade_turnover:AZ+KZ:2024", 470_000_000m, MassTransitBaseline.Evidence)));
             var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
-            await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => publisherChannel.BasicPublishAsync("", Queue, false, properties, body).AsTask()));
-            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= 200, TimeSpan.FromSeconds(30));
-            Interlocked.Exchange(ref consumed, 0);
-
-            var started = RunClock.Now;
-            var published = await PublishWindow.RunAsync(TimeSpan.FromSeconds(options.BaselineSeconds), InFlight, () => publisherChannel.BasicPublishAsync("", Queue, mandatory: false, properties, body).AsTask());
-            await PublishWindow.WaitForAsync(() => Volatile.Read(ref consumed) >= published, TimeSpan.FromSeconds(120));
-            var seconds = Volatile.Read(ref lastConsumed) - started;
-            var total = Volatile.Read(ref consumed);
+            var (total, seconds) = await PublishWindow.MeasureAsync(TimeSpan.FromSeconds(options.BaselineSeconds), InFlight,
+                () => publisherChannel.BasicPublishAsync("", Queue, mandatory: false, properties, body).AsTask(), consumed);
             return new BrokerFigures("RabbitMQ.Client 7.1", total / seconds, total, seconds,
                 $"publisher confirms, {InFlight} publishes in flight, prefetch {Prefetch}, one consumer acking each message, durable");
         }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Claims.Contracts;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
+using Claims.Testing;
 
 namespace Claims.Benchmarks.Pipeline;
 
@@ -12,16 +10,13 @@ namespace Claims.Benchmarks.Pipeline;
 /// </summary>
 public sealed class ClaimChangedListener : IAsyncDisposable
 {
-    private readonly IConnection _connection;
-    private readonly IChannel _channel;
+    private ClaimChangedSubscription? _subscription;
     private readonly ConcurrentDictionary<Guid, double> _firstByMention = new();
     private readonly EventTimes _times = new();
     private readonly ConcurrentQueue<(double At, string Cause)> _causes = new();
 
-    private ClaimChangedListener(IConnection connection, IChannel channel)
+    private ClaimChangedListener()
     {
-        _connection = connection;
-        _channel = channel;
     }
 
     /// <summary>Every ClaimChanged delivered, stamped with its arrival.</summary>
@@ -37,20 +32,8 @@ public sealed class ClaimChangedListener : IAsyncDisposable
 
     public static async Task<ClaimChangedListener> StartAsync(Uri broker)
     {
-        var factory = new ConnectionFactory { Uri = broker };
-        var connection = await factory.CreateConnectionAsync();
-        var channel = await connection.CreateChannelAsync();
-        var listener = new ClaimChangedListener(connection, channel);
-        await channel.ExchangeDeclareAsync(Exchanges.ClaimChanged, ExchangeType.Fanout, durable: true);
-        var queue = await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
-        await channel.QueueBindAsync(queue.QueueName, Exchanges.ClaimChanged, routingKey: "");
-        var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) =>
-        {
-            listener.Receive(delivery.Body.Span);
-            return Task.CompletedTask;
-        };
-        await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
+        var listener = new ClaimChangedListener();
+        listener._subscription = await ClaimChangedSubscription.StartAsync(broker, body => listener.Receive(body.Span));
         return listener;
     }
 
@@ -73,9 +56,9 @@ public sealed class ClaimChangedListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _channel.CloseAsync();
-        await _connection.CloseAsync();
-        _channel.Dispose();
-        _connection.Dispose();
+        if (_subscription is not null)
+        {
+            await _subscription.DisposeAsync();
+        }
     }
 }
