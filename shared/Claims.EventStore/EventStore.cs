@@ -11,6 +11,7 @@ namespace Claims.EventStore;
 public sealed class EventStore
 {
     private static readonly JsonSerializerOptions _headerSerializerOptions = new();
+    private static readonly IReadOnlyDictionary<string, string> _noHeaders = new Dictionary<string, string>();
 
     /// <summary>Creates a store over <paramref name="dataSource"/>; call <see cref="EnsureSchemaAsync"/> before use.</summary>
     /// <param name="dataSource">Where the events live.</param>
@@ -260,6 +261,15 @@ public sealed class EventStore
         return deadLetters;
     }
 
+    /// <summary>How many events the log holds up to and including <paramref name="until"/> (what a replay to there reads).</summary>
+    public async Task<long> CountEventsAsync(LogPosition until, CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand(Sql.CountEventsUntil);
+        command.Parameters.Add(Xid8Parameter("tx", until.Tx));
+        command.Parameters.Add(new NpgsqlParameter<long>("seq", until.Seq));
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>The committed checkpoint of a projection or subscription, <see langword="null"/> when it never ran.</summary>
     public async Task<LogPosition?> ReadCheckpointAsync(string name, CancellationToken ct = default)
     {
@@ -278,9 +288,16 @@ public sealed class EventStore
         return await reader.ReadAsync(ct) ? new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : null;
     }
 
-    internal NpgsqlBatchCommand CreateReadLogCommand(LogPosition after, int maxCount, IReadOnlySet<string>? types)
+    internal NpgsqlBatchCommand CreateReadLogCommand(LogPosition after, int maxCount, IReadOnlySet<string>? types, string? follows = null)
     {
-        var command = new NpgsqlBatchCommand(types is null ? Sql.ReadLog : Sql.ReadLogOfTypes)
+        var sql = (types, follows) switch
+        {
+            (null, null) => Sql.ReadLog,
+            (_, null) => Sql.ReadLogOfTypes,
+            (null, _) => Sql.ReadLogFollowing,
+            _ => Sql.ReadLogOfTypesFollowing,
+        };
+        var command = new NpgsqlBatchCommand(sql)
         {
             Parameters =
             {
@@ -292,6 +309,11 @@ public sealed class EventStore
         if (types is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. types]));
+        }
+
+        if (follows is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("follows", follows));
         }
 
         return command;
@@ -489,7 +511,10 @@ public sealed class EventStore
             }
         }
 
-        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7), _headerSerializerOptions) ?? [];
+        // Null for an event a reader of some types only steps over (see EventStoreSql.ReadLogOfTypes).
+        var headers = reader.IsDBNull(7)
+            ? _noHeaders
+            : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7), _headerSerializerOptions) ?? _noHeaders;
         return new StoredEvent(
             reader.GetInt64(0),
             reader.GetFieldValue<ulong>(1),

@@ -106,25 +106,41 @@ internal sealed partial class EventStoreSql
 
         // Every transaction below the snapshot's xmin has finished, and aborted ones left no rows:
         // nothing readable later can ever sort before what this returns.
-        const string visibleAfter = "(tx, seq) > (@tx, @seq) AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx, seq LIMIT @max";
-        ReadLog = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}";
-        ReadLogOfTypes = $"""
-            SELECT seq, tx, id, stream_id, version, type, CASE WHEN type = ANY(@types) THEN data END, headers, recorded_at
-            FROM {s}.events WHERE {visibleAfter}
+        const string visibleAfter = "(tx, seq) > (@tx, @seq) AND tx < pg_snapshot_xmin(pg_current_snapshot())";
+        const string inOrder = " ORDER BY tx, seq LIMIT @max";
+        // A follower reads no further than the committed checkpoint of the projection it follows (none: nothing).
+        var followed = $" AND (tx, seq) <= (SELECT p.tx, p.seq FROM {s}.progress p WHERE p.name = @follows)";
+        // Events of other types come without data and headers: the reader only steps over them.
+        var ofTypes = $"""
+            SELECT seq, tx, id, stream_id, version, type, CASE WHEN type = ANY(@types) THEN data END, CASE WHEN type = ANY(@types) THEN headers END,
+                   recorded_at
+            FROM {s}.events
             """;
+        ReadLog = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{inOrder}";
+        ReadLogOfTypes = $"{ofTypes} WHERE {visibleAfter}{inOrder}";
+        ReadLogFollowing = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{followed}{inOrder}";
+        ReadLogOfTypesFollowing = $"{ofTypes} WHERE {visibleAfter}{followed}{inOrder}";
         // Committed events a reader may not take yet, because an older transaction is still open: poll again soon,
         // since that transaction's end sends no notification unless it appended events itself.
-        // The scalar bound starts the index scan at xmin: with the row comparison alone it walked every readable
-        // event after the checkpoint first (20 ms a call for a reader thousands of events behind).
+        // The only index condition is the scalar bound, so the scan starts at xmin. A row comparison (tx, seq) > (@tx, @seq)
+        // beside it became the scan's start instead (PostgreSQL cannot tell which of the two bounds is tighter), and the
+        // scan walked every readable event after the checkpoint: 2-20 ms a call for a reader thousands of events behind.
         HeldBack = $"""
             SELECT EXISTS (SELECT 1 FROM {s}.events
-                           WHERE tx >= greatest(pg_snapshot_xmin(pg_current_snapshot()), @tx) AND (tx, seq) > (@tx, @seq))
+                           WHERE tx >= greatest(pg_snapshot_xmin(pg_current_snapshot()), @tx) AND (tx > @tx OR seq > @seq))
             """;
+        CountEventsUntil = $"SELECT count(*) FROM {s}.events WHERE (tx, seq) <= (@tx, @seq)";
         LastCommittedPosition = $"SELECT tx, seq FROM {s}.events ORDER BY tx DESC, seq DESC LIMIT 1";
 
         ReadCheckpoint = $"SELECT tx, seq FROM {s}.progress WHERE name = @name";
         EnsureCheckpoint = $"INSERT INTO {s}.progress (name, tx, seq, updated) VALUES (@name, '0', 0, @now) ON CONFLICT (name) DO NOTHING";
         AdvanceCheckpoint = $"UPDATE {s}.progress SET tx = @tx, seq = @seq, updated = @now WHERE name = @name AND tx = @oldTx AND seq = @oldSeq";
+        // A rebuild hands its read model over: the live projection's dead letters were replayed, the rebuild's are now its.
+        HandOverDeadLetters = $"""
+            DELETE FROM {s}.dead_letters WHERE projection = @live;
+            UPDATE {s}.dead_letters SET projection = @live WHERE projection = @rebuild;
+            DELETE FROM {s}.progress WHERE name = @rebuild
+            """;
         ResetCheckpoint = $"""
             UPDATE {s}.progress SET tx = '0', seq = 0, updated = @now WHERE name = @name;
             DELETE FROM {s}.dead_letters WHERE projection = @name
@@ -157,12 +173,16 @@ internal sealed partial class EventStoreSql
     public string FetchStreamsAfter { get; }
     public string ReadLog { get; }
     public string ReadLogOfTypes { get; }
+    public string ReadLogFollowing { get; }
+    public string ReadLogOfTypesFollowing { get; }
     public string HeldBack { get; }
     public string LastCommittedPosition { get; }
+    public string CountEventsUntil { get; }
     public string ReadCheckpoint { get; }
     public string EnsureCheckpoint { get; }
     public string AdvanceCheckpoint { get; }
     public string ResetCheckpoint { get; }
+    public string HandOverDeadLetters { get; }
     public string RecordDeadLetter { get; }
     public string ReadDeadLetters { get; }
     public string TryLockProjection { get; }

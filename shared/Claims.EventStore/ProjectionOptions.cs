@@ -34,4 +34,11 @@ public sealed class ProjectionOptions
     /// back for long, because an open transaction with an id stops them all at its position.
     /// </summary>
     public TimeSpan IdleInTransactionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The name of another projection whose committed checkpoint this one never reads past; <see langword="null"/> to
+    /// read to the end of the log. A rebuild's copy follows the live projection it will replace, so that the two meet
+    /// at one position (see <see cref="ProjectionHandover"/>).
+    /// </summary>
+    public string? Follows { get; set; }
 }

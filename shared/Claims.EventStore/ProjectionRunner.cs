@@ -101,11 +101,15 @@ public sealed partial class ProjectionRunner : BackgroundService
     /// </summary>
     public async Task WaitForCatchUpAsync(CancellationToken ct)
     {
-        if (await _store.ReadLastCommittedPositionAsync(ct) is not { } target)
+        if (await _store.ReadLastCommittedPositionAsync(ct) is { } target)
         {
-            return;
+            await WaitForCheckpointAsync(target, ct);
         }
+    }
 
+    /// <summary>Completes once the projection's checkpoint has reached <paramref name="target"/>, whichever runner moved it.</summary>
+    public async Task WaitForCheckpointAsync(LogPosition target, CancellationToken ct)
+    {
         while (true)
         {
             Task moved;
@@ -418,7 +422,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.ReadCheckpoint) { Parameters = { new NpgsqlParameter<string>("name", Name) } });
         if (readLog)
         {
-            batch.BatchCommands.Add(_store.CreateReadLogCommand(from, _options.BatchSize, _projection.EventTypes));
+            batch.BatchCommands.Add(_store.CreateReadLogCommand(from, _options.BatchSize, _projection.EventTypes, _options.Follows));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.HeldBack)
             {
                 Parameters = { EventStore.Xid8Parameter("tx", from.Tx), new NpgsqlParameter<long>("seq", from.Seq) },

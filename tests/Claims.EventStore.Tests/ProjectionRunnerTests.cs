@@ -276,6 +276,78 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         }
     }
 
+    [Fact]
+    public async Task A_rebuild_follows_the_live_projection_and_takes_its_read_model_over_at_one_position_losing_and_repeating_nothing()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        await RecordingProjection.CreateReadModelAsync(store, "read_model_next");
+        await AppendNotesAsync(store, "claim-1", 30, author: "before");
+        var live = CreateRunner(store, new RecordingProjection(store.Options.Schema), Fast(batchSize: 7));
+        var rebuildOptions = Fast(batchSize: 5);
+        rebuildOptions.Follows = "recording";
+        var rebuild = CreateRunner(store, new RecordingProjection(store.Options.Schema, "recording@rebuild", table: "read_model_next"), rebuildOptions);
+
+        await using (await StartAsync(live))
+        {
+            await live.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        // The live projection is stopped: what is appended now is past its checkpoint, so the rebuild must not read it.
+        await AppendNotesAsync(store, "claim-2", 10, author: "while-stopped");
+        var stoppedAt = await store.ReadCheckpointAsync("recording");
+        await using (await StartAsync(rebuild))
+        {
+            await rebuild.WaitForCheckpointAsync(stoppedAt!.Value, Eventually.Timeout());
+            await Task.Delay(300);
+            Assert.Equal(stoppedAt, rebuild.Checkpoint);
+            Assert.Equal(30, (await ReadTableAsync(store, "read_model_next")).Count);
+
+            // Live again, with appends racing the handover.
+            await using (await StartAsync(live))
+            {
+                var appending = Task.Run(async () =>
+                {
+                    for (var i = 0; i < 20; i++)
+                    {
+                        await AppendNotesAsync(store, $"claim-race-{i}", 2, author: "during");
+                    }
+                });
+                var at = await ProjectionHandover.HandOverAsync(store, "recording", rebuild, async (connection, transaction, ct) =>
+                {
+                    await using var swap = new NpgsqlCommand(
+                        $"DROP TABLE {store.Options.Schema}.read_model; ALTER TABLE {store.Options.Schema}.read_model_next RENAME TO read_model",
+                        connection, transaction);
+                    await swap.ExecuteNonQueryAsync(ct);
+                }, Eventually.Timeout());
+                await appending;
+                await live.WaitForCatchUpAsync(Eventually.Timeout());
+
+                Assert.True(at >= stoppedAt);
+                Assert.False(rebuild.IsActive);
+                Assert.Null(await store.ReadCheckpointAsync("recording@rebuild"));
+            }
+        }
+
+        // Every event once, in the one table that is left: rebuilt up to the handover, live after it.
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(30 + 10 + 40, rows.Count);
+        Assert.All(rows, row => Assert.Equal(1, row.Applied));
+        Assert.Equal(await store.ReadLastCommittedPositionAsync(CancellationToken.None), await store.ReadCheckpointAsync("recording"));
+    }
+
+    private static async Task<List<Guid>> ReadTableAsync(EventStore store, string table)
+    {
+        await using var command = store.DataSource.CreateCommand($"SELECT event_id FROM {store.Options.Schema}.{table}");
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>The backend holding the projection's session lock: the active runner's lock connection.</summary>
     [Fact]
     public async Task A_projection_held_back_by_an_open_transaction_reads_on_soon_after_it_ends_though_that_transaction_notifies_nobody()

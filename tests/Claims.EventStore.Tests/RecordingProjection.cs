@@ -6,7 +6,7 @@ namespace Claims.EventStore.Tests;
 /// A read model that counts how often each event was applied (<c>applied</c> goes to 2 on a second application), with
 /// hooks to make it fail or "die" part-way through a batch.
 /// </summary>
-public sealed class RecordingProjection(string schema, string name = "recording", ConcurrencyProbe? probe = null) : IProjection
+public sealed class RecordingProjection(string schema, string name = "recording", ConcurrencyProbe? probe = null, string table = "read_model") : IProjection
 {
     private int _batches;
 
@@ -28,10 +28,10 @@ public sealed class RecordingProjection(string schema, string name = "recording"
 
     public int Batches => Volatile.Read(ref _batches);
 
-    public static async Task CreateReadModelAsync(EventStore store)
+    public static async Task CreateReadModelAsync(EventStore store, string table = "read_model")
     {
         await using var command = store.DataSource.CreateCommand(
-            $"CREATE TABLE {store.Options.Schema}.read_model (event_id uuid PRIMARY KEY, author text NOT NULL, number int NOT NULL, applied int NOT NULL)");
+            $"CREATE TABLE {store.Options.Schema}.{table} (event_id uuid PRIMARY KEY, author text NOT NULL, number int NOT NULL, applied int NOT NULL)");
         await command.ExecuteNonQueryAsync();
     }
 
@@ -61,8 +61,8 @@ public sealed class RecordingProjection(string schema, string name = "recording"
                 BeforeEach?.Invoke(noted);
                 await using var command = new NpgsqlCommand(
                     $"""
-                    INSERT INTO {schema}.read_model (event_id, author, number, applied) VALUES (@id, @author, @number, 1)
-                    ON CONFLICT (event_id) DO UPDATE SET applied = read_model.applied + 1
+                    INSERT INTO {schema}.{table} AS t (event_id, author, number, applied) VALUES (@id, @author, @number, 1)
+                    ON CONFLICT (event_id) DO UPDATE SET applied = t.applied + 1
                     """,
                     batch.Connection,
                     batch.Transaction);
@@ -86,7 +86,7 @@ public sealed class RecordingProjection(string schema, string name = "recording"
     public async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         OnReset?.Invoke();
-        await using var command = new NpgsqlCommand($"DELETE FROM {schema}.read_model", connection, transaction);
+        await using var command = new NpgsqlCommand($"DELETE FROM {schema}.{table}", connection, transaction);
         await command.ExecuteNonQueryAsync(ct);
     }
 }
