@@ -26,11 +26,13 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   stop_rabbitmq "$state/rabbitmq" "$amqp_port"
   stop_postgres "$state/postgres"
+  rm -f "$state/postgres-port"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "starting PostgreSQL on $pg_port and RabbitMQ on $amqp_port"
+echo "$pg_port" >"$state/postgres-port"  # for scripts/rebuild.sh
 start_postgres "$state/postgres" "$pg_port"
 start_rabbitmq "$state/rabbitmq" "$amqp_port" "$mgmt_port"
 "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'claims'" | grep -q 1 \

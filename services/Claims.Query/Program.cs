@@ -16,6 +16,12 @@ builder.AddQuery();
 
 var app = builder.Build();
 
+// An operator's command instead of the service: the same configuration, none of the hosted services started.
+if (args is [RebuildCommand.Name, ..])
+{
+    return await RebuildCommand.RunAsync(app.Services, args);
+}
+
 app.MapDefaultEndpoints();
 app.UseWebPage();
 app.MapOpenApi();
@@ -27,3 +33,4 @@ app.MapChangesApi();
 app.MapDeadLettersApi();
 
 app.Run();
+return 0;

@@ -23,7 +23,7 @@ public static class QueryExtensions
             types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream).Register(EventCatalog.ArticleStream));
         // The read-model tables must exist before their projections run: hosted services start in this order.
         builder.Services.AddSchema("query",
-            "CREATE SCHEMA IF NOT EXISTS query;\n" + ClaimsProjection.Schema + ArticlesProjection.Schema + SourcesReadModel.Schema + SourceReliabilityProjection.Schema);
+            "CREATE SCHEMA IF NOT EXISTS query;\n" + ClaimsProjection.Schema + ClaimsProjection.ChangesSchema + ArticlesProjection.Schema + SourcesReadModel.Schema + SourceReliabilityProjection.Schema);
         builder.Services.AddProjection<ClaimsProjection>();
         builder.Services.AddProjection<ArticlesProjection>();
         builder.Services.AddProjection<SourceReliabilityProjection>();

@@ -6,32 +6,40 @@ using NpgsqlTypes;
 namespace Claims.Query;
 
 /// <summary>
-/// A read-model projection that turns each event into SQL commands and sends a whole batch of them in one round
-/// trip, in the transaction that also moves its checkpoint. Each event is traced as a continuation of the request
-/// that stored it.
+/// A read-model projection that turns a batch of events into a few set-based SQL commands (one per kind of write,
+/// whatever the batch's size) and sends them in one round trip, in the transaction that also moves its checkpoint.
+/// Each event is traced as a continuation of the request that stored it.
 /// </summary>
-public abstract class SqlBatchProjection : IProjection
+public abstract class SqlBatchProjection(ReadModelSchema target) : IProjection
 {
+    /// <summary>The schema this instance writes: the live read models or a rebuild's fresh tables.</summary>
+    public ReadModelSchema Target { get; } = target;
+
     public abstract string Name { get; }
 
     public abstract IReadOnlySet<string>? EventTypes { get; }
+
+    /// <summary>The tables this projection owns, unqualified: what a reset empties and a rebuild replaces.</summary>
+    public abstract IReadOnlyList<string> Tables { get; }
+
+    /// <summary>The DDL of <see cref="Tables"/>, written against the live schema (<c>query.</c>).</summary>
+    public abstract string TablesDdl { get; }
 
     public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
     {
         var activities = new List<Activity>();
         try
         {
-            await using var commands = new NpgsqlBatch(batch.Connection, batch.Transaction);
-            var touched = new HashSet<string>();
             foreach (var stored in batch.Events)
             {
                 if (stored.StartEventActivity("project " + Name) is { } activity)
                 {
                     activities.Add(activity);
                 }
-                Add(commands, stored, touched);
             }
-            Complete(commands, touched);
+
+            await using var commands = new NpgsqlBatch(batch.Connection, batch.Transaction);
+            AddCommands(commands, batch.Events);
             if (commands.BatchCommands.Count > 0)
             {
                 await commands.ExecuteNonQueryAsync(ct);
@@ -46,20 +54,33 @@ public abstract class SqlBatchProjection : IProjection
         }
     }
 
-    public abstract Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct);
-
-    /// <summary>Adds the commands for one event; <paramref name="touched"/> collects the keys whose aggregates need refreshing.</summary>
-    protected abstract void Add(NpgsqlBatch commands, StoredEvent stored, ISet<string> touched);
-
-    /// <summary>Adds the commands that follow from the whole batch (counts over the touched keys, say).</summary>
-    protected virtual void Complete(NpgsqlBatch commands, IReadOnlySet<string> touched)
+    /// <summary>Empties <see cref="Tables"/> for an in-place rebuild, in the runner's transaction.</summary>
+    public virtual async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
+        var tables = string.Join(", ", Tables.Select(table => $"{Target.Name}.{table}"));
+        await using var command = new NpgsqlCommand($"TRUNCATE {tables}", connection, transaction);
+        await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// Writes what a rebuild's replay left out: aggregates over the whole read model that the live projection refreshes
+    /// every batch but a replay computes once, at its end. Runs in the transaction that switches to the rebuilt tables.
+    /// </summary>
+    public virtual Task CompleteRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Adds the commands that apply <paramref name="events"/>, in log order, to the read model.</summary>
+    protected abstract void AddCommands(NpgsqlBatch commands, IReadOnlyList<StoredEvent> events);
 }
 
 /// <summary>Typed parameters for read-model SQL: nulls carry their type, so PostgreSQL never has to guess.</summary>
 public static class Sql
 {
+    /// <summary>Joins a text array into one text for an <c>unnest</c> column (PostgreSQL has no ragged arrays); split with <see cref="SplitList"/>.</summary>
+    public const char ListSeparator = '\u001f';
+
+    /// <summary>SQL that turns a column joined with <see cref="ListSeparator"/> back into <c>text[]</c> (an empty text is an empty array).</summary>
+    public static string SplitList(string column) => $"string_to_array({column}, chr(31))";
+
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -68,6 +89,13 @@ public static class Sql
     }
 
     public static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
+
+    /// <summary>A column of values for <c>unnest</c>; nullable element types send SQL NULLs.</summary>
+    public static NpgsqlParameter<T[]> Column<T>(List<T> values) => new() { TypedValue = values.ToArray() };
+
+    /// <summary>A column of JSON texts as <c>jsonb[]</c>; null elements are SQL NULL.</summary>
+    public static NpgsqlParameter JsonbColumn(List<string?> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
 
     public static NpgsqlParameter Text(string? value) => Nullable(value, NpgsqlDbType.Text);
 

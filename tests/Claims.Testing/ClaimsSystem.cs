@@ -32,17 +32,7 @@ public sealed class ClaimsSystem : IAsyncLifetime
     /// <summary>Starts services as processes and waits until each is ready.</summary>
     public async Task StartServicesAsync(params string[] names)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = Database.ConnectionString,
-            ["ConnectionStrings__RabbitMq"] = Broker.Address.ToString(),
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString().TrimEnd('/'),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
-            // Short enough for a test to see a heartbeat on an idle /changes stream.
-            ["Changes__HeartbeatInterval"] = "00:00:02",
-        };
-        var started = names.Select(name => ServiceProcess.Start(name, environment)).ToList();
+        var started = names.Select(name => ServiceProcess.Start(name, Environment)).ToList();
         foreach (var service in started)
         {
             switch (service.Name)
@@ -55,6 +45,18 @@ public sealed class ClaimsSystem : IAsyncLifetime
         }
         await Task.WhenAll(started.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
     }
+
+    /// <summary>The configuration every service of this system runs with: its database, broker and telemetry receiver.</summary>
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["ConnectionStrings__Postgres"] = Database.ConnectionString,
+        ["ConnectionStrings__RabbitMq"] = Broker.Address.ToString(),
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString().TrimEnd('/'),
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+        // Short enough for a test to see a heartbeat on an idle /changes stream.
+        ["Changes__HeartbeatInterval"] = "00:00:02",
+    };
 
     /// <summary>What the services printed, for a failing test's message.</summary>
     public string Logs => $"--- ingestion\n{Ingestion?.Output}\n--- reconciliation\n{Reconciliation?.Output}\n--- query\n{Query?.Output}";

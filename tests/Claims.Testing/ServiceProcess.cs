@@ -50,21 +50,55 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts <c>services/{name}/bin/{configuration}/net10.0/{name}.dll</c> with the given configuration.</summary>
     public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment)
     {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var start = StartInfo(name, [], environment);
+        start.Environment["ASPNETCORE_URLS"] = address.ToString();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + name);
+        return new ServiceProcess(name, process, address);
+    }
+
+    /// <summary>
+    /// Runs one of a service's commands (<c>{name}.dll {arguments}</c>, such as the query service's <c>rebuild</c>) to
+    /// its end, as an operator would; returns its exit code and everything it printed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(
+        string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        using var process = Process.Start(StartInfo(name, arguments, environment)) ?? throw new InvalidOperationException("Could not start " + name);
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{name} {string.Join(' ', arguments)} did not finish in {timeout.TotalSeconds} s:\n{string.Join('\n', output)}");
+        }
+
+        return (process.ExitCode, string.Join('\n', output));
+    }
+
+    private static ProcessStartInfo StartInfo(string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
         var dll = Path.Combine(TestEnvironment.RepositoryRoot, "services", name, "bin", TestEnvironment.BuildConfiguration, "net10.0", name + ".dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} does not exist: build the solution first (scripts/test.sh does).");
         }
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        start.Environment["ASPNETCORE_URLS"] = address.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         // Tests post far faster than a client should: the limiter's own test sets a low rate.
@@ -74,8 +108,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + name);
-        return new ServiceProcess(name, process, address);
+        return start;
     }
 
     /// <summary>A client that sends the run's API key, as a trusted writer would.</summary>

@@ -12,9 +12,10 @@ namespace Claims.Query.Articles;
 /// <summary>
 /// Projects article streams into <c>query.articles</c> (the current revision of each), <c>query.article_revisions</c>
 /// (every text ever received), <c>query.article_claims</c> (the claims extracted from each revision) and
-/// <c>query.sources</c>. One round trip per batch, in the transaction that moves the checkpoint.
+/// <c>query.sources</c>. One set-based statement per kind of write and one round trip per batch, in the transaction
+/// that moves the checkpoint.
 /// </summary>
-public sealed class ArticlesProjection(EventStore.EventStore store) : SqlBatchProjection
+public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSchema target) : SqlBatchProjection(target)
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS query.articles (
@@ -55,73 +56,160 @@ public sealed class ArticlesProjection(EventStore.EventStore store) : SqlBatchPr
         CREATE INDEX IF NOT EXISTS article_claims_article ON query.article_claims (article_id, revision);
         """;
 
-    private const string InsertRevision = """
+    private const string InsertRevisions = """
         INSERT INTO query.article_revisions (article_id, revision, content_hash, source, url, title, published_at, language, text, received_at, recorded_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[],
+            $10::timestamptz[], $11::timestamptz[])
         ON CONFLICT (article_id, revision) DO NOTHING
         """;
 
-    private const string UpsertArticle = """
-        INSERT INTO query.articles (article_id, revision, first_received_at) VALUES ($1, $2, $3)
+    // One row per article: its latest revision in the batch, and when the batch first received it.
+    private const string UpsertArticles = """
+        INSERT INTO query.articles (article_id, revision, first_received_at)
+        SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[])
         ON CONFLICT (article_id) DO UPDATE SET revision = GREATEST(query.articles.revision, EXCLUDED.revision)
         """;
 
-    private const string InsertClaim = """
+    private const string InsertClaims = """
         INSERT INTO query.article_claims (mention_id, article_id, revision, claim_id, metric, subjects, direction, period, value, unit, noun,
             qualifier, lower, upper, evidence, confidence)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+        SELECT mention_id, article_id, revision, claim_id, metric, string_to_array(subjects, chr(31)), direction, period, value, unit, noun,
+            qualifier, lower, upper, evidence, confidence
+        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::text[],
+            $11::text[], $12::text[], $13::numeric[], $14::numeric[], $15::jsonb[], $16::float8[])
+            AS u (mention_id, article_id, revision, claim_id, metric, subjects, direction, period, value, unit, noun, qualifier, lower, upper,
+                  evidence, confidence)
         ON CONFLICT (mention_id) DO NOTHING
         """;
 
-    public override string Name => "query-articles";
+    private readonly string _insertRevisions = target.Qualify(InsertRevisions);
+    private readonly string _upsertArticles = target.Qualify(UpsertArticles);
+    private readonly string _insertClaims = target.Qualify(InsertClaims);
+    private readonly string _refreshSources = target.Qualify(SourcesReadModel.Refresh);
+
+    /// <summary>The live projection, as the query service runs it.</summary>
+    public ArticlesProjection(EventStore.EventStore store) : this(store, ReadModelSchema.Live)
+    {
+    }
+
+    public override string Name => Target.ProjectionName("query-articles");
 
     public override IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.ArticleReceived, EventAliases.ClaimExtracted };
 
-    protected override void Add(NpgsqlBatch commands, StoredEvent stored, ISet<string> touched)
+    public override IReadOnlyList<string> Tables { get; } = ["articles", "article_revisions", "article_claims", "sources"];
+
+    public override string TablesDdl => Schema + SourcesReadModel.Schema;
+
+    protected override void AddCommands(NpgsqlBatch commands, IReadOnlyList<StoredEvent> events)
     {
-        switch (stored.Data)
+        var (revisions, claims) = (new RevisionColumns(), new ClaimColumns());
+        var articles = new Dictionary<string, (int Revision, DateTimeOffset FirstReceivedAt)>(StringComparer.Ordinal);
+        foreach (var stored in events)
         {
-            case ArticleReceived received:
-                AddArticle(commands, stored, received);
-                touched.Add(received.ArticleId);
-                break;
-            case ClaimExtracted extracted:
-                AddClaim(commands, extracted);
-                touched.Add(extracted.Article.ArticleId);
-                break;
+            switch (stored.Data)
+            {
+                case ArticleReceived received:
+                    revisions.Add(stored, received);
+                    articles[received.ArticleId] = articles.TryGetValue(received.ArticleId, out var seen)
+                        ? (Math.Max(seen.Revision, received.Revision), seen.FirstReceivedAt)
+                        : (received.Revision, received.ReceivedAt);
+                    break;
+                case ClaimExtracted extracted:
+                    claims.Add(extracted, JsonSerializer.Serialize(extracted.Mention.Evidence, store.SerializerOptions));
+                    break;
+            }
+        }
+
+        if (revisions.ArticleId.Count > 0)
+        {
+            commands.BatchCommands.Add(revisions.Command(_insertRevisions));
+            commands.BatchCommands.Add(Command(_upsertArticles,
+                Column(articles.Keys.ToList()), Column(articles.Values.Select(a => a.Revision).ToList()),
+                Column(articles.Values.Select(a => a.FirstReceivedAt).ToList())));
+        }
+
+        if (claims.MentionId.Count > 0)
+        {
+            commands.BatchCommands.Add(claims.Command(_insertClaims));
+        }
+
+        // A rebuild counts its sources once, at its end: recounting every outlet each batch made a replay quadratic.
+        var touched = revisions.ArticleId.Concat(claims.ArticleId).Distinct(StringComparer.Ordinal).ToList();
+        if (touched.Count > 0 && Target.IsLive)
+        {
+            commands.BatchCommands.Add(Command(_refreshSources, Column(touched)));
         }
     }
 
-    protected override void Complete(NpgsqlBatch commands, IReadOnlySet<string> touched)
+    public override async Task CompleteRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        if (touched.Count > 0)
-        {
-            commands.BatchCommands.Add(Command(SourcesReadModel.Refresh, Value(touched.ToArray())));
-        }
-    }
-
-    public override async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "TRUNCATE query.articles, query.article_revisions, query.article_claims, query.sources", connection, transaction);
+        await using var command = new NpgsqlCommand(Target.Qualify(SourcesReadModel.RefreshAll), connection, transaction);
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static void AddArticle(NpgsqlBatch commands, StoredEvent stored, ArticleReceived a)
+    private sealed class RevisionColumns
     {
-        commands.BatchCommands.Add(Command(InsertRevision,
-            Value(a.ArticleId), Value(a.Revision), Value(a.ContentHash), Value(a.Source), Text(a.Url), Text(a.Title), Value(a.PublishedAt),
-            Value(a.Language), Value(a.Text), Value(a.ReceivedAt), Value(stored.RecordedAt)));
-        commands.BatchCommands.Add(Command(UpsertArticle, Value(a.ArticleId), Value(a.Revision), Value(a.ReceivedAt)));
+        public readonly List<string> ArticleId = [];
+        private readonly List<int> _revision = [];
+        private readonly List<string> _contentHash = [], _source = [], _language = [], _text = [];
+        private readonly List<string?> _url = [], _title = [];
+        private readonly List<DateTimeOffset> _publishedAt = [], _receivedAt = [], _recordedAt = [];
+
+        public void Add(StoredEvent stored, ArticleReceived a)
+        {
+            ArticleId.Add(a.ArticleId);
+            _revision.Add(a.Revision);
+            _contentHash.Add(a.ContentHash);
+            _source.Add(a.Source);
+            _url.Add(a.Url);
+            _title.Add(a.Title);
+            _publishedAt.Add(a.PublishedAt);
+            _language.Add(a.Language);
+            _text.Add(a.Text);
+            _receivedAt.Add(a.ReceivedAt);
+            _recordedAt.Add(stored.RecordedAt);
+        }
+
+        public NpgsqlBatchCommand Command(string sql) => Sql.Command(sql,
+            Column(ArticleId), Column(_revision), Column(_contentHash), Column(_source), Column(_url), Column(_title), Column(_publishedAt),
+            Column(_language), Column(_text), Column(_receivedAt), Column(_recordedAt));
     }
 
-    private void AddClaim(NpgsqlBatch commands, ClaimExtracted extracted)
+    private sealed class ClaimColumns
     {
-        var (m, a) = (extracted.Mention, extracted.Article);
-        commands.BatchCommands.Add(Command(InsertClaim,
-            Value(extracted.MentionId), Value(a.ArticleId), Value(a.Revision), Value(m.ClaimId), Value(m.Metric), Value(m.Subjects.ToArray()),
-            Text(m.Direction), Text(m.Period), Value(m.Value), Value(m.Unit), Text(m.Noun), Value(m.Qualifier), Numeric(m.Lower), Numeric(m.Upper),
-            Jsonb(JsonSerializer.Serialize(m.Evidence, store.SerializerOptions)),
-            Value(m.Confidence)));
+        public readonly List<Guid> MentionId = [];
+        public readonly List<string> ArticleId = [];
+        private readonly List<int> _revision = [];
+        private readonly List<string> _claimId = [], _metric = [], _subjects = [], _unit = [], _qualifier = [];
+        private readonly List<string?> _direction = [], _period = [], _noun = [], _evidence = [];
+        private readonly List<decimal> _value = [];
+        private readonly List<decimal?> _lower = [], _upper = [];
+        private readonly List<double> _confidence = [];
+
+        public void Add(ClaimExtracted extracted, string evidence)
+        {
+            var (m, a) = (extracted.Mention, extracted.Article);
+            MentionId.Add(extracted.MentionId);
+            ArticleId.Add(a.ArticleId);
+            _revision.Add(a.Revision);
+            _claimId.Add(m.ClaimId);
+            _metric.Add(m.Metric);
+            _subjects.Add(string.Join(ListSeparator, m.Subjects));
+            _direction.Add(m.Direction);
+            _period.Add(m.Period);
+            _value.Add(m.Value);
+            _unit.Add(m.Unit);
+            _noun.Add(m.Noun);
+            _qualifier.Add(m.Qualifier);
+            _lower.Add(m.Lower);
+            _upper.Add(m.Upper);
+            _evidence.Add(evidence);
+            _confidence.Add(m.Confidence);
+        }
+
+        public NpgsqlBatchCommand Command(string sql) => Sql.Command(sql,
+            Column(MentionId), Column(ArticleId), Column(_revision), Column(_claimId), Column(_metric), Column(_subjects), Column(_direction),
+            Column(_period), Column(_value), Column(_unit), Column(_noun), Column(_qualifier), Column(_lower), Column(_upper), JsonbColumn(_evidence),
+            Column(_confidence));
     }
 }

@@ -10,10 +10,11 @@ namespace Claims.Query.ClaimsReadModel;
 
 /// <summary>
 /// Projects claim streams into <c>query.claims</c> (summary), <c>query.claim_mentions</c>,
-/// <c>query.claim_history</c> and the change feed <c>query.changes</c>. Every write of a batch goes out in one round
-/// trip, in the transaction that also moves the checkpoint, so a batch is applied once or not at all.
+/// <c>query.claim_history</c> and the change feed <c>query.changes</c>. A batch becomes one set-based statement per
+/// kind of write (rows passed as arrays and unnested), whatever its size, all sent in one round trip in the transaction
+/// that also moves the checkpoint: a batch is applied once or not at all, and a replay of the whole log runs at bulk speed.
 /// </summary>
-public sealed class ClaimsProjection(EventStore.EventStore store) : SqlBatchProjection
+public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchema target) : SqlBatchProjection(target)
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS query.claims (
@@ -66,6 +67,13 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : SqlBatchProj
             status text,
             mention_id uuid,
             PRIMARY KEY (claim_id, version));
+        """;
+
+    /// <summary>
+    /// The change feed: what <c>/changes</c> subscribers saw, under ids they resume from. Live only: a rebuild neither
+    /// clears nor rewrites it, and a replay finds its rows there (one per claim version) and adds none twice.
+    /// </summary>
+    public const string ChangesSchema = """
         CREATE TABLE IF NOT EXISTS query.changes (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             claim_id text NOT NULL,
@@ -92,28 +100,75 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : SqlBatchProj
     /// <summary>The <c>kind</c> of a history or change row written for <see cref="ConsensusChanged"/>.</summary>
     public const string ConsensusChangedKind = "consensus-changed";
 
-    private const string UpsertClaim = """
+    // Claims first seen in the batch; their version and time are set with the others' by UpdateClaims.
+    private const string InsertClaims = """
         INSERT INTO query.claims (claim_id, metric, subjects, direction, period, unit, version, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (claim_id) DO UPDATE SET version = GREATEST(query.claims.version, EXCLUDED.version), updated_at = EXCLUDED.updated_at
+        SELECT claim_id, metric, string_to_array(subjects, chr(31)), direction, period, unit, version, updated_at
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[])
+            AS u (claim_id, metric, subjects, direction, period, unit, version, updated_at)
+        ON CONFLICT (claim_id) DO NOTHING
         """;
 
-    private const string InsertMention = """
+    private const string InsertMentions = """
         INSERT INTO query.claim_mentions (mention_id, claim_id, article_id, article_revision, source, url, published_at, language,
             value, unit, qualifier, lower, upper, evidence, origin, version, recorded_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
+            $9::numeric[], $10::text[], $11::text[], $12::numeric[], $13::numeric[], $14::jsonb[], $15::text[], $16::bigint[], $17::timestamptz[])
         ON CONFLICT (mention_id) DO NOTHING
         """;
 
-    private const string UpdateConsensus = """
-        UPDATE query.claims SET consensus = $2, status = $3, version = GREATEST(version, $4), updated_at = $5 WHERE claim_id = $1
+    // The last origin of each mention in the batch (one row per mention: UPDATE ... FROM takes any one of several).
+    private const string Regroup = """
+        UPDATE query.claim_mentions m SET origin = u.origin
+        FROM unnest($1::uuid[], $2::text[]) AS u (mention_id, origin) WHERE m.mention_id = u.mention_id
         """;
 
-    // A mention's history row carries the consensus that stood when it arrived.
+    // One retraction, supersession or reinstatement per mention; a mention changed twice in a batch takes a second
+    // statement for its second change. A retracted mention is never reinstated.
+    private const string ChangeMentionStatus = """
+        UPDATE query.claim_mentions m SET
+            superseded = CASE WHEN u.change <> 'reinstated' THEN true WHEN m.retracted THEN m.superseded ELSE false END,
+            retracted = m.retracted OR u.change = 'retracted',
+            superseded_by = CASE WHEN u.change = 'superseded' THEN u.superseded_by
+                                 WHEN u.change = 'reinstated' AND NOT m.retracted THEN NULL
+                                 ELSE m.superseded_by END
+        FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS u (mention_id, change, superseded_by) WHERE m.mention_id = u.mention_id
+        """;
+
+    // Every version gets a history row with the consensus that stood then: given when an earlier event of the batch set
+    // it, else the claim's as the batch found it (this runs before UpdateClaims).
     private const string InsertHistory = """
         INSERT INTO query.claim_history (claim_id, version, recorded_at, published_at, kind, consensus, status, mention_id)
-        SELECT $1, $2, $3, $4, $5, COALESCE($6, c.consensus), COALESCE($7, c.status), $8 FROM query.claims c WHERE c.claim_id = $1
+        SELECT u.claim_id, u.version, u.recorded_at, u.published_at, u.kind, COALESCE(u.consensus, c.consensus), COALESCE(u.status, c.status), u.mention_id
+        FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::text[], $8::uuid[])
+            AS u (claim_id, version, recorded_at, published_at, kind, consensus, status, mention_id)
+        JOIN query.claims c ON c.claim_id = u.claim_id
         ON CONFLICT (claim_id, version) DO NOTHING
+        """;
+
+    // Change ids come from an identity column, drawn in log order (ORDER BY the rows' position); one runner writes at a
+    // time and each batch commits before the next starts, so ids grow in commit order and a reader that remembers the
+    // last id it saw misses nothing.
+    private const string InsertChanges = """
+        INSERT INTO query.changes (claim_id, version, kind, metric, subjects, direction, period, previous, consensus, previous_status, status,
+            cause, mention_id, changed_at, recorded_at)
+        SELECT u.claim_id, u.version, u.kind, c.metric, c.subjects, c.direction, c.period, u.previous, u.consensus, u.previous_status, u.status,
+            u.cause, u.mention_id, u.changed_at, u.recorded_at
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[], $8::text[], $9::uuid[],
+                    $10::timestamptz[], $11::timestamptz[])
+            WITH ORDINALITY AS u (claim_id, version, kind, previous, consensus, previous_status, status, cause, mention_id, changed_at, recorded_at, position)
+        JOIN query.claims c ON c.claim_id = u.claim_id
+        ORDER BY u.position
+        ON CONFLICT (claim_id, version) DO NOTHING
+        """;
+
+    // Each claim's last version and time in the batch, and its last consensus and status where the batch changed them.
+    private const string UpdateClaims = """
+        UPDATE query.claims c SET
+            version = GREATEST(c.version, u.version), updated_at = u.updated_at,
+            consensus = CASE WHEN u.status IS NULL THEN c.consensus ELSE u.consensus END, status = COALESCE(u.status, c.status)
+        FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::jsonb[], $5::text[]) AS u (claim_id, version, updated_at, consensus, status)
+        WHERE c.claim_id = u.claim_id
         """;
 
     // Counts what still votes; a claim whose every mention was superseded or retracted counts zero.
@@ -125,36 +180,28 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : SqlBatchProj
         WHERE c.claim_id = ANY ($1)
         """;
 
-    private const string TouchClaim = """
-        UPDATE query.claims SET version = GREATEST(version, $2), updated_at = $3 WHERE claim_id = $1
+    // A rebuild's counts, once at its end over fresh tables (claims without a voting mention keep their zeros).
+    private const string RefreshAllCounts = """
+        UPDATE query.claims c SET mention_count = s.mentions, origin_count = s.origins, source_count = s.sources
+        FROM (SELECT claim_id, count(*)::int AS mentions, count(DISTINCT origin)::int AS origins, count(DISTINCT source)::int AS sources
+              FROM query.claim_mentions WHERE NOT superseded GROUP BY claim_id) AS s
+        WHERE c.claim_id = s.claim_id
         """;
 
-    private const string Regroup = "UPDATE query.claim_mentions SET origin = $2 WHERE mention_id = $1";
+    private readonly string _insertClaims = target.Qualify(InsertClaims);
+    private readonly string _insertMentions = target.Qualify(InsertMentions);
+    private readonly string _regroup = target.Qualify(Regroup);
+    private readonly string _changeMentionStatus = target.Qualify(ChangeMentionStatus);
+    private readonly string _insertHistory = target.Qualify(InsertHistory);
+    private readonly string _updateClaims = target.Qualify(UpdateClaims);
+    private readonly string _refreshCounts = target.Qualify(RefreshCounts);
 
-    private const string Retract = "UPDATE query.claim_mentions SET superseded = true, retracted = true WHERE mention_id = $1";
+    /// <summary>The live projection, as the query service runs it.</summary>
+    public ClaimsProjection(EventStore.EventStore store) : this(store, ReadModelSchema.Live)
+    {
+    }
 
-    private const string Supersede = "UPDATE query.claim_mentions SET superseded = true, superseded_by = $2 WHERE mention_id = $1";
-
-    private const string Reinstate = "UPDATE query.claim_mentions SET superseded = false, superseded_by = NULL WHERE mention_id = $1 AND NOT retracted";
-
-    // Change ids come from an identity column: one runner writes at a time and each batch commits before the next
-    // starts, so ids grow in commit order and a reader that remembers the last id it saw misses nothing.
-    private const string InsertConsensusChange = """
-        INSERT INTO query.changes (claim_id, version, kind, metric, subjects, direction, period, previous, consensus, previous_status, status,
-            cause, mention_id, changed_at, recorded_at)
-        SELECT $1, $2, 'consensus-changed', c.metric, c.subjects, c.direction, c.period, $3, $4, $5, $6, $7, $8, $9, $10
-        FROM query.claims c WHERE c.claim_id = $1
-        ON CONFLICT (claim_id, version) DO NOTHING
-        """;
-
-    private const string InsertMentionChange = """
-        INSERT INTO query.changes (claim_id, version, kind, metric, subjects, direction, period, mention_id, recorded_at)
-        SELECT $1, $2, 'mention-recorded', c.metric, c.subjects, c.direction, c.period, $3, $4
-        FROM query.claims c WHERE c.claim_id = $1
-        ON CONFLICT (claim_id, version) DO NOTHING
-        """;
-
-    public override string Name => "query-claims";
+    public override string Name => Target.ProjectionName("query-claims");
 
     /// <summary>
     /// Every claim event type reconciliation writes, so the history has every version. A claim event type added later
@@ -172,108 +219,57 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : SqlBatchProj
         EventAliases.ConflictResolved,
     };
 
-    protected override void Add(NpgsqlBatch commands, StoredEvent stored, ISet<string> touched)
+    /// <summary>Not <c>changes</c>: see <see cref="ChangesSchema"/>.</summary>
+    public override IReadOnlyList<string> Tables { get; } = ["claims", "claim_mentions", "claim_history"];
+
+    public override string TablesDdl => Schema;
+
+    protected override void AddCommands(NpgsqlBatch commands, IReadOnlyList<StoredEvent> events)
     {
-        switch (stored.Data)
+        var rows = new BatchRows();
+        foreach (var stored in events)
         {
-            case MentionRecorded mention:
-                AddMention(commands, stored, mention);
-                touched.Add(mention.ClaimId);
-                break;
-            case ConsensusChanged change:
-                AddConsensus(commands, stored, change);
-                break;
-            case MentionRegrouped regrouped:
-                AddMentionChange(commands, stored, regrouped.ClaimId, regrouped.MentionId, Command(Regroup, Value(regrouped.MentionId), Value(regrouped.Origin)));
-                touched.Add(regrouped.ClaimId);
-                break;
-            case MentionRetracted retracted:
-                AddMentionChange(commands, stored, retracted.ClaimId, retracted.MentionId, Command(Retract, Value(retracted.MentionId)));
-                touched.Add(retracted.ClaimId);
-                break;
-            case MentionSuperseded superseded:
-                AddMentionChange(commands, stored, superseded.ClaimId, superseded.MentionId,
-                    Command(Supersede, Value(superseded.MentionId), Value(superseded.SupersededBy)));
-                touched.Add(superseded.ClaimId);
-                break;
-            case MentionReinstated reinstated:
-                AddMentionChange(commands, stored, reinstated.ClaimId, reinstated.MentionId, Command(Reinstate, Value(reinstated.MentionId)));
-                touched.Add(reinstated.ClaimId);
-                break;
-            case ConflictDetected detected:
-                AddVersion(commands, stored, detected.ClaimId, null);
-                break;
-            case ConflictResolved resolved:
-                AddVersion(commands, stored, resolved.ClaimId, null);
-                break;
+            switch (stored.Data)
+            {
+                case MentionRecorded recorded:
+                    rows.AddMention(stored, recorded, Json(recorded.Mention.Evidence));
+                    break;
+                case ConsensusChanged changed:
+                    rows.AddConsensus(stored, changed, Json(changed.Current), changed.Previous is null ? null : Json(changed.Previous));
+                    break;
+                case MentionRegrouped regrouped:
+                    rows.AddRegroup(stored, regrouped);
+                    break;
+                case MentionRetracted retracted:
+                    rows.AddStatusChange(stored, retracted.ClaimId, retracted.MentionId, "retracted", null);
+                    break;
+                case MentionSuperseded superseded:
+                    rows.AddStatusChange(stored, superseded.ClaimId, superseded.MentionId, "superseded", superseded.SupersededBy);
+                    break;
+                case MentionReinstated reinstated:
+                    rows.AddStatusChange(stored, reinstated.ClaimId, reinstated.MentionId, "reinstated", null);
+                    break;
+                case ConflictDetected detected:
+                    rows.AddVersion(stored, detected.ClaimId, null);
+                    break;
+                case ConflictResolved resolved:
+                    rows.AddVersion(stored, resolved.ClaimId, null);
+                    break;
+            }
         }
+
+        if (rows.Claims.Count == 0)
+        {
+            return;
+        }
+
+        rows.AddCommands(commands, this);
     }
 
-    protected override void Complete(NpgsqlBatch commands, IReadOnlySet<string> touched)
+    public override async Task CompleteRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        if (touched.Count > 0)
-        {
-            commands.BatchCommands.Add(Command(RefreshCounts, Value(touched.ToArray())));
-        }
-        if (commands.BatchCommands.Count > 0)
-        {
-            // Delivered at commit, to every query instance: their /changes streams wake at once instead of at their next poll.
-            commands.BatchCommands.Add(Command($"SELECT pg_notify('{ChangeSignal.Channel}', '')"));
-        }
-    }
-
-    /// <summary>
-    /// Clears the read models for a rebuild, but not <c>query.changes</c>: the feed is what subscribers already saw,
-    /// under ids they resume from. The replay finds its rows there (one per claim version) and adds none twice.
-    /// </summary>
-    public override async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("TRUNCATE query.claims, query.claim_mentions, query.claim_history", connection, transaction);
+        await using var command = new NpgsqlCommand(Target.Qualify(RefreshAllCounts), connection, transaction);
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private void AddMention(NpgsqlBatch commands, StoredEvent stored, MentionRecorded recorded)
-    {
-        var (m, a) = (recorded.Mention, recorded.Article);
-        commands.BatchCommands.Add(Command(UpsertClaim,
-            Value(m.ClaimId), Value(m.Metric), Value(m.Subjects.ToArray()), Text(m.Direction), Text(m.Period), Value(m.Unit),
-            Value(stored.Version), Value(stored.RecordedAt)));
-        commands.BatchCommands.Add(Command(InsertMention,
-            Value(recorded.MentionId), Value(m.ClaimId), Value(a.ArticleId), Value(a.Revision), Value(a.Source), Text(a.Url),
-            Value(a.PublishedAt), Value(a.Language), Value(m.Value), Value(m.Unit), Value(m.Qualifier), Numeric(m.Lower), Numeric(m.Upper),
-            Json(m.Evidence), Value(recorded.Origin), Value(stored.Version), Value(stored.RecordedAt)));
-        commands.BatchCommands.Add(Command(InsertHistory,
-            Value(m.ClaimId), Value(stored.Version), Value(stored.RecordedAt), Value(a.PublishedAt), Value(MentionRecordedKind),
-            Jsonb(null), Text(null), Value(recorded.MentionId)));
-        commands.BatchCommands.Add(Command(InsertMentionChange,
-            Value(m.ClaimId), Value(stored.Version), Value(recorded.MentionId), Value(stored.RecordedAt)));
-    }
-
-    private void AddConsensus(NpgsqlBatch commands, StoredEvent stored, ConsensusChanged c)
-    {
-        commands.BatchCommands.Add(Command(UpdateConsensus,
-            Value(c.ClaimId), Json(c.Current), Value(c.Status), Value(stored.Version), Value(stored.RecordedAt)));
-        commands.BatchCommands.Add(Command(InsertHistory,
-            Value(c.ClaimId), Value(stored.Version), Value(stored.RecordedAt),
-            c.CausePublishedAt is { } published ? Value(published) : Time(null),
-            Value(ConsensusChangedKind), Json(c.Current), Value(c.Status), Uuid(c.CausedByMentionId)));
-        commands.BatchCommands.Add(Command(InsertConsensusChange,
-            Value(c.ClaimId), Value(stored.Version), c.Previous is null ? Jsonb(null) : Json(c.Previous), Json(c.Current), Text(c.PreviousStatus),
-            Value(c.Status), Value(c.Reason), Uuid(c.CausedByMentionId), Value(c.ChangedAt), Value(stored.RecordedAt)));
-    }
-
-    private static void AddMentionChange(NpgsqlBatch commands, StoredEvent stored, string claimId, Guid mentionId, NpgsqlBatchCommand change)
-    {
-        commands.BatchCommands.Add(change);
-        AddVersion(commands, stored, claimId, mentionId);
-    }
-
-    /// <summary>A history row for a version that changes neither the consensus nor the status: it carries the standing ones.</summary>
-    private static void AddVersion(NpgsqlBatch commands, StoredEvent stored, string claimId, Guid? mentionId)
-    {
-        commands.BatchCommands.Add(Command(TouchClaim, Value(claimId), Value(stored.Version), Value(stored.RecordedAt)));
-        commands.BatchCommands.Add(Command(InsertHistory,
-            Value(claimId), Value(stored.Version), Value(stored.RecordedAt), Time(null), Value(Kind(stored.Type)), Jsonb(null), Text(null), Uuid(mentionId)));
     }
 
     /// <summary><c>claim.mention-superseded.v1</c> is kind <c>mention-superseded</c>.</summary>
@@ -284,5 +280,251 @@ public sealed class ClaimsProjection(EventStore.EventStore store) : SqlBatchProj
         return version > 0 ? kind[..version] : kind;
     }
 
-    private NpgsqlParameter Json<T>(T value) => Jsonb(JsonSerializer.Serialize(value, store.SerializerOptions));
+    private string Json<T>(T value) => JsonSerializer.Serialize(value, store.SerializerOptions);
+
+    /// <summary>What a claim's row becomes after the batch, and the consensus standing at each point of it.</summary>
+    private sealed class ClaimInBatch
+    {
+        public long Version;
+        public DateTimeOffset UpdatedAt;
+        public string? Consensus;
+        public string? Status;
+        public bool MentionsChanged;
+    }
+
+    /// <summary>A batch's writes as columns, one list per column of each set-based statement, in log order.</summary>
+    private sealed class BatchRows
+    {
+        public readonly Dictionary<string, ClaimInBatch> Claims = new(StringComparer.Ordinal);
+
+        private readonly List<string> _newClaimId = [], _newMetric = [], _newSubjects = [], _newUnit = [];
+        private readonly List<string?> _newDirection = [], _newPeriod = [];
+        private readonly List<long> _newVersion = [];
+        private readonly List<DateTimeOffset> _newUpdatedAt = [];
+
+        private readonly List<Guid> _mentionId = [];
+        private readonly List<string> _mentionClaim = [], _mentionArticle = [], _mentionSource = [], _mentionLanguage = [], _mentionUnit = [],
+            _mentionQualifier = [], _mentionOrigin = [];
+        private readonly List<string?> _mentionUrl = [], _mentionEvidence = [];
+        private readonly List<int> _mentionRevision = [];
+        private readonly List<DateTimeOffset> _mentionPublished = [], _mentionRecorded = [];
+        private readonly List<decimal> _mentionValue = [];
+        private readonly List<decimal?> _mentionLower = [], _mentionUpper = [];
+        private readonly List<long> _mentionVersion = [];
+
+        private readonly Dictionary<Guid, string> _regrouped = [];
+        // Retractions, supersessions and reinstatements per mention, in log order.
+        private readonly Dictionary<Guid, List<(string Change, Guid? SupersededBy)>> _statusChanges = [];
+
+        private readonly List<string> _historyClaim = [], _historyKind = [];
+        private readonly List<long> _historyVersion = [];
+        private readonly List<DateTimeOffset> _historyRecorded = [];
+        private readonly List<DateTimeOffset?> _historyPublished = [];
+        private readonly List<string?> _historyConsensus = [], _historyStatus = [];
+        private readonly List<Guid?> _historyMention = [];
+
+        private readonly List<string> _changeClaim = [], _changeKind = [];
+        private readonly List<long> _changeVersion = [];
+        private readonly List<string?> _changePrevious = [], _changeConsensus = [], _changePreviousStatus = [], _changeStatus = [], _changeCause = [];
+        private readonly List<Guid?> _changeMention = [];
+        private readonly List<DateTimeOffset?> _changeChangedAt = [];
+        private readonly List<DateTimeOffset> _changeRecorded = [];
+
+        public void AddMention(StoredEvent stored, MentionRecorded recorded, string evidence)
+        {
+            var (m, a) = (recorded.Mention, recorded.Article);
+            if (!Claims.ContainsKey(m.ClaimId))
+            {
+                _newClaimId.Add(m.ClaimId);
+                _newMetric.Add(m.Metric);
+                _newSubjects.Add(string.Join(ListSeparator, m.Subjects));
+                _newDirection.Add(m.Direction);
+                _newPeriod.Add(m.Period);
+                _newUnit.Add(m.Unit);
+                _newVersion.Add(stored.Version);
+                _newUpdatedAt.Add(stored.RecordedAt);
+            }
+
+            var claim = Touch(stored, m.ClaimId);
+            claim.MentionsChanged = true;
+            _mentionId.Add(recorded.MentionId);
+            _mentionClaim.Add(m.ClaimId);
+            _mentionArticle.Add(a.ArticleId);
+            _mentionRevision.Add(a.Revision);
+            _mentionSource.Add(a.Source);
+            _mentionUrl.Add(a.Url);
+            _mentionPublished.Add(a.PublishedAt);
+            _mentionLanguage.Add(a.Language);
+            _mentionValue.Add(m.Value);
+            _mentionUnit.Add(m.Unit);
+            _mentionQualifier.Add(m.Qualifier);
+            _mentionLower.Add(m.Lower);
+            _mentionUpper.Add(m.Upper);
+            _mentionEvidence.Add(evidence);
+            _mentionOrigin.Add(recorded.Origin);
+            _mentionVersion.Add(stored.Version);
+            _mentionRecorded.Add(stored.RecordedAt);
+
+            AddHistory(stored, m.ClaimId, MentionRecordedKind, a.PublishedAt, recorded.MentionId, claim);
+            AddChange(stored, m.ClaimId, MentionRecordedKind, null, null, null, null, null, recorded.MentionId, null);
+        }
+
+        public void AddConsensus(StoredEvent stored, ConsensusChanged c, string current, string? previous)
+        {
+            var claim = Touch(stored, c.ClaimId);
+            claim.Consensus = current;
+            claim.Status = c.Status;
+            AddHistory(stored, c.ClaimId, ConsensusChangedKind, c.CausePublishedAt, c.CausedByMentionId, claim);
+            AddChange(stored, c.ClaimId, ConsensusChangedKind, previous, current, c.PreviousStatus, c.Status, c.Reason, c.CausedByMentionId, c.ChangedAt);
+        }
+
+        public void AddRegroup(StoredEvent stored, MentionRegrouped regrouped)
+        {
+            _regrouped[regrouped.MentionId] = regrouped.Origin;
+            AddVersion(stored, regrouped.ClaimId, regrouped.MentionId).MentionsChanged = true;
+        }
+
+        public void AddStatusChange(StoredEvent stored, string claimId, Guid mentionId, string change, Guid? supersededBy)
+        {
+            if (!_statusChanges.TryGetValue(mentionId, out var changes))
+            {
+                _statusChanges[mentionId] = changes = [];
+            }
+
+            changes.Add((change, supersededBy));
+            AddVersion(stored, claimId, mentionId).MentionsChanged = true;
+        }
+
+        /// <summary>A version that changes neither the consensus nor the status: its history row carries the standing ones.</summary>
+        public ClaimInBatch AddVersion(StoredEvent stored, string claimId, Guid? mentionId)
+        {
+            var claim = Touch(stored, claimId);
+            AddHistory(stored, claimId, Kind(stored.Type), null, mentionId, claim);
+            return claim;
+        }
+
+        public void AddCommands(NpgsqlBatch commands, ClaimsProjection projection)
+        {
+            if (_newClaimId.Count > 0)
+            {
+                commands.BatchCommands.Add(Command(projection._insertClaims,
+                    Column(_newClaimId), Column(_newMetric), Column(_newSubjects), Column(_newDirection), Column(_newPeriod), Column(_newUnit),
+                    Column(_newVersion), Column(_newUpdatedAt)));
+            }
+
+            if (_mentionId.Count > 0)
+            {
+                commands.BatchCommands.Add(Command(projection._insertMentions,
+                    Column(_mentionId), Column(_mentionClaim), Column(_mentionArticle), Column(_mentionRevision), Column(_mentionSource),
+                    Column(_mentionUrl), Column(_mentionPublished), Column(_mentionLanguage), Column(_mentionValue), Column(_mentionUnit),
+                    Column(_mentionQualifier), Column(_mentionLower), Column(_mentionUpper), JsonbColumn(_mentionEvidence), Column(_mentionOrigin),
+                    Column(_mentionVersion), Column(_mentionRecorded)));
+            }
+
+            if (_regrouped.Count > 0)
+            {
+                commands.BatchCommands.Add(Command(projection._regroup, Column(_regrouped.Keys.ToList()), Column(_regrouped.Values.ToList())));
+            }
+
+            // Round n applies every mention's n-th change: a mention's changes stay in order, different mentions' commute.
+            for (var round = 0; _statusChanges.Values.Any(changes => changes.Count > round); round++)
+            {
+                var (ids, kinds, by) = (new List<Guid>(), new List<string>(), new List<Guid?>());
+                foreach (var (mentionId, changes) in _statusChanges)
+                {
+                    if (changes.Count > round)
+                    {
+                        ids.Add(mentionId);
+                        kinds.Add(changes[round].Change);
+                        by.Add(changes[round].SupersededBy);
+                    }
+                }
+
+                commands.BatchCommands.Add(Command(projection._changeMentionStatus, Column(ids), Column(kinds), Column(by)));
+            }
+
+            commands.BatchCommands.Add(Command(projection._insertHistory,
+                Column(_historyClaim), Column(_historyVersion), Column(_historyRecorded), Column(_historyPublished), Column(_historyKind),
+                JsonbColumn(_historyConsensus), Column(_historyStatus), Column(_historyMention)));
+
+            if (projection.Target.WritesChangeFeed && _changeClaim.Count > 0)
+            {
+                commands.BatchCommands.Add(Command(InsertChanges,
+                    Column(_changeClaim), Column(_changeVersion), Column(_changeKind), JsonbColumn(_changePrevious), JsonbColumn(_changeConsensus),
+                    Column(_changePreviousStatus), Column(_changeStatus), Column(_changeCause), Column(_changeMention), Column(_changeChangedAt),
+                    Column(_changeRecorded)));
+            }
+
+            var (claimIds, versions, updatedAt, consensus, status) = (new List<string>(), new List<long>(), new List<DateTimeOffset>(), new List<string?>(), new List<string?>());
+            var mentionsChanged = new List<string>();
+            foreach (var (claimId, claim) in Claims)
+            {
+                claimIds.Add(claimId);
+                versions.Add(claim.Version);
+                updatedAt.Add(claim.UpdatedAt);
+                consensus.Add(claim.Consensus);
+                status.Add(claim.Status);
+                if (claim.MentionsChanged)
+                {
+                    mentionsChanged.Add(claimId);
+                }
+            }
+
+            commands.BatchCommands.Add(Command(projection._updateClaims,
+                Column(claimIds), Column(versions), Column(updatedAt), JsonbColumn(consensus), Column(status)));
+            // A rebuild counts once, at its end: recounting each touched claim every batch read each claim's mentions
+            // again and again (a third of a replay's database time).
+            if (mentionsChanged.Count > 0 && projection.Target.IsLive)
+            {
+                commands.BatchCommands.Add(Command(projection._refreshCounts, Column(mentionsChanged)));
+            }
+
+            if (projection.Target.WritesChangeFeed)
+            {
+                // Delivered at commit, to every query instance: their /changes streams wake at once instead of at their next poll.
+                commands.BatchCommands.Add(Command($"SELECT pg_notify('{ChangeSignal.Channel}', '')"));
+            }
+        }
+
+        private ClaimInBatch Touch(StoredEvent stored, string claimId)
+        {
+            if (!Claims.TryGetValue(claimId, out var claim))
+            {
+                Claims[claimId] = claim = new ClaimInBatch();
+            }
+
+            claim.Version = Math.Max(claim.Version, stored.Version);
+            claim.UpdatedAt = stored.RecordedAt;
+            return claim;
+        }
+
+        private void AddHistory(StoredEvent stored, string claimId, string kind, DateTimeOffset? publishedAt, Guid? mentionId, ClaimInBatch claim)
+        {
+            _historyClaim.Add(claimId);
+            _historyVersion.Add(stored.Version);
+            _historyRecorded.Add(stored.RecordedAt);
+            _historyPublished.Add(publishedAt);
+            _historyKind.Add(kind);
+            // Null: the claim's consensus as the batch found it (SQL COALESCE), unless the batch changed it already.
+            _historyConsensus.Add(claim.Consensus);
+            _historyStatus.Add(claim.Status);
+            _historyMention.Add(mentionId);
+        }
+
+        private void AddChange(StoredEvent stored, string claimId, string kind, string? previous, string? consensus, string? previousStatus,
+            string? status, string? cause, Guid? mentionId, DateTimeOffset? changedAt)
+        {
+            _changeClaim.Add(claimId);
+            _changeVersion.Add(stored.Version);
+            _changeKind.Add(kind);
+            _changePrevious.Add(previous);
+            _changeConsensus.Add(consensus);
+            _changePreviousStatus.Add(previousStatus);
+            _changeStatus.Add(status);
+            _changeCause.Add(cause);
+            _changeMention.Add(mentionId);
+            _changeChangedAt.Add(changedAt);
+            _changeRecorded.Add(stored.RecordedAt);
+        }
+    }
 }

@@ -10,7 +10,7 @@ namespace Claims.Query.Sources;
 /// Projects reconciliation's reliability estimates (<c>source.reliability-changed.v1</c>, one stream per source) into
 /// <c>query.source_reliability</c>; <c>GET /sources</c> joins it to the outlets' counts.
 /// </summary>
-public sealed class SourceReliabilityProjection : SqlBatchProjection
+public sealed class SourceReliabilityProjection(ReadModelSchema target) : SqlBatchProjection(target)
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS query.source_reliability (
@@ -29,22 +29,31 @@ public sealed class SourceReliabilityProjection : SqlBatchProjection
         WHERE query.source_reliability.changed_at <= EXCLUDED.changed_at
         """;
 
-    public override string Name => "query-source-reliability";
+    private readonly string _upsert = target.Qualify(Upsert);
+
+    /// <summary>The live projection, as the query service runs it.</summary>
+    public SourceReliabilityProjection() : this(ReadModelSchema.Live)
+    {
+    }
+
+    public override string Name => Target.ProjectionName("query-source-reliability");
 
     public override IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.SourceReliabilityChanged };
 
-    protected override void Add(NpgsqlBatch commands, StoredEvent stored, ISet<string> touched)
-    {
-        if (stored.Data is SourceReliabilityChanged changed)
-        {
-            commands.BatchCommands.Add(Command(Upsert,
-                Value(changed.Source), Value(changed.Reliability), Value(changed.Agreements), Value(changed.Disagreements), Value(changed.ChangedAt)));
-        }
-    }
+    public override IReadOnlyList<string> Tables { get; } = ["source_reliability"];
 
-    public override async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public override string TablesDdl => Schema;
+
+    // A few events per batch, one per source whose estimate moved: a statement each keeps "the latest decision wins" plain.
+    protected override void AddCommands(NpgsqlBatch commands, IReadOnlyList<StoredEvent> events)
     {
-        await using var command = new NpgsqlCommand("TRUNCATE query.source_reliability", connection, transaction);
-        await command.ExecuteNonQueryAsync(ct);
+        foreach (var stored in events)
+        {
+            if (stored.Data is SourceReliabilityChanged changed)
+            {
+                commands.BatchCommands.Add(Command(_upsert,
+                    Value(changed.Source), Value(changed.Reliability), Value(changed.Agreements), Value(changed.Disagreements), Value(changed.ChangedAt)));
+            }
+        }
     }
 }

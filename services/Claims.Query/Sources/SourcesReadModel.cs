@@ -25,6 +25,16 @@ public static class SourcesReadModel
     public const string Refresh = """
         WITH touched AS (
             SELECT DISTINCT source FROM query.article_revisions WHERE article_id = ANY ($1)),
+        """ + Recount;
+
+    /// <summary>Counts every source at once: what a rebuild does once at its end instead of once a batch.</summary>
+    public const string RefreshAll = """
+        WITH touched AS (
+            SELECT DISTINCT source FROM query.article_revisions),
+        """ + Recount;
+
+    private const string Recount = """
+
         current_revisions AS (
             SELECT r.* FROM query.articles a JOIN query.article_revisions r ON r.article_id = a.article_id AND r.revision = a.revision
             WHERE r.source IN (SELECT source FROM touched)),

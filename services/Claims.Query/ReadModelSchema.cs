@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+
+namespace Claims.Query;
+
+/// <summary>
+/// Where a read-model projection writes. The live read models sit in schema <c>query</c>, which readers use and which
+/// carries the change feed. A rebuild writes the same tables into <see cref="Rebuild"/>'s schema, which nobody reads,
+/// under its own checkpoint names, and without the change feed (subscribers already saw those changes); then it moves
+/// the finished tables into <c>query</c> (see <see cref="Operations.ReadModelRebuild"/>).
+/// </summary>
+public sealed partial record ReadModelSchema(string Name, bool WritesChangeFeed, string ProjectionSuffix)
+{
+    public static ReadModelSchema Live { get; } = new("query", WritesChangeFeed: true, ProjectionSuffix: "");
+
+    public static ReadModelSchema Rebuild { get; } = new("query_rebuild", WritesChangeFeed: false, ProjectionSuffix: "@rebuild");
+
+    public bool IsLive => Name == Live.Name;
+
+    /// <summary>The checkpoint name of the projection <paramref name="liveName"/> writing here.</summary>
+    public string ProjectionName(string liveName) => liveName + ProjectionSuffix;
+
+    /// <summary>
+    /// SQL written against the live tables (<c>query.claims</c>), pointed at this schema's. Statements are written once,
+    /// for the live schema, so that the rebuild runs exactly the code the live projection runs.
+    /// </summary>
+    public string Qualify(string sql) => IsLive ? sql : LiveTable().Replace(sql, Name + ".");
+
+    [GeneratedRegex(@"\bquery\.")]
+    private static partial Regex LiveTable();
+}
