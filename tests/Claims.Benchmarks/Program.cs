@@ -42,7 +42,7 @@ var report = new BenchmarkReport(
     rawRabbitMq,
     pipeline,
     BenchmarkReport.RatiosOf(pipeline, postgres, massTransit, rawRabbitMq),
-    Targets.Issue6);
+    Targets.Issues);
 await report.WriteJsonAsync(options.ReportPath);
 var markdown = MarkdownReport.Render(report);
 if (options.ReadmePath is { } readme)

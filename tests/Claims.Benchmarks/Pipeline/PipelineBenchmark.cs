@@ -60,6 +60,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
                 reprints, largestOrigin);
             var ingestionOnly = await FloodAsync(load, profiler);
             var memory = profiler.PeakMemoryMb();
+            var rebuild = await RebuildBenchmark.RunAsync(database, environment, query, Path.GetDirectoryName(options.ReportPath)!);
             // What makes reconciliation change claims in each window: new mentions, regrouped origins, or moved reliabilities.
             var causes = new[] { saturatedProfile, latency.Profile, idle.Profile, ingestionOnly.Profile }
                 .ToDictionary(w => w.Name, w => listener.CausesBetween(w.From, w.To));
@@ -67,7 +68,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
             findings.Add(Reporting.Findings.DescribeMemory(memory, memoryAfterLoad));
             return new PipelineFigures(check, sustained.Figures, latency.Figures, ingestionOnly, spread, memory, memoryAfterLoad, idle.Profile, idle.ClaimChangedPerSecond,
                 saturatedProfile, latency.Profile, causes, findings,
-                load.Errors, tracker.Reconnects);
+                load.Errors, tracker.Reconnects, rebuild);
         }
         catch
         {

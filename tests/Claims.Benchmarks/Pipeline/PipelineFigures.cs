@@ -77,4 +77,5 @@ public sealed record PipelineFigures(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ClaimChangedPerSecondByCause,
     IReadOnlyList<string> Findings,
     IReadOnlyList<string> Errors,
-    int StreamReconnects);
+    int StreamReconnects,
+    RebuildFigures Rebuild);

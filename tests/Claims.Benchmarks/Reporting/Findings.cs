@@ -55,7 +55,7 @@ public static class Findings
                 string.Join(", ", profile.Cpu.Where(IsPipeline).Select(c => $"{c.Process} {c.Cores * 1000 / claims:0.0}")) +
                 $"), {profile.TransactionsPerSecond / claims:0.0} transactions, {profile.WalFlushesPerSecond / claims:0.0} WAL flushes" +
                 (profile.StatementsPerSecond is { } statementsPerSecond ? $" and {statementsPerSecond / claims:0} SQL statements" : "") +
-                $"; {Environment.ProcessorCount} cores at {Targets.Issue6.ClaimsPerSecond:N0} claims/s leave {Environment.ProcessorCount * 1000.0 / Targets.Issue6.ClaimsPerSecond:0.0} ms of CPU per claim for everything.");
+                $"; {Environment.ProcessorCount} cores at {Targets.Issues.ClaimsPerSecond:N0} claims/s leave {Environment.ProcessorCount * 1000.0 / Targets.Issues.ClaimsPerSecond:0.0} ms of CPU per claim for everything.");
         }
         string Causes(string window) => causes.TryGetValue(window, out var byCause) && byCause.Count > 0
             ? string.Join(", ", byCause.Select(c => $"{c.Key} {c.Value:0.#}"))

@@ -54,6 +54,14 @@ public static class MarkdownReport
             $"p99 ≤ {targets.P99VisibleMs:0} ms — {Verdict(latency.PostToVisible is { } visible && visible.P99Ms <= targets.P99VisibleMs)}");
         Row(text, "POST → `ClaimChanged` at a plain RabbitMQ subscriber p50 / p95 / p99", Percentiles(latency.PostToClaimChanged));
         Row(text, "`POST /articles` answered (202) p50 / p95 / p99 at half load", Percentiles(latency.PostAnswered));
+        var rebuild = pipeline.Rebuild;
+        var replayRatio = report.Ratios.ReplayToPostgresBatchedRowsOneConnection;
+        Row(text, $"**Rebuild: events/s replayed from the log into fresh read models** (`rebuild` command, {rebuild.LogEvents:N0} events, " +
+            $"{rebuild.Projections.Count} projections side by side, {rebuild.Reads:N0} reads served meanwhile, {rebuild.FailedReads} failed)",
+            $"**{Whole(rebuild.EventsPerSecond)}**" + (replayRatio is { } ratio ? $" = {Percent(ratio)} of 1-connection batched rows/s" : ""),
+            replayRatio is { } measured
+                ? $"≥ {Percent(targets.ReplayToBatchedInserts)} of batched rows/s — {Verdict(measured >= targets.ReplayToBatchedInserts)}"
+                : $"≥ {Percent(targets.ReplayToBatchedInserts)} of batched rows/s (baselines skipped)");
         foreach (var (service, megabytes) in pipeline.PeakMemoryMb.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             Row(text, $"peak memory (VmHWM) of {service}", $"{megabytes:0} MB",

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Claims.Testing;
+
+namespace Claims.Benchmarks.Pipeline;
+
+/// <summary>One read model's replay in the rebuild.</summary>
+public sealed record ProjectionReplay(string Projection, long Events, double Seconds, double EventsPerSecond);
+
+/// <summary>
+/// The query service's <c>rebuild</c> command run against the benchmark's log, with the services still up: how fast it
+/// replays the log into fresh tables, and whether readers were served meanwhile.
+/// </summary>
+public sealed record RebuildFigures(
+    long LogEvents,
+    double Seconds,
+    double EventsPerSecond,
+    IReadOnlyList<ProjectionReplay> Projections,
+    double CommandSeconds,
+    int Reads,
+    int FailedReads,
+    IReadOnlyList<string> ReadFailures);
+
+/// <summary>Runs the rebuild command as an operator would (<c>scripts/rebuild.sh</c>'s settings) while a reader polls the query API.</summary>
+public static class RebuildBenchmark
+{
+    public static async Task<RebuildFigures> RunAsync(
+        PostgresDatabase database, IReadOnlyDictionary<string, string> environment, ServiceProcess query, string reportDirectory)
+    {
+        await WaitForQuietLogAsync(database);
+        Console.WriteLine("rebuild: replaying the log into fresh read models while the query service serves");
+        var reportPath = Path.Combine(reportDirectory, "rebuild.json");
+        var settings = new Dictionary<string, string>(environment)
+        {
+            // As scripts/rebuild.sh runs it: a batch job of seconds wants optimized code from the start.
+            ["DOTNET_TieredCompilation"] = "0",
+        };
+        var (reads, failed, failures) = (0, 0, new List<string>());
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            using var client = query.CreateClient();
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var path in new[] { "/claims?pageSize=20", "/sources", "/conflicts?pageSize=20" })
+                {
+                    using var response = await client.GetAsync(path, CancellationToken.None);
+                    reads++;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        failed++;
+                        failures.Add($"{path}: {(int)response.StatusCode}");
+                    }
+                }
+            }
+        });
+
+        var clock = Stopwatch.StartNew();
+        var (exitCode, output) = await ServiceProcess.RunCommandAsync(
+            "Claims.Query", ["rebuild", "--report", reportPath], settings, TimeSpan.FromMinutes(10));
+        var commandSeconds = clock.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await reader;
+        await File.WriteAllTextAsync(Path.Combine(reportDirectory, "rebuild.log"), output + "\n");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"The rebuild command failed ({exitCode}):\n{output}");
+        }
+
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportPath));
+        var root = report.RootElement;
+        var projections = root.GetProperty("projections").EnumerateArray().Select(p => new ProjectionReplay(
+            p.GetProperty("projection").GetString()!, p.GetProperty("events").GetInt64(), p.GetProperty("seconds").GetDouble(),
+            p.GetProperty("eventsPerSecond").GetDouble())).ToList();
+        var figures = new RebuildFigures(root.GetProperty("logEvents").GetInt64(), root.GetProperty("seconds").GetDouble(),
+            root.GetProperty("eventsPerSecond").GetDouble(), projections, commandSeconds, reads, failed, failures.Take(5).ToList());
+        Console.WriteLine($"rebuild: {figures.LogEvents:N0} events into every read model in {figures.Seconds:0.0} s ({figures.EventsPerSecond:N0} events/s; " +
+            $"command {commandSeconds:0.0} s with start-up); {reads:N0} reads meanwhile, {failed} failed");
+        return figures;
+    }
+
+    /// <summary>
+    /// Waits for the backlog the load phases left to drain (no event appended for 3 s, at most 2 minutes), so that the
+    /// replay rate is the rebuild's own and not shared with a pipeline still at work.
+    /// </summary>
+    private static async Task WaitForQuietLogAsync(PostgresDatabase database)
+    {
+        var deadline = Stopwatch.StartNew();
+        var last = await LastSeqAsync(database);
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var now = await LastSeqAsync(database);
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
+
+        Console.WriteLine("rebuild: the log was still growing after 2 minutes; replaying anyway");
+    }
+
+    private static async Task<long> LastSeqAsync(PostgresDatabase database)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM events.events");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
