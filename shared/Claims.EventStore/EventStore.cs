@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -27,7 +28,10 @@ public sealed class EventStore
         Options = options ?? new EventStoreOptions();
         Time = time ?? TimeProvider.System;
         Sql = new EventStoreSql(Options.Schema);
-        SerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        // What this writes goes to jsonb, never into HTML: the default encoder's \uXXXX for every Cyrillic and Kazakh
+        // letter made evidence three times longer and PostgreSQL decode each escape (jsonb keeps the decoded text
+        // either way, so stored events read back the same).
+        SerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     }
 
     /// <summary>Where the events live; projections and tests open their connections from it too.</summary>
