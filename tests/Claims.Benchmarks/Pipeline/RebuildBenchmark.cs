@@ -37,6 +37,8 @@ public static class RebuildBenchmark
         };
         var (reads, failed, failures) = (0, 0, new List<string>());
         using var stop = new CancellationTokenSource();
+        // A steady trickle of readers (about 50 requests/s), not a flood: the replay rate is the rebuild's, and every
+        // read must be served while the tables are swapped under it.
         var reader = Task.Run(async () =>
         {
             using var client = query.CreateClient();
@@ -44,6 +46,7 @@ public static class RebuildBenchmark
             {
                 foreach (var path in new[] { "/claims?pageSize=20", "/sources", "/conflicts?pageSize=20" })
                 {
+                    await Task.Delay(20, CancellationToken.None);
                     using var response = await client.GetAsync(path, CancellationToken.None);
                     reads++;
                     if (!response.IsSuccessStatusCode)
