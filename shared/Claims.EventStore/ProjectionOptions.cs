@@ -41,4 +41,11 @@ public sealed class ProjectionOptions
     /// at one position (see <see cref="ProjectionHandover"/>).
     /// </summary>
     public string? Follows { get; set; }
+
+    /// <summary>
+    /// Whether each batch's commit waits for its WAL to reach disk (<c>synchronous_commit</c>); on by default. A rebuild
+    /// turns it off: a crash can lose only its last batches, never the order of anything, and a rebuild that never
+    /// handed over starts again from scratch anyway.
+    /// </summary>
+    public bool WaitForDurableCommit { get; set; } = true;
 }

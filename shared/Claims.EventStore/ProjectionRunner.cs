@@ -578,6 +578,11 @@ public sealed partial class ProjectionRunner : BackgroundService
         {
             Parameters = { new NpgsqlParameter<string>("timeout", ((long)_options.IdleInTransactionTimeout.TotalMilliseconds).ToString()) },
         });
+        // Every session setting is set both ways: the connections are pooled and may have run another projection.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', @commit, false)")
+        {
+            Parameters = { new NpgsqlParameter<string>("commit", _options.WaitForDurableCommit ? "on" : "off") },
+        });
         if (listen)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"LISTEN \"{_store.Sql.NotifyChannel}\""));

@@ -79,6 +79,7 @@ public sealed partial class ReadModelRebuild(EventStore.EventStore store, ILogge
             // handover waits for this runner.
             BusyPollInterval = TimeSpan.FromMilliseconds(20),
             IdlePollInterval = TimeSpan.FromMilliseconds(100),
+            WaitForDurableCommit = false,
         };
         using var runner = new ProjectionRunner(store, rebuild, options, loggers.CreateLogger<ProjectionRunner>());
         await runner.StartAsync(ct);
