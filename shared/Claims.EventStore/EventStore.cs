@@ -292,14 +292,22 @@ public sealed class EventStore
         return await reader.ReadAsync(ct) ? new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : null;
     }
 
-    internal NpgsqlBatchCommand CreateReadLogCommand(LogPosition after, int maxCount, IReadOnlySet<string>? types, string? follows = null)
+    internal NpgsqlBatchCommand CreateReadLogCommand(
+        LogPosition after, int maxCount, IReadOnlySet<string>? types, string? follows = null, StreamPartition? partition = null)
     {
-        var sql = (types, follows) switch
+        if (partition is not null && types is null)
         {
-            (null, null) => Sql.ReadLog,
-            (_, null) => Sql.ReadLogOfTypes,
-            (null, _) => Sql.ReadLogFollowing,
-            _ => Sql.ReadLogOfTypesFollowing,
+            throw new ArgumentException("A reader of one partition must name the event types it reads.", nameof(partition));
+        }
+
+        var sql = (types, follows, partition) switch
+        {
+            (null, null, _) => Sql.ReadLog,
+            (null, _, _) => Sql.ReadLogFollowing,
+            (_, null, null) => Sql.ReadLogOfTypes,
+            (_, _, null) => Sql.ReadLogOfTypesFollowing,
+            (_, null, _) => Sql.ReadLogOfTypesInPartition,
+            _ => Sql.ReadLogOfTypesInPartitionFollowing,
         };
         var command = new NpgsqlBatchCommand(sql)
         {
@@ -318,6 +326,12 @@ public sealed class EventStore
         if (follows is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<string>("follows", follows));
+        }
+
+        if (partition is { } part)
+        {
+            command.Parameters.Add(new NpgsqlParameter<int>("partitions", part.Count));
+            command.Parameters.Add(new NpgsqlParameter<int>("partition", part.Index));
         }
 
         return command;
@@ -531,6 +545,8 @@ public sealed class EventStore
             reader.GetFieldValue<DateTimeOffset>(8))
         {
             DataError = dataError,
+            // A typed read leaves data out of the events it only steps over (other types, other partitions).
+            SteppedOver = reader.IsDBNull(6),
         };
     }
 

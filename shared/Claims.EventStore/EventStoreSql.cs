@@ -110,16 +110,20 @@ internal sealed partial class EventStoreSql
         const string inOrder = " ORDER BY tx, seq LIMIT @max";
         // A follower reads no further than the committed checkpoint of the projection it follows (none: nothing).
         var followed = $" AND (tx, seq) <= (SELECT p.tx, p.seq FROM {s}.progress p WHERE p.name = @follows)";
-        // Events of other types come without data and headers: the reader only steps over them.
-        var ofTypes = $"""
-            SELECT seq, tx, id, stream_id, version, type, CASE WHEN type = ANY(@types) THEN data END, CASE WHEN type = ANY(@types) THEN headers END,
-                   recorded_at
+        // Events of other types (or, for one partition of a replay, of other streams) come without data and headers:
+        // the reader only steps over them. A partition is a hash of the stream id, masked to stay non-negative.
+        string OfTypes(string mine) => $"""
+            SELECT seq, tx, id, stream_id, version, type, CASE WHEN {mine} THEN data END, CASE WHEN {mine} THEN headers END, recorded_at
             FROM {s}.events
             """;
+        var ofTypes = OfTypes("type = ANY(@types)");
+        var ofTypesInPartition = OfTypes("type = ANY(@types) AND (hashtext(stream_id) & 2147483647) % @partitions = @partition");
         ReadLog = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{inOrder}";
         ReadLogOfTypes = $"{ofTypes} WHERE {visibleAfter}{inOrder}";
         ReadLogFollowing = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{followed}{inOrder}";
         ReadLogOfTypesFollowing = $"{ofTypes} WHERE {visibleAfter}{followed}{inOrder}";
+        ReadLogOfTypesInPartition = $"{ofTypesInPartition} WHERE {visibleAfter}{inOrder}";
+        ReadLogOfTypesInPartitionFollowing = $"{ofTypesInPartition} WHERE {visibleAfter}{followed}{inOrder}";
         // Committed events a reader may not take yet, because an older transaction is still open: poll again soon,
         // since that transaction's end sends no notification unless it appended events itself.
         // The only index condition is the scalar bound, so the scan starts at xmin. A row comparison (tx, seq) > (@tx, @seq)
@@ -138,8 +142,8 @@ internal sealed partial class EventStoreSql
         // A rebuild hands its read model over: the live projection's dead letters were replayed, the rebuild's are now its.
         HandOverDeadLetters = $"""
             DELETE FROM {s}.dead_letters WHERE projection = @live;
-            UPDATE {s}.dead_letters SET projection = @live WHERE projection = @rebuild;
-            DELETE FROM {s}.progress WHERE name = @rebuild
+            UPDATE {s}.dead_letters SET projection = @live WHERE projection = ANY(@rebuilds);
+            DELETE FROM {s}.progress WHERE name = ANY(@rebuilds)
             """;
         ResetCheckpoint = $"""
             UPDATE {s}.progress SET tx = '0', seq = 0, updated = @now WHERE name = @name;
@@ -175,6 +179,8 @@ internal sealed partial class EventStoreSql
     public string ReadLogOfTypes { get; }
     public string ReadLogFollowing { get; }
     public string ReadLogOfTypesFollowing { get; }
+    public string ReadLogOfTypesInPartition { get; }
+    public string ReadLogOfTypesInPartitionFollowing { get; }
     public string HeldBack { get; }
     public string LastCommittedPosition { get; }
     public string CountEventsUntil { get; }

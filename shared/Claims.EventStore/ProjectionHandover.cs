@@ -19,46 +19,61 @@ public static class ProjectionHandover
     /// paused at the returned position; if it throws, nothing is handed over and the live projection goes on as before.
     /// </summary>
     /// <returns>The log position at which the read model changed hands.</returns>
-    public static async Task<LogPosition> HandOverAsync(
+    public static Task<LogPosition> HandOverAsync(
         EventStore store,
         string liveName,
         ProjectionRunner rebuild,
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> switchTables,
+        CancellationToken ct) =>
+        HandOverAsync(store, liveName, [rebuild], switchTables, ct);
+
+    /// <summary>
+    /// Hands over the read model that several runners rebuilt together, each for one <see cref="StreamPartition"/>:
+    /// all of them must reach the live checkpoint, and all their dead letters become the live projection's.
+    /// </summary>
+    public static async Task<LogPosition> HandOverAsync(
+        EventStore store,
+        string liveName,
+        IReadOnlyList<ProjectionRunner> rebuilds,
         Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> switchTables,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentException.ThrowIfNullOrWhiteSpace(liveName);
-        ArgumentNullException.ThrowIfNull(rebuild);
+        ArgumentNullException.ThrowIfNull(rebuilds);
         ArgumentNullException.ThrowIfNull(switchTables);
-        if (rebuild.Name == liveName)
+        if (rebuilds.Count == 0 || rebuilds.Any(rebuild => rebuild.Name == liveName))
         {
-            throw new ArgumentException("A rebuild needs a name of its own: its checkpoint is not the live projection's.", nameof(rebuild));
+            throw new ArgumentException("A rebuild needs runners with names of their own: their checkpoints are not the live projection's.", nameof(rebuilds));
         }
 
         // Catch up without pausing anyone first, so that the pause below covers one batch of the live projection at most.
-        await rebuild.WaitForCheckpointAsync(await store.ReadCheckpointAsync(liveName, ct) ?? LogPosition.Start, ct);
+        var live = await store.ReadCheckpointAsync(liveName, ct) ?? LogPosition.Start;
+        await Task.WhenAll(rebuilds.Select(rebuild => rebuild.WaitForCheckpointAsync(live, ct)));
 
         await using var connection = await store.DataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // Waits for the live projection's batch in progress, if any, to commit; its next one waits for this transaction.
         await LockBatchesAsync(store, connection, transaction, liveName, ct);
         var handedOverAt = await ReadCheckpointAsync(store, connection, transaction, liveName, ct) ?? LogPosition.Start;
-        await rebuild.WaitForCheckpointAsync(handedOverAt, ct);
-        await rebuild.StopAsync(ct);
-
-        await LockBatchesAsync(store, connection, transaction, rebuild.Name, ct);
-        var rebuilt = await ReadCheckpointAsync(store, connection, transaction, rebuild.Name, ct);
-        if (rebuilt != handedOverAt)
+        await Task.WhenAll(rebuilds.Select(rebuild => rebuild.WaitForCheckpointAsync(handedOverAt, ct)));
+        foreach (var rebuild in rebuilds)
         {
-            throw new InvalidOperationException(
-                $"The rebuild '{rebuild.Name}' stopped at {rebuilt}, not at the live checkpoint {handedOverAt} of '{liveName}'; nothing was handed over.");
+            await rebuild.StopAsync(ct);
+            await LockBatchesAsync(store, connection, transaction, rebuild.Name, ct);
+            var rebuilt = await ReadCheckpointAsync(store, connection, transaction, rebuild.Name, ct);
+            if (rebuilt != handedOverAt)
+            {
+                throw new InvalidOperationException(
+                    $"The rebuild '{rebuild.Name}' stopped at {rebuilt}, not at the live checkpoint {handedOverAt} of '{liveName}'; nothing was handed over.");
+            }
         }
 
         await switchTables(connection, transaction, ct);
         await using (var command = new NpgsqlCommand(store.Sql.HandOverDeadLetters, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<string>("live", liveName));
-            command.Parameters.Add(new NpgsqlParameter<string>("rebuild", rebuild.Name));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("rebuilds", [.. rebuilds.Select(rebuild => rebuild.Name)]));
             await command.ExecuteNonQueryAsync(ct);
         }
 

@@ -48,4 +48,31 @@ public sealed class ProjectionOptions
     /// handed over starts again from scratch anyway.
     /// </summary>
     public bool WaitForDurableCommit { get; set; } = true;
+
+    /// <summary>
+    /// Reads only the streams of one partition (a hash of the stream id); <see langword="null"/> for all. Several runners
+    /// under different names share one projection's replay this way, when its rows depend on one stream each (a
+    /// rebuild's claims, one stream per claim). Needs <see cref="IProjection.EventTypes"/>.
+    /// </summary>
+    public StreamPartition? Partition { get; set; }
+}
+
+/// <summary>One partition of the log's streams: those whose id hashes to <see cref="Index"/> of <see cref="Count"/>.</summary>
+public sealed record StreamPartition
+{
+    /// <summary>Partition <paramref name="index"/> (from 0) of <paramref name="count"/>.</summary>
+    public StreamPartition(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        Index = index;
+        Count = count;
+    }
+
+    /// <summary>Which partition, from 0.</summary>
+    public int Index { get; }
+
+    /// <summary>How many partitions the streams are split into.</summary>
+    public int Count { get; }
 }

@@ -422,7 +422,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.ReadCheckpoint) { Parameters = { new NpgsqlParameter<string>("name", Name) } });
         if (readLog)
         {
-            batch.BatchCommands.Add(_store.CreateReadLogCommand(from, _options.BatchSize, _projection.EventTypes, _options.Follows));
+            batch.BatchCommands.Add(_store.CreateReadLogCommand(from, _options.BatchSize, _projection.EventTypes, _options.Follows, _options.Partition));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.HeldBack)
             {
                 Parameters = { EventStore.Xid8Parameter("tx", from.Tx), new NpgsqlParameter<long>("seq", from.Seq) },
@@ -643,7 +643,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         }
     }
 
-    private bool Handles(StoredEvent stored) => _projection.EventTypes?.Contains(stored.Type) ?? true;
+    private bool Handles(StoredEvent stored) => !stored.SteppedOver && (_projection.EventTypes?.Contains(stored.Type) ?? true);
 
     /// <summary>
     /// Whether a failure is the event's (retry it, then dead-letter it) rather than the runner's: stopping, a lost

@@ -335,6 +335,36 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         Assert.Equal(await store.ReadLastCommittedPositionAsync(CancellationToken.None), await store.ReadCheckpointAsync("recording"));
     }
 
+    [Fact]
+    public async Task Runners_of_two_stream_partitions_apply_every_event_once_between_them()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        for (var stream = 1; stream <= 12; stream++)
+        {
+            await AppendNotesAsync(store, $"claim-{stream}", 5, author: $"author-{stream}");
+        }
+
+        var probe = new ConcurrencyProbe();
+        var partitions = Enumerable.Range(0, 2).Select(index =>
+        {
+            var options = Fast(batchSize: 7);
+            options.Partition = new StreamPartition(index, 2);
+            return (Projection: new RecordingProjection(store.Options.Schema, $"recording.{index}", probe), Options: options);
+        }).ToList();
+        var runners = partitions.Select(p => CreateRunner(store, p.Projection, p.Options)).ToList();
+        await using (await StartAsync(runners[0]))
+        await using (await StartAsync(runners[1]))
+        {
+            await Task.WhenAll(runners.Select(runner => runner.WaitForCatchUpAsync(Eventually.Timeout())));
+        }
+
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(60, rows.Count);
+        Assert.All(rows, row => Assert.Equal(1, row.Applied));
+        // Each stream went to one partition, and both partitions had streams.
+        Assert.All(partitions, p => Assert.True(p.Projection.Batches > 0));
+    }
+
     private static async Task<List<Guid>> ReadTableAsync(EventStore store, string table)
     {
         await using var command = store.DataSource.CreateCommand($"SELECT event_id FROM {store.Options.Schema}.{table}");
