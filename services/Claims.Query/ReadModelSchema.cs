@@ -16,6 +16,12 @@ public sealed partial record ReadModelSchema(string Name, bool WritesChangeFeed,
 
     public bool IsLive => Name == Live.Name;
 
+    /// <summary>
+    /// Partition <paramref name="index"/> of a rebuild shared by <paramref name="count"/> runners: the same tables, a
+    /// checkpoint name of its own.
+    /// </summary>
+    public ReadModelSchema Partition(int index, int count) => count <= 1 ? this : this with { ProjectionSuffix = $"{ProjectionSuffix}.{index}" };
+
     /// <summary>The checkpoint name of the projection <paramref name="liveName"/> writing here.</summary>
     public string ProjectionName(string liveName) => liveName + ProjectionSuffix;
 

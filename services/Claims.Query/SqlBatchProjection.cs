@@ -22,6 +22,12 @@ public abstract class SqlBatchProjection(ReadModelSchema target) : IProjection
     /// <summary>The tables this projection owns, unqualified: what a reset empties and a rebuild replaces.</summary>
     public abstract IReadOnlyList<string> Tables { get; }
 
+    /// <summary>
+    /// How many runners share this projection's rebuild, each replaying the streams of one partition; 1 unless its
+    /// rows depend on one stream each and its replay is the rebuild's longest.
+    /// </summary>
+    public virtual int RebuildPartitions => 1;
+
     /// <summary>The DDL of <see cref="Tables"/>, written against the live schema (<c>query.</c>).</summary>
     public abstract string TablesDdl { get; }
 

@@ -99,7 +99,7 @@ public sealed class RebuildTests(ClaimsSystem system, ITestOutputHelper output) 
 
         // Nothing of the rebuild is left: its schema, its checkpoints.
         Assert.Equal(0L, await ScalarAsync<long>(
-            "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = 'query_rebuild') + (SELECT count(*) FROM events.progress WHERE name LIKE '%@rebuild')"));
+            "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = 'query_rebuild') + (SELECT count(*) FROM events.progress WHERE name LIKE '%@rebuild%')"));
     }
 
     private async Task<List<string>> PostSeedsAsync()

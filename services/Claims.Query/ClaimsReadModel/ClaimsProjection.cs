@@ -224,6 +224,12 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
 
     public override string TablesDdl => Schema;
 
+    /// <summary>
+    /// Two: every row of a rebuild depends on one claim stream (the counts and the change feed, which span claims, are
+    /// left out of a rebuild), and the claims are the longest replay, so two runners share it on disjoint claims.
+    /// </summary>
+    public override int RebuildPartitions => 2;
+
     protected override void AddCommands(NpgsqlBatch commands, IReadOnlyList<StoredEvent> events)
     {
         var rows = new BatchRows();

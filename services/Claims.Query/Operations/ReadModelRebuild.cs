@@ -30,9 +30,13 @@ public sealed partial class ReadModelRebuild(EventStore.EventStore store, ILogge
 
     private readonly ILogger _logger = loggers.CreateLogger<ReadModelRebuild>();
 
-    /// <summary>The read models as the live service runs them, or as a rebuild writes them.</summary>
-    public static IReadOnlyList<SqlBatchProjection> ReadModels(EventStore.EventStore store, ReadModelSchema target) =>
-        [new ClaimsReadModel.ClaimsProjection(store, target), new Articles.ArticlesProjection(store, target), new Sources.SourceReliabilityProjection(target)];
+    /// <summary>The read models, each made for a schema: the live one, or a rebuild's (one instance per partition).</summary>
+    public static IReadOnlyList<Func<ReadModelSchema, SqlBatchProjection>> ReadModels(EventStore.EventStore store) =>
+    [
+        target => new ClaimsReadModel.ClaimsProjection(store, target),
+        target => new Articles.ArticlesProjection(store, target),
+        target => new Sources.SourceReliabilityProjection(target),
+    ];
 
     public async Task<RebuildReport> RunAsync(int batchSize, CancellationToken ct)
     {
@@ -44,11 +48,10 @@ public sealed partial class ReadModelRebuild(EventStore.EventStore store, ILogge
 
         try
         {
-            var live = ReadModels(store, ReadModelSchema.Live);
-            var rebuilds = ReadModels(store, ReadModelSchema.Rebuild);
-            await CreateRebuildTablesAsync(rebuilds, ct);
+            var readModels = ReadModels(store).Select(create => (Live: create(ReadModelSchema.Live), Create: create)).ToList();
+            await CreateRebuildTablesAsync(readModels.Select(model => model.Create(ReadModelSchema.Rebuild)).ToList(), ct);
             var clock = Stopwatch.StartNew();
-            var results = await Task.WhenAll(live.Zip(rebuilds).Select(pair => RebuildAsync(pair.First, pair.Second, batchSize, clock, ct)));
+            var results = await Task.WhenAll(readModels.Select(model => RebuildAsync(model.Live, model.Create, batchSize, clock, ct)));
             var seconds = clock.Elapsed.TotalSeconds;
             await using (var drop = store.DataSource.CreateCommand($"DROP SCHEMA IF EXISTS {ReadModelSchema.Rebuild.Name} CASCADE"))
             {
@@ -68,34 +71,44 @@ public sealed partial class ReadModelRebuild(EventStore.EventStore store, ILogge
     }
 
     private async Task<ProjectionRebuilt> RebuildAsync(
-        SqlBatchProjection live, SqlBatchProjection rebuild, int batchSize, Stopwatch clock, CancellationToken ct)
+        SqlBatchProjection live, Func<ReadModelSchema, SqlBatchProjection> create, int batchSize, Stopwatch clock, CancellationToken ct)
     {
-        await ProjectionHandover.StartFreshAsync(store, rebuild.Name, ct);
-        var options = new ProjectionOptions
-        {
-            BatchSize = batchSize,
-            Follows = live.Name,
-            // Behind the live projection there is always more to read; once level with it, check often, since the
-            // handover waits for this runner.
-            BusyPollInterval = TimeSpan.FromMilliseconds(20),
-            IdlePollInterval = TimeSpan.FromMilliseconds(100),
-            WaitForDurableCommit = false,
-        };
-        using var runner = new ProjectionRunner(store, rebuild, options, loggers.CreateLogger<ProjectionRunner>());
-        await runner.StartAsync(ct);
+        var partitions = live.RebuildPartitions;
+        var rebuilds = Enumerable.Range(0, partitions).Select(index => create(ReadModelSchema.Rebuild.Partition(index, partitions))).ToList();
+        var runners = new List<ProjectionRunner>();
         try
         {
+            foreach (var (rebuild, index) in rebuilds.Select((rebuild, index) => (rebuild, index)))
+            {
+                await ProjectionHandover.StartFreshAsync(store, rebuild.Name, ct);
+                var options = new ProjectionOptions
+                {
+                    BatchSize = batchSize,
+                    Follows = live.Name,
+                    Partition = partitions > 1 ? new StreamPartition(index, partitions) : null,
+                    // Behind the live projection there is always more to read; once level with it, check often, since
+                    // the handover waits for this runner.
+                    BusyPollInterval = TimeSpan.FromMilliseconds(20),
+                    IdlePollInterval = TimeSpan.FromMilliseconds(100),
+                    WaitForDurableCommit = false,
+                };
+                var runner = new ProjectionRunner(store, rebuild, options, loggers.CreateLogger<ProjectionRunner>());
+                runners.Add(runner);
+                await runner.StartAsync(ct);
+            }
+
             // Like a bulk load: rows first, then the indexes readers need, built once the replay has caught up (the
             // rebuild waits meanwhile), so that the replay does not maintain them row by row.
-            await runner.WaitForCheckpointAsync(await store.ReadCheckpointAsync(live.Name, ct) ?? LogPosition.Start, ct);
-            if (SecondaryIndexes(rebuild) is { Length: > 0 } ddl)
+            var caughtUp = await store.ReadCheckpointAsync(live.Name, ct) ?? LogPosition.Start;
+            await Task.WhenAll(runners.Select(runner => runner.WaitForCheckpointAsync(caughtUp, ct)));
+            if (SecondaryIndexes(rebuilds[0]) is { Length: > 0 } ddl)
             {
                 await using var indexes = store.DataSource.CreateCommand(ddl);
                 await indexes.ExecuteNonQueryAsync(ct);
             }
 
-            var at = await ProjectionHandover.HandOverAsync(store, live.Name, runner,
-                (connection, transaction, token) => SwitchTablesAsync(rebuild, connection, transaction, token), ct);
+            var at = await ProjectionHandover.HandOverAsync(store, live.Name, runners,
+                (connection, transaction, token) => SwitchTablesAsync(rebuilds[0], connection, transaction, token), ct);
             var seconds = clock.Elapsed.TotalSeconds;
             var events = await store.CountEventsAsync(at, ct);
             LogHandedOver(_logger, live.Name, events, seconds, events / Math.Max(seconds, 0.001), at);
@@ -103,7 +116,11 @@ public sealed partial class ReadModelRebuild(EventStore.EventStore store, ILogge
         }
         finally
         {
-            await runner.StopAsync(CancellationToken.None);
+            foreach (var runner in runners)
+            {
+                await runner.StopAsync(CancellationToken.None);
+                runner.Dispose();
+            }
         }
     }
 
