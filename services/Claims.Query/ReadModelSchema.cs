@@ -8,12 +8,16 @@ namespace Claims.Query;
 /// under its own checkpoint names, and without the change feed (subscribers already saw those changes); then it moves
 /// the finished tables into <c>query</c> (see <see cref="Operations.ReadModelRebuild"/>).
 /// </summary>
-public sealed partial record ReadModelSchema(string Name, bool WritesChangeFeed, string ProjectionSuffix)
+public sealed partial record ReadModelSchema(string Name, string ProjectionSuffix)
 {
-    public static ReadModelSchema Live { get; } = new("query", WritesChangeFeed: true, ProjectionSuffix: "");
+    public static ReadModelSchema Live { get; } = new("query", ProjectionSuffix: "");
 
-    public static ReadModelSchema Rebuild { get; } = new("query_rebuild", WritesChangeFeed: false, ProjectionSuffix: "@rebuild");
+    public static ReadModelSchema Rebuild { get; } = new("query_rebuild", ProjectionSuffix: "@rebuild");
 
+    /// <summary>
+    /// The live read models: they carry the change feed and keep their counts up to date every batch. A rebuild writes
+    /// neither (subscribers already saw those changes; it counts once, at its end).
+    /// </summary>
     public bool IsLive => Name == Live.Name;
 
     /// <summary>

@@ -81,11 +81,11 @@ public abstract class SqlBatchProjection(ReadModelSchema target) : IProjection
 /// <summary>Typed parameters for read-model SQL: nulls carry their type, so PostgreSQL never has to guess.</summary>
 public static class Sql
 {
-    /// <summary>Joins a text array into one text for an <c>unnest</c> column (PostgreSQL has no ragged arrays); split with <see cref="SplitList"/>.</summary>
+    /// <summary>
+    /// Joins a text array into one text for an <c>unnest</c> column (PostgreSQL has no ragged arrays); the SQL splits it
+    /// back with <c>string_to_array(column, chr(31))</c> (an empty text is an empty array).
+    /// </summary>
     public const char ListSeparator = '\u001f';
-
-    /// <summary>SQL that turns a column joined with <see cref="ListSeparator"/> back into <c>text[]</c> (an empty text is an empty array).</summary>
-    public static string SplitList(string column) => $"string_to_array({column}, chr(31))";
 
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
@@ -104,15 +104,6 @@ public static class Sql
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
 
     public static NpgsqlParameter Text(string? value) => Nullable(value, NpgsqlDbType.Text);
-
-    public static NpgsqlParameter Uuid(Guid? value) => Nullable(value, NpgsqlDbType.Uuid);
-
-    public static NpgsqlParameter Numeric(decimal? value) => Nullable(value, NpgsqlDbType.Numeric);
-
-    public static NpgsqlParameter Time(DateTimeOffset? value) => Nullable(value, NpgsqlDbType.TimestampTz);
-
-    /// <summary>JSON text as jsonb; null is SQL NULL.</summary>
-    public static NpgsqlParameter Jsonb(string? json) => Nullable(json, NpgsqlDbType.Jsonb);
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 }

@@ -300,15 +300,7 @@ public sealed class EventStore
             throw new ArgumentException("A reader of one partition must name the event types it reads.", nameof(partition));
         }
 
-        var sql = (types, follows, partition) switch
-        {
-            (null, null, _) => Sql.ReadLog,
-            (null, _, _) => Sql.ReadLogFollowing,
-            (_, null, null) => Sql.ReadLogOfTypes,
-            (_, _, null) => Sql.ReadLogOfTypesFollowing,
-            (_, null, _) => Sql.ReadLogOfTypesInPartition,
-            _ => Sql.ReadLogOfTypesInPartitionFollowing,
-        };
+        var sql = Sql.ReadLog(ofTypes: types is not null, following: follows is not null, partitioned: partition is not null);
         var command = new NpgsqlBatchCommand(sql)
         {
             Parameters =
@@ -529,7 +521,7 @@ public sealed class EventStore
             }
         }
 
-        // Null for an event a reader of some types only steps over (see EventStoreSql.ReadLogOfTypes).
+        // Null for an event a reader of some types only steps over (see EventStoreSql.ReadLog).
         var headers = reader.IsDBNull(7)
             ? _noHeaders
             : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7), _headerSerializerOptions) ?? _noHeaders;

@@ -116,14 +116,16 @@ internal sealed partial class EventStoreSql
             SELECT seq, tx, id, stream_id, version, type, CASE WHEN {mine} THEN data END, CASE WHEN {mine} THEN headers END, recorded_at
             FROM {s}.events
             """;
-        var ofTypes = OfTypes("type = ANY(@types)");
-        var ofTypesInPartition = OfTypes("type = ANY(@types) AND (hashtext(stream_id) & 2147483647) % @partitions = @partition");
-        ReadLog = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{inOrder}";
-        ReadLogOfTypes = $"{ofTypes} WHERE {visibleAfter}{inOrder}";
-        ReadLogFollowing = $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{followed}{inOrder}";
-        ReadLogOfTypesFollowing = $"{ofTypes} WHERE {visibleAfter}{followed}{inOrder}";
-        ReadLogOfTypesInPartition = $"{ofTypesInPartition} WHERE {visibleAfter}{inOrder}";
-        ReadLogOfTypesInPartitionFollowing = $"{ofTypesInPartition} WHERE {visibleAfter}{followed}{inOrder}";
+        string ReadLogSql(bool ofTypes, bool following, bool partitioned)
+        {
+            var select = !ofTypes ? $"SELECT {eventColumns} FROM {s}.events"
+                : partitioned ? OfTypes("type = ANY(@types) AND (hashtext(stream_id) & 2147483647) % @partitions = @partition")
+                : OfTypes("type = ANY(@types)");
+            return $"{select} WHERE {visibleAfter}{(following ? followed : "")}{inOrder}";
+        }
+
+        // Indexed as ReadLogIndex numbers them: one bit for each choice.
+        _readLogs = [.. Enumerable.Range(0, 8).Select(i => ReadLogSql(ofTypes: (i & 4) != 0, following: (i & 2) != 0, partitioned: (i & 1) != 0))];
         // Committed events a reader may not take yet, because an older transaction is still open: poll again soon,
         // since that transaction's end sends no notification unless it appended events itself.
         // The only index condition is the scalar bound, so the scan starts at xmin. A row comparison (tx, seq) > (@tx, @seq)
@@ -175,12 +177,17 @@ internal sealed partial class EventStoreSql
     public string FetchStream { get; }
     public string FetchStreamVersion { get; }
     public string FetchStreamsAfter { get; }
-    public string ReadLog { get; }
-    public string ReadLogOfTypes { get; }
-    public string ReadLogFollowing { get; }
-    public string ReadLogOfTypesFollowing { get; }
-    public string ReadLogOfTypesInPartition { get; }
-    public string ReadLogOfTypesInPartitionFollowing { get; }
+    private readonly string[] _readLogs;
+
+    /// <summary>
+    /// The log read after a position: of every event, or with data only for some types (<paramref name="ofTypes"/>), of
+    /// one stream partition among them (<paramref name="partitioned"/>), bounded by a followed projection's checkpoint
+    /// (<paramref name="following"/>).
+    /// </summary>
+    public string ReadLog(bool ofTypes, bool following, bool partitioned) => _readLogs[ReadLogIndex(ofTypes, following, partitioned)];
+
+    private static int ReadLogIndex(bool ofTypes, bool following, bool partitioned) =>
+        (ofTypes ? 4 : 0) + (following ? 2 : 0) + (partitioned ? 1 : 0);
     public string HeldBack { get; }
     public string LastCommittedPosition { get; }
     public string CountEventsUntil { get; }

@@ -453,7 +453,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
                 Column(_historyClaim), Column(_historyVersion), Column(_historyRecorded), Column(_historyPublished), Column(_historyKind),
                 JsonbColumn(_historyConsensus), Column(_historyStatus), Column(_historyMention)));
 
-            if (projection.Target.WritesChangeFeed && _changeClaim.Count > 0)
+            if (projection.Target.IsLive && _changeClaim.Count > 0)
             {
                 commands.BatchCommands.Add(Command(InsertChanges,
                     Column(_changeClaim), Column(_changeVersion), Column(_changeKind), JsonbColumn(_changePrevious), JsonbColumn(_changeConsensus),
@@ -485,7 +485,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
                 commands.BatchCommands.Add(Command(projection._refreshCounts, Column(mentionsChanged)));
             }
 
-            if (projection.Target.WritesChangeFeed)
+            if (projection.Target.IsLive)
             {
                 // Delivered at commit, to every query instance: their /changes streams wake at once instead of at their next poll.
                 commands.BatchCommands.Add(Command($"SELECT pg_notify('{ChangeSignal.Channel}', '')"));
