@@ -27,6 +27,7 @@ public static class QueryExtensions
         builder.Services.AddProjection<ClaimsProjection>();
         builder.Services.AddProjection<ArticlesProjection>();
         builder.Services.AddProjection<SourceReliabilityProjection>();
+        builder.Services.AddSingleton(ClaimJudgement.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton<ClaimsQueries>();
         builder.Services.AddSingleton<ArticlesQueries>();
         builder.Services.AddSingleton<SourcesQueries>();

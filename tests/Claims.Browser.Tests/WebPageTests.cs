@@ -46,6 +46,12 @@ public sealed class WebPageTests(BrowserSystem browser, ITestOutputHelper output
         Assert.Equal("over 533 million USD", await disagreeing.Locator(".mention-figure").TextContentAsync());
         Assert.Equal("Disagrees with consensus", await disagreeing.Locator(".tag-disagrees").TextContentAsync());
         Assert.Contains("533", await disagreeing.Locator("mark.figure").TextContentAsync());
+        // Who stands with whom: the consensus side first, then the side that lost to it.
+        var sides = page.Locator(".callout-conflict .positions > li");
+        Assert.Equal(2, await sides.CountAsync());
+        Assert.Equal("true", await sides.Nth(0).GetAttributeAsync("data-agrees"));
+        Assert.Equal("470 million USD", await sides.Nth(0).Locator(".position-figure").TextContentAsync());
+        Assert.Equal("over 533 million USD", await sides.Nth(1).Locator(".position-figure").TextContentAsync());
         output.WriteLine("Before the new article: " + await BrowserSystem.ScreenshotAsync(page, "claim-before-live-update"));
 
         // Marks this document: a reload would lose the mark.
@@ -168,6 +174,9 @@ public sealed class WebPageTests(BrowserSystem browser, ITestOutputHelper output
         await page.Locator(".callout-timetravel").WaitForAsync();
         Assert.Equal(["Day.Az"], await page.Locator(".mention .mention-source").AllTextContentsAsync());
         Assert.Equal(1, await page.Locator("svg.timeline g.series").CountAsync());
+        // The public record of then decided on its own: Day.Az's figure, from a single origin, no conflict yet.
+        Assert.Equal("over 533 million USD", await page.Locator("#consensus-figure").TextContentAsync());
+        Assert.Equal("single-source", await page.Locator(".consensus-box").GetAttributeAsync("data-status"));
         output.WriteLine("Time travel: " + await BrowserSystem.ScreenshotAsync(page, "claim-as-published-2025-10-01"));
         Assert.Empty(errors);
     }

@@ -126,13 +126,24 @@ public sealed class QueryApiTests(ClaimsSystem system, ITestOutputHelper output)
         Assert.Equal(1, february.GetProperty("mentionCount").GetInt32());
         var asOf = february.GetProperty("asOf");
         Assert.Equal("published", asOf.GetProperty("by").GetString());
-        // The latest version caused by an article published by February is the Late Wire's; it was decided with the
-        // Early Wire's mention already in, and the response says so.
-        Assert.True(asOf.GetProperty("consensusIncludesLaterArticles").GetBoolean());
+        // The Late Wire's own version was decided with the Early Wire's mention already in (it arrived first); the
+        // public record of February had only the Late Wire, and the rule decides again from that alone.
+        Assert.False(asOf.GetProperty("consensusIncludesLaterArticles").GetBoolean());
+        Assert.Equal(700_000_000m, february.GetProperty("consensus").GetProperty("value").GetDecimal());
+        Assert.Equal("single-source", february.GetProperty("status").GetString());
+        Assert.Single(february.GetProperty("positions").EnumerateArray());
 
+        // Once both are published, the public record is what reconciliation decided.
         var march = await query.GetFromJsonAsync<JsonElement>($"{ClaimPath(claimId)}?asOf=2006-03-01&by=published");
+        var now = await query.GetFromJsonAsync<JsonElement>(ClaimPath(claimId));
         Assert.Equal(2, march.GetProperty("mentions").GetArrayLength());
-        Assert.False(march.GetProperty("asOf").GetProperty("consensusIncludesLaterArticles").GetBoolean());
+        Assert.Equal("conflicted", march.GetProperty("status").GetString());
+        Assert.Equal(now.GetProperty("consensus").ToString(), march.GetProperty("consensus").ToString());
+        var sides = march.GetProperty("positions").EnumerateArray().ToList();
+        Assert.Equal(2, sides.Count);
+        Assert.True(sides[0].GetProperty("agreesWithConsensus").GetBoolean());
+        Assert.Equal(now.GetProperty("consensus").GetProperty("value").GetDecimal(), sides[0].GetProperty("value").GetDecimal());
+        Assert.Equal(now.GetProperty("positions").ToString(), march.GetProperty("positions").ToString());
 
         await AssertProblemAsync(await query.GetAsync($"{ClaimPath(claimId)}?asOf=2006-01-01&by=published"), HttpStatusCode.NotFound, "published");
         await AssertProblemAsync(await query.GetAsync($"{ClaimPath(claimId)}?asOf=2006-02-01&by=recorded"), HttpStatusCode.NotFound, "recorded");

@@ -1,3 +1,4 @@
+using Claims.Consensus;
 using Claims.Contracts;
 using Claims.Contracts.Events;
 using Claims.Reconciliation.Consensus;

@@ -85,7 +85,7 @@ public sealed class DeterminismTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), property);
     }
 
-    private static Gen<Scenario> Scenarios() =>
+    internal static Gen<Scenario> Scenarios() =>
         from articleCount in Gen.Choose(1, 7)
         from articles in Gen.CollectToList(Enumerable.Range(1, articleCount), i => ArticleMentions($"a{i}"))
         from origins in Gen.CollectToList(Enumerable.Range(1, articleCount), i =>
@@ -154,10 +154,10 @@ public sealed class DeterminismTests
     }
 
     /// <summary>What origin detection eventually tells every claim: the final origins. (Retractions travel with the mentions themselves.)</summary>
-    private static ClaimState Settle(ClaimState state, IReadOnlyDictionary<string, string> origins) =>
+    internal static ClaimState Settle(ClaimState state, IReadOnlyDictionary<string, string> origins) =>
         Apply(state, Claim.Decide(state, new Regroup(origins), Now));
 
-    private static bool Same(ClaimState a, ClaimState b) =>
+    internal static bool Same(ClaimState a, ClaimState b) =>
         a.Consensus == b.Consensus
         && a.Status == b.Status
         && Votes(a).SetEquals(Votes(b))

@@ -1,3 +1,4 @@
+using Claims.Consensus;
 using Claims.Contracts;
 using Claims.Contracts.Events;
 using Claims.Reconciliation.Consensus;
@@ -12,15 +13,15 @@ public sealed class SourceReliabilityTests
     [Fact]
     public void A_source_never_scored_starts_at_the_prior_and_moves_with_its_record()
     {
-        Assert.Equal(0.8, SourceReliability.Estimate(0, 0));
-        Assert.True(SourceReliability.Estimate(10, 0) > 0.9);
-        Assert.True(SourceReliability.Estimate(0, 10) < 0.3);
+        Assert.Equal(0.8, ReliabilityEstimate.Of(0, 0));
+        Assert.True(ReliabilityEstimate.Of(10, 0) > 0.9);
+        Assert.True(ReliabilityEstimate.Of(0, 10) < 0.3);
     }
 
     [Fact]
     public void The_uncertainty_of_a_reliability_shrinks_with_the_votes_behind_it()
     {
-        var spreads = new[] { (0, 0), (8, 2), (80, 20), (400, 100) }.Select(v => SourceReliability.Spread(v.Item1, v.Item2)).ToList();
+        var spreads = new[] { (0, 0), (8, 2), (80, 20), (400, 100) }.Select(v => ReliabilityEstimate.Spread(v.Item1, v.Item2)).ToList();
 
         Assert.InRange(spreads[0], 0.15, 0.17);
         Assert.InRange(spreads[^1], 0.015, 0.02);

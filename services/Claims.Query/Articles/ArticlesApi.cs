@@ -53,7 +53,7 @@ public sealed record ArticleClaimView
 }
 
 /// <summary>Reads the article read models.</summary>
-public sealed class ArticlesQueries(NpgsqlDataSource dataSource, EventStore.EventStore store)
+public sealed class ArticlesQueries(NpgsqlDataSource dataSource, EventStore.EventStore store, ClaimJudgement judgement)
 {
     /// <summary>The article at <paramref name="revision"/> (null: the latest); null when the article or that revision is unknown.</summary>
     public async Task<ArticleView?> GetAsync(string articleId, int? revision, CancellationToken ct)
@@ -137,7 +137,7 @@ public sealed class ArticlesQueries(NpgsqlDataSource dataSource, EventStore.Even
                 Confidence = reader.GetDouble(13),
                 ClaimStatus = NullableString(reader, 14),
                 Consensus = consensus,
-                AgreesWithConsensus = Agreement.WithConsensus(qualifier, value, lower, upper, consensus),
+                AgreesWithConsensus = judgement.Agrees(qualifier, value, lower, upper, consensus),
             });
         }
         return article with { Revisions = revisions, Claims = claims };

@@ -68,11 +68,24 @@ public static class ClaimRows
         return (mention, reader.GetInt64(16), reader.GetString(17));
     }
 
-    /// <summary>The mention judged against a consensus.</summary>
-    public static MentionView JudgedAgainst(this MentionView mention, ConsensusValue? consensus) => mention with
+    /// <summary>
+    /// The published reliabilities of the sources that speak to the claims <paramref name="mentionCondition"/> (a
+    /// condition on <c>query.claim_mentions m</c>, a constant of the caller's) selects.
+    /// </summary>
+    public static NpgsqlBatchCommand ReliabilitiesCommand(string mentionCondition, NpgsqlParameter parameter) => new($"""
+        SELECT r.source, r.reliability FROM query.source_reliability r
+        WHERE r.source IN (SELECT m.source FROM query.claim_mentions m WHERE {mentionCondition})
+        """) { Parameters = { parameter } };
+
+    public static async Task<Dictionary<string, double>> ReadReliabilitiesAsync(DbDataReader reader, CancellationToken ct)
     {
-        AgreesWithConsensus = Agreement.WithConsensus(mention.Qualifier, mention.Value, mention.Lower, mention.Upper, consensus),
-    };
+        var reliabilities = new Dictionary<string, double>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            reliabilities[reader.GetString(0)] = reader.GetDouble(1);
+        }
+        return reliabilities;
+    }
 
     public static ConsensusValue? ReadConsensus(DbDataReader reader, int ordinal, JsonSerializerOptions json) =>
         reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<ConsensusValue>(reader.GetString(ordinal), json);

@@ -1,3 +1,4 @@
+using Claims.Consensus;
 using Claims.Contracts;
 
 namespace Claims.Query.ClaimsReadModel;
@@ -24,21 +25,51 @@ public record ClaimSummary
 public sealed record ClaimDetail : ClaimSummary
 {
     public required IReadOnlyList<MentionView> Mentions { get; init; }
+
+    /// <summary>
+    /// The groups of agreeing origins the consensus rule finds among the voting mentions, the winner first: who
+    /// stands with whom. Absent when travelling by recorded time (the groups of then are not kept, only the consensus).
+    /// </summary>
+    public IReadOnlyList<PositionView>? Positions { get; init; }
+
     public TimeTravelView? AsOf { get; init; }
+}
+
+/// <summary>
+/// One side of a claim: a group of mentions whose intervals agree, the value it stands for (its most precise
+/// mention's), and its weight (each independent origin once, by source reliability and precision).
+/// </summary>
+public sealed record PositionView
+{
+    public required decimal Value { get; init; }
+    public required string Unit { get; init; }
+    public required string Qualifier { get; init; }
+    public decimal? Lower { get; init; }
+    public decimal? Upper { get; init; }
+    /// <summary>True for the winning group, whose value is the consensus; false for the groups that lost to it.</summary>
+    public bool? AgreesWithConsensus { get; init; }
+    public required double Weight { get; init; }
+    public required int OriginCount { get; init; }
+    public required IReadOnlyList<string> Origins { get; init; }
+    public required IReadOnlyList<string> Sources { get; init; }
+    public required IReadOnlyList<MentionView> Mentions { get; init; }
 }
 
 /// <summary>Which past state a <see cref="ClaimDetail"/> shows.</summary>
 /// <param name="At">The asOf time asked for.</param>
 /// <param name="By"><c>recorded</c> or <c>published</c>.</param>
-/// <param name="Version">The claim version whose consensus and status are shown.</param>
+/// <param name="Version">
+/// By recorded: the claim version whose consensus and status are shown. By published: the latest version caused by an
+/// article published by then.
+/// </param>
 /// <param name="ConsensusIncludesLaterArticles">
-/// By publication only: the consensus of <paramref name="Version"/> was decided with mentions from articles published
-/// after <paramref name="At"/> (they were ingested before an earlier-published one). The mentions list never includes them.
+/// Always false. By publication, the consensus is decided again from the articles published by then, so no later
+/// article is ever in it; the field stays for the clients that read it.
 /// </param>
 public sealed record TimeTravelView(DateTimeOffset At, string By, long Version, bool ConsensusIncludesLaterArticles);
 
 /// <summary>One mention of a claim, with the article it was read from and the origin group it counts in.</summary>
-public sealed record MentionView
+public sealed record MentionView : IVote
 {
     public required Guid MentionId { get; init; }
     public required string ArticleId { get; init; }

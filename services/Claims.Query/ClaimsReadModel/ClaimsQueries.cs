@@ -1,3 +1,4 @@
+using Claims.Consensus;
 using Claims.Contracts;
 using Npgsql;
 using static Claims.Query.ClaimsReadModel.ClaimRows;
@@ -45,7 +46,7 @@ public abstract record TimeTravelResult
 }
 
 /// <summary>Reads the claim read models.</summary>
-public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventStore store)
+public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventStore store, ClaimJudgement judgement)
 {
     private static readonly Dictionary<ClaimSort, string> s_orders = new()
     {
@@ -97,6 +98,7 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {SummaryColumns} FROM query.claims c WHERE c.claim_id = $1") { Parameters = { Text(claimId) } });
         batch.BatchCommands.Add(MentionsCommand(claimId));
+        batch.BatchCommands.Add(ReliabilitiesCommand("m.claim_id = $1", Text(claimId)));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -107,16 +109,18 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         var mentions = new List<MentionView>();
         while (await reader.ReadAsync(ct))
         {
-            mentions.Add(ReadMention(reader, store.SerializerOptions).Mention.JudgedAgainst(summary.Consensus));
+            mentions.Add(judgement.Judged(ReadMention(reader, store.SerializerOptions).Mention, summary.Consensus));
         }
-        return summary.WithMentions(mentions);
+        await reader.NextResultAsync(ct);
+        var weighted = judgement.WithReliabilities(await ReadReliabilitiesAsync(reader, ct));
+        return summary.WithMentions(mentions) with { Positions = ClaimJudgement.Positions(mentions, weighted) };
     }
 
     /// <summary>
     /// The claim as of <paramref name="asOf"/>. <see cref="TimeTravelBasis.Recorded"/>: the latest version recorded by
-    /// then and the mentions recorded by then. <see cref="TimeTravelBasis.Published"/>: every mention whose article was
-    /// published by then (however late it was ingested), with the consensus and status of the latest version caused by
-    /// an article published by then.
+    /// then and the mentions recorded by then. <see cref="TimeTravelBasis.Published"/>: the public record of then,
+    /// however late its articles were ingested: every mention whose article was published by then, which of them
+    /// still stood then, and the consensus the rule decides from those (<see cref="PublicRecord"/>).
     /// </summary>
     public async Task<TimeTravelResult> GetAsOfAsync(string claimId, DateTimeOffset asOf, TimeTravelBasis by, CancellationToken ct)
     {
@@ -130,6 +134,12 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
             """) { Parameters = { Text(claimId), new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT min({time}) FROM query.claim_history h WHERE h.claim_id = $1") { Parameters = { Text(claimId) } });
         batch.BatchCommands.Add(MentionsCommand(claimId));
+        batch.BatchCommands.Add(ReliabilitiesCommand("m.claim_id = $1", Text(claimId)));
+        // Every text of the mentioned articles: a correction published by then retracts what the older text said.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT r.article_id, r.revision, r.published_at FROM query.article_revisions r
+            WHERE r.article_id IN (SELECT m.article_id FROM query.claim_mentions m WHERE m.claim_id = $1)
+            """) { Parameters = { Text(claimId) } });
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -143,38 +153,70 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         await reader.NextResultAsync(ct);
         var first = await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateTimeOffset>(0) : (DateTimeOffset?)null;
         await reader.NextResultAsync(ct);
-        var all = new List<(MentionView Mention, long Version)>();
+        var all = new List<MentionView>();
         while (await reader.ReadAsync(ct))
         {
-            var (mention, version, _) = ReadMention(reader, store.SerializerOptions);
-            all.Add((mention, version));
+            all.Add(ReadMention(reader, store.SerializerOptions).Mention);
+        }
+        await reader.NextResultAsync(ct);
+        var weighted = judgement.WithReliabilities(await ReadReliabilitiesAsync(reader, ct));
+        await reader.NextResultAsync(ct);
+        var revisions = new List<PublishedRevision>();
+        while (await reader.ReadAsync(ct))
+        {
+            revisions.Add(new PublishedRevision(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2)));
         }
         if (then is not { } state)
         {
             return new TimeTravelResult.NotYet(first);
         }
+        return new TimeTravelResult.Found(by == TimeTravelBasis.Recorded
+            ? AsRecorded(current, all, state, asOf)
+            : AsPublished(current, PublicRecord.At(all, revisions, asOf, weighted), state.Version, state.RecordedAt));
+    }
 
-        var mentions = all
-            .Where(m => by == TimeTravelBasis.Recorded ? m.Mention.RecordedAt <= asOf : m.Mention.PublishedAt <= asOf)
-            .Select(m => m.Mention.JudgedAgainst(state.Consensus))
-            .ToList();
-        var counted = mentions.Where(m => !m.Superseded).ToList();
-        var detail = current.WithMentions(mentions) with
+    private ClaimDetail AsRecorded(
+        ClaimSummary current, IEnumerable<MentionView> all, (long Version, DateTimeOffset RecordedAt, ConsensusValue? Consensus, string? Status) state, DateTimeOffset asOf)
+    {
+        var mentions = all.Where(m => m.RecordedAt <= asOf).Select(m => judgement.Judged(m, state.Consensus)).ToList();
+        return WithCounts(current.WithMentions(mentions), mentions) with
         {
             Consensus = state.Consensus,
             Status = state.Status,
+            Version = state.Version,
+            UpdatedAt = state.RecordedAt,
+            AsOf = new TimeTravelView(asOf, TimeTravelName(TimeTravelBasis.Recorded), state.Version, false),
+        };
+    }
+
+    private ClaimDetail AsPublished(ClaimSummary current, PublicRecordAt<MentionView> record, long version, DateTimeOffset recordedAt)
+    {
+        var consensus = record.Decision?.Consensus;
+        var mentions = record.Published
+            .Select(m => judgement.Judged(m, consensus) with { Superseded = !record.Votes(m), Retracted = record.Retracted.Contains(m.MentionId) })
+            .ToList();
+        var voters = mentions.Where(m => !m.Superseded).ToList();
+        return WithCounts(current.WithMentions(mentions), mentions) with
+        {
+            Consensus = consensus,
+            Status = record.Decision?.Status,
+            Positions = record.Decision is { } decision ? ClaimJudgement.Positions(voters, decision) : [],
+            Version = version,
+            UpdatedAt = recordedAt,
+            AsOf = new TimeTravelView(record.At, TimeTravelName(TimeTravelBasis.Published), version, false),
+        };
+    }
+
+    /// <summary>The counts of the mentions that vote, as the summary counts them.</summary>
+    private static ClaimDetail WithCounts(ClaimDetail detail, IReadOnlyList<MentionView> mentions)
+    {
+        var counted = mentions.Where(m => !m.Superseded).ToList();
+        return detail with
+        {
             MentionCount = counted.Count,
             OriginCount = counted.Select(m => m.Origin).Distinct().Count(),
             SourceCount = counted.Select(m => m.Source).Distinct().Count(),
-            Version = state.Version,
-            UpdatedAt = state.RecordedAt,
-            AsOf = new TimeTravelView(
-                asOf,
-                TimeTravelName(by),
-                state.Version,
-                by == TimeTravelBasis.Published && all.Any(m => m.Version <= state.Version && m.Mention.PublishedAt > asOf)),
         };
-        return new TimeTravelResult.Found(detail);
     }
 
     public async Task<ClaimHistory?> GetHistoryAsync(string claimId, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Claims.Consensus;
 using Claims.Contracts;
 using Claims.Query.ClaimsReadModel;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,25 +8,11 @@ using static Claims.Query.ClaimsReadModel.ClaimRows;
 
 namespace Claims.Query.Conflicts;
 
-/// <summary>A conflicted claim and the values its sources disagree on.</summary>
+/// <summary>A conflicted claim and the groups of origins that disagree on it.</summary>
 public sealed record ConflictView : ClaimSummary
 {
-    /// <summary>Each distinct stated value, the consensus's side first.</summary>
-    public required IReadOnlyList<ConflictPosition> Positions { get; init; }
-}
-
-/// <summary>One value stated for a claim, by whom, and whether it agrees with the consensus.</summary>
-public sealed record ConflictPosition
-{
-    public required decimal Value { get; init; }
-    public required string Unit { get; init; }
-    public required string Qualifier { get; init; }
-    public decimal? Lower { get; init; }
-    public decimal? Upper { get; init; }
-    public bool? AgreesWithConsensus { get; init; }
-    public required int OriginCount { get; init; }
-    public required IReadOnlyList<string> Sources { get; init; }
-    public required IReadOnlyList<MentionView> Mentions { get; init; }
+    /// <summary>The groups of agreeing origins the consensus rule finds, the winner (the consensus's side) first.</summary>
+    public required IReadOnlyList<PositionView> Positions { get; init; }
 }
 
 public sealed record ConflictPage(IReadOnlyList<ConflictView> Items, long Total, int Page, int PageSize);
@@ -34,7 +21,7 @@ public sealed record ConflictPage(IReadOnlyList<ConflictView> Items, long Total,
 public sealed record ConflictFilter(string? Metric, string? Subject, int Page, int PageSize);
 
 /// <summary>Reads conflicted claims from the claim read models.</summary>
-public sealed class ConflictsQueries(NpgsqlDataSource dataSource, EventStore.EventStore store)
+public sealed class ConflictsQueries(NpgsqlDataSource dataSource, EventStore.EventStore store, ClaimJudgement judgement)
 {
     public async Task<ConflictPage> ListAsync(ConflictFilter filter, CancellationToken ct)
     {
@@ -64,25 +51,27 @@ public sealed class ConflictsQueries(NpgsqlDataSource dataSource, EventStore.Eve
             return new ConflictPage([], filter.Page > 1 ? await CountAsync(filter, ct) : 0, filter.Page, filter.PageSize);
         }
 
-        var mentions = new List<(MentionView Mention, string ClaimId)>();
-        await using (var command = dataSource.CreateCommand($"""
+        var ids = claims.Select(c => c.ClaimId).ToArray();
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             SELECT {MentionColumns} FROM query.claim_mentions m
             WHERE m.claim_id = ANY ($1) AND NOT m.superseded ORDER BY m.published_at, m.mention_id
-            """))
+            """) { Parameters = { new NpgsqlParameter<string[]> { TypedValue = ids } } });
+        batch.BatchCommands.Add(ReliabilitiesCommand("m.claim_id = ANY ($1)", new NpgsqlParameter<string[]> { TypedValue = ids }));
+        await using var mentionReader = await batch.ExecuteReaderAsync(ct);
+        var mentions = new List<(MentionView Mention, string ClaimId)>();
+        while (await mentionReader.ReadAsync(ct))
         {
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. claims.Select(c => c.ClaimId)] });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var (mention, _, claimId) = ReadMention(reader, json);
-                mentions.Add((mention, claimId));
-            }
+            var (mention, _, claimId) = ReadMention(mentionReader, json);
+            mentions.Add((mention, claimId));
         }
+        await mentionReader.NextResultAsync(ct);
+        var weighted = judgement.WithReliabilities(await ReadReliabilitiesAsync(mentionReader, ct));
         var byClaim = mentions.ToLookup(m => m.ClaimId, m => m.Mention);
-        return new ConflictPage([.. claims.Select(c => ToConflict(c, byClaim[c.ClaimId]))], total, filter.Page, filter.PageSize);
+        return new ConflictPage([.. claims.Select(c => ToConflict(c, [.. byClaim[c.ClaimId]], weighted))], total, filter.Page, filter.PageSize);
     }
 
-    private static ConflictView ToConflict(ClaimSummary claim, IEnumerable<MentionView> mentions) => new()
+    private ConflictView ToConflict(ClaimSummary claim, IReadOnlyList<MentionView> voters, ConsensusOptions weighted) => new()
     {
         ClaimId = claim.ClaimId,
         Metric = claim.Metric,
@@ -97,24 +86,7 @@ public sealed class ConflictsQueries(NpgsqlDataSource dataSource, EventStore.Eve
         SourceCount = claim.SourceCount,
         Version = claim.Version,
         UpdatedAt = claim.UpdatedAt,
-        Positions = [.. mentions
-            .Select(m => m.JudgedAgainst(claim.Consensus))
-            .GroupBy(m => (m.Value, m.Unit, m.Qualifier, m.Lower, m.Upper))
-            .Select(g => new ConflictPosition
-            {
-                Value = g.Key.Value,
-                Unit = g.Key.Unit,
-                Qualifier = g.Key.Qualifier,
-                Lower = g.Key.Lower,
-                Upper = g.Key.Upper,
-                AgreesWithConsensus = g.First().AgreesWithConsensus,
-                OriginCount = g.Select(m => m.Origin).Distinct().Count(),
-                Sources = [.. g.Select(m => m.Source).Distinct()],
-                Mentions = [.. g],
-            })
-            .OrderByDescending(p => p.AgreesWithConsensus == true)
-            .ThenByDescending(p => p.OriginCount)
-            .ThenBy(p => p.Value)],
+        Positions = ClaimJudgement.Positions([.. voters.Select(m => judgement.Judged(m, claim.Consensus))], weighted),
     };
 
     private async Task<long> CountAsync(ConflictFilter filter, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Claims.Consensus;
 using Claims.Contracts;
 using Claims.Contracts.Events;
 
@@ -17,12 +18,22 @@ public sealed record RetractRevisionsBefore(string ArticleId, int Revision);
 public sealed record Reevaluate(string Reason);
 
 /// <summary>A mention as the claim tracks it: where it counts, and whether it still votes.</summary>
-public sealed record TrackedMention(MentionRecorded Recorded, string Origin, bool Retracted, Guid? SupersededBy)
+public sealed record TrackedMention(MentionRecorded Recorded, string Origin, bool Retracted, Guid? SupersededBy) : IVote
 {
     public Guid MentionId => Recorded.MentionId;
     public ClaimMention Mention => Recorded.Mention;
     public SourceArticle Article => Recorded.Article;
     public bool Votes => !Retracted && SupersededBy is null;
+
+    string IVote.ArticleId => Article.ArticleId;
+    int IVote.ArticleRevision => Article.Revision;
+    string IVote.Source => Article.Source;
+    DateTimeOffset IVote.PublishedAt => Article.PublishedAt;
+    decimal IVote.Value => Mention.Value;
+    string IVote.Unit => Mention.Unit;
+    string IVote.Qualifier => Mention.Qualifier;
+    decimal? IVote.Lower => Mention.Lower;
+    decimal? IVote.Upper => Mention.Upper;
 }
 
 /// <summary>A claim folded from its stream: who said what, where it counts, and the consensus it stands at.</summary>
@@ -204,7 +215,7 @@ public static class Claim
     {
         options ??= ConsensusOptions.Default;
         var after = facts.Aggregate(state, ClaimState.Evolve);
-        foreach (var change in Supersession.Of(after, options).ToList())
+        foreach (var change in SupersessionChanges(after, options).ToList())
         {
             facts.Add(change);
             after = ClaimState.Evolve(after, change);
@@ -241,5 +252,26 @@ public static class Claim
             facts.Add(new ConflictResolved { ClaimId = state.ClaimId, Reason = cause.Reason });
         }
         return facts;
+    }
+
+    /// <summary>
+    /// What the state implies but does not record yet: mentions to supersede (or supersede by a later one) and
+    /// mentions to reinstate.
+    /// </summary>
+    private static IEnumerable<object> SupersessionChanges(ClaimState state, ConsensusOptions options)
+    {
+        var standing = state.Mentions.Values.Where(t => !t.Retracted).ToList();
+        var superseders = Supersession.Superseders(standing, options);
+        foreach (var older in standing.OrderBy(t => t.MentionId))
+        {
+            var newer = superseders.GetValueOrDefault(older.MentionId);
+            if (newer?.MentionId == older.SupersededBy)
+            {
+                continue;
+            }
+            yield return newer is null
+                ? new MentionReinstated { ClaimId = state.ClaimId, MentionId = older.MentionId }
+                : new MentionSuperseded { ClaimId = state.ClaimId, MentionId = older.MentionId, SupersededBy = newer.MentionId };
+        }
     }
 }

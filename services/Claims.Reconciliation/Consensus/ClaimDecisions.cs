@@ -1,3 +1,4 @@
+using Claims.Consensus;
 using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Reconciliation.Reliability;
@@ -25,7 +26,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
 
     private readonly ConsensusOptions _options = ConsensusOptions.Default with
     {
-        ApproxTolerance = configuration.GetValue("Reconciliation:ApproxTolerance", ConsensusOptions.Default.ApproxTolerance),
+        ApproxTolerance = configuration.GetValue(ConsensusOptions.ApproxToleranceKey, ConsensusOptions.Default.ApproxTolerance),
     };
 
     public DateTimeOffset Now => time.GetUtcNow();

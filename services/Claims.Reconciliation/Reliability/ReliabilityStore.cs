@@ -1,3 +1,4 @@
+using Claims.Consensus;
 using Npgsql;
 
 namespace Claims.Reconciliation.Reliability;
@@ -27,7 +28,7 @@ public sealed class ReliabilityStore(NpgsqlDataSource dataSource)
     private volatile IReadOnlyDictionary<string, double> _inForce = new Dictionary<string, double>();
 
     /// <summary>The reliability in force for a source; the prior for one never scored.</summary>
-    public double Of(string source) => _inForce.TryGetValue(source, out var reliability) ? reliability : SourceReliability.Estimate(0, 0);
+    public double Of(string source) => _inForce.TryGetValue(source, out var reliability) ? reliability : ReliabilityEstimate.Prior;
 
     /// <summary>Replaces the votes of these claims, in the transaction that records their decisions.</summary>
     public static async Task SaveVotesAsync(

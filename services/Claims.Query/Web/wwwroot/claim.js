@@ -42,7 +42,7 @@ export async function claimView({ main, params, isCurrent }, claimId) {
           h('p', { class: 'hint' }, 'Each colour is one independent origin, placed at its article’s publication date. Bands show the range a figure allows; open-ended figures (“over …”) fade out. Dashed: the consensus.')),
         chartBox,
         legend(series, claim.unit)),
-      conflictCallout(claim, series),
+      conflictCallout(claim),
       h('section', { class: 'card', 'aria-labelledby': 'mentions-title' },
         h('div', { class: 'card-header' },
           h('h2', { id: 'mentions-title' }, 'What the sources said'),
@@ -102,9 +102,6 @@ function header(claim, updated) {
 }
 
 function consensusMeta(claim) {
-  if (claim.asOf?.consensusIncludesLaterArticles) {
-    return 'Decided when articles published after this date had already arrived';
-  }
   if (claim.originCount > 1) return `${fmt.percent(claim.consensus.confidence)} of ${claim.originCount} independent origins agree`;
   return 'Stated by a single origin so far';
 }
@@ -118,24 +115,16 @@ function facts(claim) {
     h('span', {}, claim.asOf ? `as of ${fmt.dateAndTime(claim.asOf.at)}` : `last change ${fmt.dateAndTime(claim.updatedAt)}`));
 }
 
-function conflictCallout(claim, series) {
-  if (claim.status !== 'conflicted') return null;
-  const positions = new Map();
-  for (const m of claim.mentions.filter((x) => !x.superseded)) {
-    const key = fmt.figure(m, claim.unit);
-    if (!positions.has(key)) positions.set(key, { figure: key, agrees: m.agreesWithConsensus, sources: new Set(), origins: new Set() });
-    positions.get(key).sources.add(m.source);
-    positions.get(key).origins.add(m.origin);
-  }
-  if (positions.size < 2) return null;
-  const sorted = [...positions.values()].sort((a, b) => Number(b.agrees === true) - Number(a.agrees === true) || b.origins.size - a.origins.size);
+function conflictCallout(claim) {
+  if (claim.status !== 'conflicted' || !claim.positions || claim.positions.length < 2) return null;
   return h('section', { class: 'callout callout-conflict', role: 'note', 'aria-label': 'Conflict' },
     h('h2', {}, 'Sources disagree on this figure'),
-    h('ul', { class: 'positions' }, sorted.map((p) => h('li', { 'data-agrees': String(p.agrees) },
-      h('span', { class: 'position-figure' }, p.figure),
-      h('span', { class: 'position-who' }, `${[...p.sources].join(', ')} · ${fmt.plural(p.origins.size, 'independent origin')}`),
-      agreementTag(p.agrees)))),
-    h('p', { class: 'hint' }, `Shown as the consensus: the value stated by the most independent origins (${series.filter((x) => !x.disagrees).length} of ${series.length}).`));
+    h('ul', { class: 'positions' }, claim.positions.map((p) => h('li', { 'data-agrees': String(p.agreesWithConsensus) },
+      h('span', { class: 'position-figure' }, fmt.figure(p, claim.unit)),
+      h('span', { class: 'position-who' }, `${p.sources.join(', ')} · ${fmt.plural(p.originCount, 'independent origin')}`),
+      agreementTag(p.agreesWithConsensus)))),
+    h('p', { class: 'hint' }, 'The consensus is the side that weighs most: each independent origin counts once, weighed by how reliable its source has been '
+      + `and how precise its figure is. This side holds ${fmt.percent(claim.consensus.confidence)} of the weight.`));
 }
 
 function legend(series, unit) {
@@ -197,14 +186,11 @@ function historySection(versions, unit) {
 function timeTravelBanner(claim) {
   if (!claim.asOf) return null;
   const basis = claim.asOf.by === 'published'
-    ? 'counting every article published by then, including ones received later'
+    ? 'the public record of then: every article published by then, including ones received later, weighed as we judge sources today'
     : 'as the system knew it then';
   return h('div', { class: 'callout callout-timetravel', role: 'note' },
     h('strong', {}, `Viewing this claim as of ${fmt.dateAndTime(claim.asOf.at)}`),
     h('span', {}, ` — ${basis}. `),
-    claim.asOf.consensusIncludesLaterArticles
-      ? h('span', {}, 'The consensus shown was decided when articles published later had already arrived. ')
-      : null,
     h('a', { href: claimHref(claim.claimId) }, 'Back to now'));
 }
 

@@ -1,28 +1,7 @@
 using Claims.Contracts;
 using Claims.Contracts.Events;
 
-namespace Claims.Reconciliation.Consensus;
-
-/// <summary>The tunables of the consensus rule.</summary>
-public sealed record ConsensusOptions
-{
-    public static readonly ConsensusOptions Default = new();
-
-    /// <summary>How much a mention weighs by how precise it is: an exact figure says more than a hedge or a bound.</summary>
-    public double ExactWeight { get; init; } = 1.0;
-    public double RangeWeight { get; init; } = 0.8;
-    public double ApproxWeight { get; init; } = 0.7;
-    public double BoundWeight { get; init; } = 0.5;
-
-    /// <summary>The band an approximate figure ("about 470 million") allows on either side, as a share of it.</summary>
-    public decimal ApproxTolerance { get; init; } = 0.05m;
-
-    /// <summary>A losing side is a real conflict when it weighs at least this share of the winning group.</summary>
-    public double ConflictShare { get; init; } = 0.25;
-
-    /// <summary>The reliability of a source, in (0, 1]; every source counts fully until reliabilities are learned.</summary>
-    public Func<string, double> Reliability { get; init; } = _ => 1.0;
-}
+namespace Claims.Consensus;
 
 /// <summary>The consensus of a claim, its status, and the groups of agreeing origins behind them (winner first).</summary>
 public sealed record ConsensusDecision(ConsensusValue Consensus, string Status, IReadOnlyList<ValueGroup> Groups);
@@ -37,13 +16,13 @@ public sealed record ConsensusDecision(ConsensusValue Consensus, string Status, 
 /// </summary>
 public static class ConsensusRule
 {
-    public static ConsensusDecision Decide(IReadOnlyCollection<TrackedMention> mentions, ConsensusOptions options)
+    public static ConsensusDecision Decide(IReadOnlyCollection<IVote> mentions, ConsensusOptions options)
     {
         if (mentions.Count == 0)
         {
             throw new ArgumentException("A consensus needs at least one voting mention.", nameof(mentions));
         }
-        var facts = mentions.Where(m => m.Mention.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
+        var facts = mentions.Where(m => m.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
         var voters = (facts.Count > 0 ? facts : [.. mentions]).OrderBy(m => m.MentionId).ToList();
 
         var groups = new List<ValueGroup>();
@@ -55,7 +34,7 @@ public static class ConsensusRule
                 .Select(candidate => Gather(candidate, remaining, options))
                 .OrderByDescending(g => g.Weight)
                 .ThenByDescending(g => g.Latest)
-                .ThenBy(g => Width(g.Best.Mention, options))
+                .ThenBy(g => Width(g.Best, options))
                 .ThenBy(g => g.Best.MentionId)
                 .First();
             groups.Add(best.ToValueGroup());
@@ -73,7 +52,7 @@ public static class ConsensusRule
         var status = dissent >= options.ConflictShare * winner.Weight ? ClaimStatuses.Conflicted
             : winner.Origins.Count >= 2 ? ClaimStatuses.Corroborated
             : ClaimStatuses.SingleSource;
-        var bestMention = voters.First(m => m.MentionId == winner.Mentions[0]).Mention;
+        var bestMention = voters.First(m => m.MentionId == winner.Mentions[0]);
         var consensus = new ConsensusValue
         {
             Value = bestMention.Value,
@@ -88,22 +67,22 @@ public static class ConsensusRule
     }
 
     /// <summary>Two mentions agree when their intervals overlap; a missing bound is open.</summary>
-    public static bool Agree(ClaimMention a, ClaimMention b, ConsensusOptions options)
-    {
-        var (aLow, aHigh) = Interval(a, options);
-        var (bLow, bHigh) = Interval(b, options);
-        return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
-    }
+    public static bool Agree(IVote a, IVote b, ConsensusOptions options) => Overlap(Interval(a, options), Interval(b, options));
 
     /// <summary>Whether a mention agrees with a consensus value (their intervals overlap).</summary>
-    public static bool Agree(ClaimMention mention, ConsensusValue consensus, ConsensusOptions options)
-    {
-        var (aLow, aHigh) = Interval(mention, options);
-        var (bLow, bHigh) = Interval(consensus.Qualifier, consensus.Value, consensus.Lower, consensus.Upper, options);
-        return (aLow is null || bHigh is null || aLow <= bHigh) && (bLow is null || aHigh is null || bLow <= aHigh);
-    }
+    public static bool Agree(IVote mention, ConsensusValue consensus, ConsensusOptions options) =>
+        Agree(mention.Qualifier, mention.Value, mention.Lower, mention.Upper, consensus, options);
 
-    public static double Precision(ClaimMention mention, ConsensusOptions options) => mention.Qualifier switch
+    /// <summary>Whether a stated figure agrees with a consensus value (their intervals overlap).</summary>
+    public static bool Agree(string qualifier, decimal value, decimal? lower, decimal? upper, ConsensusValue consensus, ConsensusOptions options) =>
+        Overlap(
+            Interval(qualifier, value, lower, upper, options),
+            Interval(consensus.Qualifier, consensus.Value, consensus.Lower, consensus.Upper, options));
+
+    private static bool Overlap((decimal? Low, decimal? High) a, (decimal? Low, decimal? High) b) =>
+        (a.Low is null || b.High is null || a.Low <= b.High) && (b.Low is null || a.High is null || b.Low <= a.High);
+
+    public static double Precision(IVote mention, ConsensusOptions options) => mention.Qualifier switch
     {
         Qualifiers.Exact => options.ExactWeight,
         Qualifiers.Range => options.RangeWeight,
@@ -113,15 +92,15 @@ public static class ConsensusRule
         _ => mention.Lower == mention.Upper ? options.ExactWeight : options.ApproxWeight,
     };
 
-    private static double Weight(TrackedMention m, ConsensusOptions options) => options.Reliability(m.Article.Source) * Precision(m.Mention, options);
+    private static double Weight(IVote m, ConsensusOptions options) => options.Reliability(m.Source) * Precision(m, options);
 
-    private sealed record Group(IReadOnlyList<TrackedMention> Members, double Weight, DateTimeOffset Latest, TrackedMention Best)
+    private sealed record Group(IReadOnlyList<IVote> Members, double Weight, DateTimeOffset Latest, IVote Best)
     {
         public ValueGroup ToValueGroup() => new()
         {
-            Value = Best.Mention.Value,
-            Lower = Best.Mention.Lower,
-            Upper = Best.Mention.Upper,
+            Value = Best.Value,
+            Lower = Best.Lower,
+            Upper = Best.Upper,
             Origins = [.. Members.Select(m => m.Origin).Distinct().Order(StringComparer.Ordinal)],
             // The best mention first: it carries the group's value.
             Mentions = [Best.MentionId, .. Members.Where(m => m != Best).Select(m => m.MentionId).Order()],
@@ -129,21 +108,21 @@ public static class ConsensusRule
         };
     }
 
-    private static Group Gather(TrackedMention candidate, IReadOnlyList<TrackedMention> voters, ConsensusOptions options)
+    private static Group Gather(IVote candidate, IReadOnlyList<IVote> voters, ConsensusOptions options)
     {
-        var members = voters.Where(v => Agree(candidate.Mention, v.Mention, options)).ToList();
+        var members = voters.Where(v => Agree(candidate, v, options)).ToList();
         var weight = members
             .GroupBy(m => m.Origin)
             .Sum(origin => origin.Max(m => Weight(m, options)));
         var best = members
-            .OrderBy(m => Width(m.Mention, options))
-            .ThenByDescending(m => m.Article.PublishedAt)
+            .OrderBy(m => Width(m, options))
+            .ThenByDescending(m => m.PublishedAt)
             .ThenBy(m => m.MentionId)
             .First();
-        return new Group(members, weight, members.Max(m => m.Article.PublishedAt), best);
+        return new Group(members, weight, members.Max(m => m.PublishedAt), best);
     }
 
-    private static (decimal? Low, decimal? High) Interval(ClaimMention m, ConsensusOptions options) => Interval(m.Qualifier, m.Value, m.Lower, m.Upper, options);
+    private static (decimal? Low, decimal? High) Interval(IVote m, ConsensusOptions options) => Interval(m.Qualifier, m.Value, m.Lower, m.Upper, options);
 
     /// <summary>An approximate figure gets the configured band around it, whatever band the extractor read.</summary>
     private static (decimal? Low, decimal? High) Interval(string qualifier, decimal value, decimal? lower, decimal? upper, ConsensusOptions options) => qualifier switch
@@ -155,7 +134,7 @@ public static class ConsensusRule
     };
 
     /// <summary>The narrowest interval is the most precise; an open one the least.</summary>
-    private static decimal Width(ClaimMention m, ConsensusOptions options)
+    private static decimal Width(IVote m, ConsensusOptions options)
     {
         var (low, high) = Interval(m, options);
         return low is null || high is null ? decimal.MaxValue : high.Value - low.Value;
