@@ -82,6 +82,46 @@ public sealed class WebPageTests(BrowserSystem browser, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task When_the_query_service_crashes_and_comes_back_the_open_page_reconnects_and_shows_what_happened_meanwhile()
+    {
+        const string claimId = "trade_turnover:AZ+KZ:2003";
+        await browser.System.PostArticleAsync(new
+        {
+            source = "Outage Wire A",
+            publishedAt = "2004-02-01",
+            language = "en",
+            text = "Trade turnover between Azerbaijan and Kazakhstan reached 150 million USD in 2003.",
+        });
+        await browser.System.WaitForClaimAsync(claimId, claim => ClaimsSystemApi.MentionCount(claim) == 1);
+        var page = await browser.OpenPageAsync([]);
+        await page.GotoAsync(Home + "claims/" + Uri.EscapeDataString(claimId));
+        await page.Locator(".mention[data-source='Outage Wire A']").WaitForAsync();
+        await page.Locator("#live[data-state='live']").WaitForAsync();
+        await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        await browser.System.CrashAndRestartAsync("Claims.Query", async () =>
+        {
+            await page.Locator("#live[data-state='reconnecting']").WaitForAsync();
+            // Posted while nobody serves /changes: the page learns of it only by resuming after the last event it saw.
+            await browser.System.PostArticleAsync(new
+            {
+                source = "Outage Wire B",
+                publishedAt = "2004-02-03",
+                language = "en",
+                text = "Trade turnover between Azerbaijan and Kazakhstan in 2003 came to 900 million USD, according to customs.",
+            });
+        });
+
+        var arrived = page.Locator(".mention[data-source='Outage Wire B']");
+        await arrived.WaitForAsync(s_pipelineWait);
+        await page.Locator("#live[data-state='live']").WaitForAsync();
+        Assert.Equal("900 million USD", await arrived.Locator(".mention-figure").TextContentAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded instead of updated");
+        await Eventually.HoldsAsync(async () => await page.Locator(".consensus-box").GetAttributeAsync("data-status") == "conflicted",
+            "the claim page to show the conflict the new article caused");
+    }
+
+    [Fact]
     public async Task Article_text_with_script_and_markup_is_shown_as_text_everywhere_and_never_runs()
     {
         var errors = new List<string>();

@@ -58,29 +58,36 @@ public sealed class EventStreamReader(Stream stream) : IDisposable
         return hasField && data.Length > 0 ? new StreamEvent(id, type, data.ToString()) : null;
     }
 
-    /// <summary>Waits until a comment line arrives; false when <paramref name="ct"/> fires first.</summary>
-    public async Task<bool> CommentAsync(CancellationToken ct)
+    /// <summary>
+    /// Waits until a comment line arrives and reads the rest of its block; returns the <c>id:</c> that came with it
+    /// ("" when none did), or null when <paramref name="ct"/> fires or the stream ends first.
+    /// </summary>
+    public async Task<string?> CommentAsync(CancellationToken ct)
     {
         var seen = Comments.Count;
-        while (Comments.Count == seen)
+        string? id = null;
+        try
         {
-            try
+            while (await _reader.ReadLineAsync(ct) is { } line)
             {
-                if (await _reader.ReadLineAsync(ct) is not { } line)
-                {
-                    return false;
-                }
                 if (line.StartsWith(':'))
                 {
                     Comments.Add(line[1..].Trim());
                 }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return false;
+                else if (line.StartsWith("id:", StringComparison.Ordinal))
+                {
+                    id = line["id:".Length..].TrimStart(' ');
+                }
+                else if (line.Length == 0 && Comments.Count > seen)
+                {
+                    return id ?? "";
+                }
             }
         }
-        return true;
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        return null;
     }
 
     public void Dispose() => _reader.Dispose();

@@ -161,6 +161,10 @@ public sealed class QueryApiTests(ClaimsSystem system, ITestOutputHelper output)
         {
             Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
             using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+            // The stream opens by saying where it starts, so a client that sees no change before a drop still resumes.
+            var ready = await ReadUntilAsync(stream, _ => true);
+            Assert.Equal("ready", ready[0].Type);
+            Assert.Equal(Data(ready[0]).GetProperty("after").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), ready[0].Id);
             await system.PostArticleAsync(Article("Stream Wire A", null, "2005-02-01", "Trade turnover between Azerbaijan and Kazakhstan reached 111 million USD in 2004."));
             var first = await ReadUntilAsync(stream, e => e.Type == "claim-changed");
             Assert.Equal(["mention-recorded", "claim-changed"], first.Select(e => e.Type));
@@ -180,6 +184,7 @@ public sealed class QueryApiTests(ClaimsSystem system, ITestOutputHelper output)
         request.Headers.Add("Last-Event-ID", lastSeen.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var resumed = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var events = new EventStreamReader(await resumed.Content.ReadAsStreamAsync());
+        Assert.Equal(lastSeen.ToString(System.Globalization.CultureInfo.InvariantCulture), (await ReadUntilAsync(events, _ => true))[0].Id);
         var missed = await ReadUntilAsync(events, e => e.Type == "claim-changed" && Data(e).GetProperty("status").GetString() == "conflicted");
 
         Assert.All(missed, e => Assert.True(long.Parse(e.Id!, System.Globalization.CultureInfo.InvariantCulture) > lastSeen, $"event {e.Id} is not after {lastSeen}"));
@@ -190,8 +195,12 @@ public sealed class QueryApiTests(ClaimsSystem system, ITestOutputHelper output)
 
         // Nothing more happens to this claim: the stream stays open on heartbeat comments.
         using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        Assert.True(await events.CommentAsync(quiet.Token), "no heartbeat comment on an idle stream");
+        var heartbeatId = await events.CommentAsync(quiet.Token);
+        Assert.NotNull(heartbeatId);
         Assert.Contains("heartbeat", events.Comments);
+        // With the position the stream has scanned to, so a client resumes past what its filter skipped.
+        Assert.True(long.Parse(heartbeatId, System.Globalization.CultureInfo.InvariantCulture) >= long.Parse(missed[^1].Id!, System.Globalization.CultureInfo.InvariantCulture),
+            $"heartbeat id {heartbeatId} is behind the last event {missed[^1].Id}");
     }
 
     [Fact]

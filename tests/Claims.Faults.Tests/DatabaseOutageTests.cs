@@ -160,7 +160,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         Assert.Equal(0, await BrokerManagement.ForSharedBroker(Broker).DeadMessagesAsync());
     }
 
-    /// <summary>A <c>/changes</c> stream read in the background: how many events came, the last one's id, and when it ended.</summary>
+    /// <summary>A <c>/changes</c> stream read in the background: how many changes came, the last one's id, and when it ended.</summary>
     private sealed class FollowedStream : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
@@ -175,11 +175,17 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
                 try
                 {
                     using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                    string? id = null;
                     while (await reader.ReadLineAsync(ct) is { } line)
                     {
                         if (line.StartsWith("id: ", StringComparison.Ordinal))
                         {
-                            _lastEventId = line[4..];
+                            id = line[4..];
+                        }
+                        // Changes only: the ready event and heartbeats carry positions, not changes.
+                        else if (line is "event: claim-changed" or "event: mention-recorded")
+                        {
+                            _lastEventId = id;
                             Interlocked.Increment(ref _events);
                         }
                     }

@@ -46,6 +46,32 @@ public sealed class ClaimsSystem : IAsyncLifetime
         await Task.WhenAll(started.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
     }
 
+    /// <summary>
+    /// Kills a running service as <c>kill -9</c> would, runs <paramref name="whileDown"/>, then starts it again at the
+    /// same address and waits until it is ready: what its clients see when it crashes and comes back.
+    /// </summary>
+    public async Task CrashAndRestartAsync(string name, Func<Task> whileDown)
+    {
+        var crashed = name switch
+        {
+            "Claims.Ingestion" => Ingestion,
+            "Claims.Reconciliation" => Reconciliation,
+            "Claims.Query" => Query,
+            _ => null,
+        } ?? throw new ArgumentException("Not a running service: " + name, nameof(name));
+        crashed.Kill();
+        await whileDown();
+        await crashed.DisposeAsync();
+        var restarted = ServiceProcess.Start(name, Environment, crashed.Address);
+        _ = name switch
+        {
+            "Claims.Ingestion" => Ingestion = restarted,
+            "Claims.Reconciliation" => Reconciliation = restarted,
+            _ => Query = restarted,
+        };
+        await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+    }
+
     /// <summary>The configuration every service of this system runs with: its database, broker and telemetry receiver.</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {

@@ -47,11 +47,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The last lines the service printed.</summary>
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts <c>services/{name}/bin/{configuration}/net10.0/{name}.dll</c> with the given configuration.</summary>
-    public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts <c>services/{name}/bin/{configuration}/net10.0/{name}.dll</c> with the given configuration, on a free
+    /// port or at <paramref name="address"/> (a restart keeps its predecessor's, so clients reconnect to it).
+    /// </summary>
+    public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment, Uri? address = null)
     {
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        address ??= new Uri($"http://127.0.0.1:{FreePort()}");
         var start = StartInfo(name, [], environment);
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + name);

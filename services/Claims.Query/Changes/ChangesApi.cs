@@ -89,6 +89,7 @@ public sealed class ChangeStream(ChangeFeed feed, ChangeSignal signal, ChangeFil
     public const string ContentType = "text/event-stream";
     public const string ClaimChangedEventType = "claim-changed";
     public const string MentionRecordedEventType = "mention-recorded";
+    public const string ReadyEventType = "ready";
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -106,7 +107,12 @@ public sealed class ChangeStream(ChangeFeed feed, ChangeSignal signal, ChangeFil
 
         try
         {
-            await response.WriteAsync($"retry: {(long)options.ReconnectDelay.TotalMilliseconds}\n\n", ct);
+            // The stream first says where it starts. A client that has seen no change yet then still resumes from
+            // here, not from "now", after a dropped connection: EventSource keeps the id, and a script reads it from
+            // the ready event.
+            var start = after.ToString(CultureInfo.InvariantCulture);
+            await response.WriteAsync(
+                $"retry: {(long)options.ReconnectDelay.TotalMilliseconds}\nid: {start}\nevent: {ReadyEventType}\ndata: {{\"after\":{start}}}\n\n", ct);
             await response.Body.FlushAsync(ct);
             var position = after;
             var lastWrite = time.GetTimestamp();
@@ -133,7 +139,8 @@ public sealed class ChangeStream(ChangeFeed feed, ChangeSignal signal, ChangeFil
                 var untilHeartbeat = options.HeartbeatInterval - time.GetElapsedTime(lastWrite);
                 if (untilHeartbeat <= TimeSpan.Zero)
                 {
-                    await response.WriteAsync(": heartbeat\n\n", ct);
+                    // With the position scanned to: a filtered stream's client resumes past the changes it did not want.
+                    await response.WriteAsync($": heartbeat\nid: {position.ToString(CultureInfo.InvariantCulture)}\n\n", ct);
                     await response.Body.FlushAsync(ct);
                     lastWrite = time.GetTimestamp();
                     untilHeartbeat = options.HeartbeatInterval;

@@ -17,6 +17,10 @@ export function follow(indicator, onChange) {
     const url = lastEventId === null ? '/changes' : `/changes?lastEventId=${encodeURIComponent(lastEventId)}`;
     const source = new EventSource(url);
     source.addEventListener('open', () => setState('live'));
+    // Where the stream starts: resuming from here after a drop misses nothing, even before the first change.
+    source.addEventListener('ready', (event) => {
+      lastEventId = event.lastEventId || lastEventId;
+    });
     source.addEventListener('error', () => {
       setState('reconnecting');
       if (source.readyState === EventSource.CLOSED) {
