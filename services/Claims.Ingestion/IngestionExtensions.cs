@@ -18,7 +18,8 @@ public static class IngestionExtensions
         builder.Services.AddSingleton<ArticleIngestion>();
         builder.Services.AddEventStore(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
-            types => types.Register(EventCatalog.ArticleStream));
+            types => types.Register(EventCatalog.ArticleStream),
+            options => options.EventTypeInfo = EventJsonContext.Default);
         builder.Services.AddProjection<ClaimExtractedRelay>();
         return builder;
     }

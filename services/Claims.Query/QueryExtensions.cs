@@ -20,7 +20,8 @@ public static class QueryExtensions
         // Only these types are read; events of any other type in the log (new ones included) pass the projections by.
         builder.Services.AddEventStore(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
-            types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream).Register(EventCatalog.ArticleStream));
+            types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream).Register(EventCatalog.ArticleStream),
+            options => options.EventTypeInfo = EventJsonContext.Default);
         // The read-model tables must exist before their projections run: hosted services start in this order.
         builder.Services.AddSchema("query",
             "CREATE SCHEMA IF NOT EXISTS query;\n" + ClaimsProjection.Schema + ClaimsProjection.ChangesSchema + ArticlesProjection.Schema + SourcesReadModel.Schema + SourceReliabilityProjection.Schema);

@@ -18,7 +18,8 @@ public static class ReconciliationExtensions
     {
         builder.Services.AddEventStore(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
-            types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream));
+            types => types.Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream),
+            options => options.EventTypeInfo = EventJsonContext.Default);
         builder.Services.AddSchema("reconciliation", ArticleFigureStore.Schema + ReliabilityStore.Schema);
         builder.Services.AddSingleton<ArticleFigureStore>();
         builder.Services.AddSingleton<ReliabilityStore>();

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -31,7 +32,13 @@ public sealed class EventStore
         // What this writes goes to jsonb, never into HTML: the default encoder's \uXXXX for every Cyrillic and Kazakh
         // letter made evidence three times longer and PostgreSQL decode each escape (jsonb keeps the decoded text
         // either way, so stored events read back the same).
-        SerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        SerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            TypeInfoResolver = Options.EventTypeInfo is { } compiled
+                ? JsonTypeInfoResolver.Combine(compiled, new DefaultJsonTypeInfoResolver())
+                : new DefaultJsonTypeInfoResolver(),
+        };
     }
 
     /// <summary>Where the events live; projections and tests open their connections from it too.</summary>

@@ -1,6 +1,6 @@
 namespace Claims.EventStore;
 
-/// <summary>Where the event store keeps its tables.</summary>
+/// <summary>Where the event store keeps its tables, and how it talks about them.</summary>
 public sealed class EventStoreOptions
 {
     /// <summary>
@@ -14,4 +14,10 @@ public sealed class EventStoreOptions
     /// instead of at their next interval. Only a hint: runners poll anyway.
     /// </summary>
     public bool NotifyOnAppend { get; set; } = true;
+
+    /// <summary>
+    /// Compile-time JSON metadata for the event types (a source-generated <c>JsonSerializerContext</c>), consulted
+    /// before reflection; types it does not cover still serialize by reflection.
+    /// </summary>
+    public System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver? EventTypeInfo { get; set; }
 }
