@@ -128,13 +128,12 @@ internal sealed partial class EventStoreSql
         _readLogs = [.. Enumerable.Range(0, 8).Select(i => ReadLogSql(ofTypes: (i & 4) != 0, following: (i & 2) != 0, partitioned: (i & 1) != 0))];
         // Committed events a reader may not take yet, because an older transaction is still open: poll again soon,
         // since that transaction's end sends no notification unless it appended events itself.
-        // The only index condition is the scalar bound, so the scan starts at xmin. A row comparison (tx, seq) > (@tx, @seq)
-        // beside it became the scan's start instead (PostgreSQL cannot tell which of the two bounds is tighter), and the
-        // scan walked every readable event after the checkpoint: 2-20 ms a call for a reader thousands of events behind.
-        HeldBack = $"""
-            SELECT EXISTS (SELECT 1 FROM {s}.events
-                           WHERE tx >= greatest(pg_snapshot_xmin(pg_current_snapshot()), @tx) AND (tx > @tx OR seq > @seq))
-            """;
+        // Readers only take events below xmin, so every checkpoint lies below it, and xmin is itself the oldest open
+        // transaction (or, with none open, not assigned yet): a held-back event has tx > xmin. The scan starts past
+        // xmin's own uncommitted rows; starting at them (tx >= xmin) made it visit each one in the heap to find it
+        // invisible, a reconciliation batch of ~1,500 events every call: 14 ms a call and 70 % of the database's time
+        // under the benchmark's load.
+        HeldBack = $"SELECT EXISTS (SELECT 1 FROM {s}.events WHERE tx > pg_snapshot_xmin(pg_current_snapshot()))";
         CountEventsUntil = $"SELECT count(*) FROM {s}.events WHERE (tx, seq) <= (@tx, @seq)";
         LastCommittedPosition = $"SELECT tx, seq FROM {s}.events ORDER BY tx DESC, seq DESC LIMIT 1";
 

@@ -423,10 +423,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         if (readLog)
         {
             batch.BatchCommands.Add(_store.CreateReadLogCommand(from, _options.BatchSize, _projection.EventTypes, _options.Follows, _options.Partition));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.HeldBack)
-            {
-                Parameters = { EventStore.Xid8Parameter("tx", from.Tx), new NpgsqlParameter<long>("seq", from.Seq) },
-            });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.HeldBack));
         }
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
