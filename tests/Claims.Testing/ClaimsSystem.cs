@@ -33,16 +33,7 @@ public sealed class ClaimsSystem : IAsyncLifetime
     public async Task StartServicesAsync(params string[] names)
     {
         var started = names.Select(name => ServiceProcess.Start(name, Environment)).ToList();
-        foreach (var service in started)
-        {
-            switch (service.Name)
-            {
-                case "Claims.Ingestion": Ingestion = service; break;
-                case "Claims.Reconciliation": Reconciliation = service; break;
-                case "Claims.Query": Query = service; break;
-                default: throw new ArgumentException("Unknown service " + service.Name, nameof(names));
-            }
-        }
+        started.ForEach(Keep);
         await Task.WhenAll(started.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
     }
 
@@ -52,24 +43,26 @@ public sealed class ClaimsSystem : IAsyncLifetime
     /// </summary>
     public async Task CrashAndRestartAsync(string name, Func<Task> whileDown)
     {
-        var crashed = name switch
-        {
-            "Claims.Ingestion" => Ingestion,
-            "Claims.Reconciliation" => Reconciliation,
-            "Claims.Query" => Query,
-            _ => null,
-        } ?? throw new ArgumentException("Not a running service: " + name, nameof(name));
+        var crashed = new[] { Ingestion, Reconciliation, Query }.FirstOrDefault(s => s?.Name == name)
+            ?? throw new ArgumentException("Not a running service: " + name, nameof(name));
         crashed.Kill();
         await whileDown();
         await crashed.DisposeAsync();
         var restarted = ServiceProcess.Start(name, Environment, crashed.Address);
-        _ = name switch
-        {
-            "Claims.Ingestion" => Ingestion = restarted,
-            "Claims.Reconciliation" => Reconciliation = restarted,
-            _ => Query = restarted,
-        };
+        Keep(restarted);
         await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>Holds a started process as the service it runs.</summary>
+    private void Keep(ServiceProcess service)
+    {
+        switch (service.Name)
+        {
+            case "Claims.Ingestion": Ingestion = service; break;
+            case "Claims.Reconciliation": Reconciliation = service; break;
+            case "Claims.Query": Query = service; break;
+            default: throw new ArgumentException("Unknown service " + service.Name, nameof(service));
+        }
     }
 
     /// <summary>The configuration every service of this system runs with: its database, broker and telemetry receiver.</summary>

@@ -134,12 +134,16 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
             """) { Parameters = { Text(claimId), new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT min({time}) FROM query.claim_history h WHERE h.claim_id = $1") { Parameters = { Text(claimId) } });
         batch.BatchCommands.Add(MentionsCommand(claimId));
-        batch.BatchCommands.Add(ReliabilitiesCommand("m.claim_id = $1", Text(claimId)));
-        // Every text of the mentioned articles: a correction published by then retracts what the older text said.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT r.article_id, r.revision, r.published_at FROM query.article_revisions r
-            WHERE r.article_id IN (SELECT m.article_id FROM query.claim_mentions m WHERE m.claim_id = $1)
-            """) { Parameters = { Text(claimId) } });
+        if (by == TimeTravelBasis.Published)
+        {
+            // What the rule needs to decide the record of then: how reliable each source is, and every text of the
+            // mentioned articles (a correction published by then retracts what the older text said).
+            batch.BatchCommands.Add(ReliabilitiesCommand("m.claim_id = $1", Text(claimId)));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                SELECT r.article_id, r.revision, r.published_at FROM query.article_revisions r
+                WHERE r.article_id IN (SELECT m.article_id FROM query.claim_mentions m WHERE m.claim_id = $1)
+                """) { Parameters = { Text(claimId) } });
+        }
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -158,6 +162,14 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         {
             all.Add(ReadMention(reader, store.SerializerOptions).Mention);
         }
+        if (then is not { } state)
+        {
+            return new TimeTravelResult.NotYet(first);
+        }
+        if (by == TimeTravelBasis.Recorded)
+        {
+            return new TimeTravelResult.Found(AsRecorded(current, all, state, asOf));
+        }
         await reader.NextResultAsync(ct);
         var weighted = judgement.WithReliabilities(await ReadReliabilitiesAsync(reader, ct));
         await reader.NextResultAsync(ct);
@@ -166,13 +178,7 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         {
             revisions.Add(new PublishedRevision(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2)));
         }
-        if (then is not { } state)
-        {
-            return new TimeTravelResult.NotYet(first);
-        }
-        return new TimeTravelResult.Found(by == TimeTravelBasis.Recorded
-            ? AsRecorded(current, all, state, asOf)
-            : AsPublished(current, PublicRecord.At(all, revisions, asOf, weighted), state.Version, state.RecordedAt));
+        return new TimeTravelResult.Found(AsPublished(current, PublicRecord.At(all, revisions, asOf, weighted), state.Version, state.RecordedAt));
     }
 
     private ClaimDetail AsRecorded(
