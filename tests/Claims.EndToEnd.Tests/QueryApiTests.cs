@@ -57,6 +57,25 @@ public sealed class QueryApiTests(ClaimsSystem system, ITestOutputHelper output)
         Assert.Equal(new DateTimeOffset(2011, 3, 1, 0, 0, 0, TimeSpan.Zero), counted.GetProperty("lastPublishedAt").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, counted.GetProperty("reliability").ValueKind);
 
+        // A third article, then its correction under another outlet's name (the article is its url): the counts move
+        // with it, and the first outlet is counted as it was before the third article.
+        var other = "Recount Wire " + Guid.NewGuid().ToString("N")[..6];
+        var url = $"https://sources.example/{Guid.NewGuid():N}";
+        await system.PostArticleAsync(Article(source, url, "2012-03-01", "Trade turnover between Azerbaijan and Kazakhstan reached 170 million USD in 2011."));
+        await system.WaitForQueryAsync("/sources",
+            list => Find(list, source) is { } s && s.GetProperty("claimCount").GetInt32() == 3, "a third claim from " + source);
+        await system.PostArticleAsync(Article(other, url, "2012-03-02",
+            "Trade turnover between Azerbaijan and Kazakhstan reached 170 million USD in 2011 and 190 million USD in 2012."));
+        sources = await system.WaitForQueryAsync("/sources",
+            list => Find(list, other) is { } s && s.GetProperty("mentionCount").GetInt32() == 2, "the corrected article under " + other);
+
+        string[] counts = ["articleCount", "mentionCount", "claimCount"];
+        var first = Find(sources, source)!.Value;
+        Assert.Equal([2, 2, 2], counts.Select(p => first.GetProperty(p).GetInt32()));
+        Assert.Equal(counted.GetProperty("lastPublishedAt").GetDateTimeOffset(), first.GetProperty("lastPublishedAt").GetDateTimeOffset());
+        var moved = Find(sources, other)!.Value;
+        Assert.Equal([1, 2, 2], counts.Select(p => moved.GetProperty(p).GetInt32()));
+
         static JsonElement? Find(JsonElement list, string name) =>
             list.GetProperty("items").EnumerateArray().Where(s => s.GetProperty("source").GetString() == name).Select(s => (JsonElement?)s).FirstOrDefault();
     }

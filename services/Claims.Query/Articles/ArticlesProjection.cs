@@ -85,6 +85,8 @@ public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSch
     private readonly string _insertRevisions = target.Qualify(InsertRevisions);
     private readonly string _upsertArticles = target.Qualify(UpsertArticles);
     private readonly string _insertClaims = target.Qualify(InsertClaims);
+    private readonly string _takeOutOfSources = target.Qualify(SourcesReadModel.TakeOut);
+    private readonly string _putIntoSources = target.Qualify(SourcesReadModel.PutIn);
     private readonly string _refreshSources = target.Qualify(SourcesReadModel.Refresh);
 
     /// <summary>The live projection, as the query service runs it.</summary>
@@ -96,7 +98,7 @@ public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSch
 
     public override IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.ArticleReceived, EventAliases.ClaimExtracted };
 
-    public override IReadOnlyList<string> Tables { get; } = ["articles", "article_revisions", "article_claims", "sources"];
+    public override IReadOnlyList<string> Tables { get; } = ["articles", "article_revisions", "article_claims", "sources", "source_articles", "source_claims"];
 
     public override string TablesDdl => Schema + SourcesReadModel.Schema;
 
@@ -120,6 +122,15 @@ public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSch
             }
         }
 
+        // The outlets' counts: the touched articles' contributions out before the writes, back in after, then recounted.
+        // A rebuild counts its sources once, at its end: recounting every outlet each batch made a replay quadratic.
+        var touched = revisions.ArticleId.Concat(claims.ArticleId).Distinct(StringComparer.Ordinal).ToList();
+        var countSources = touched.Count > 0 && Target.IsLive;
+        if (countSources)
+        {
+            commands.BatchCommands.Add(Command(_takeOutOfSources, Column(touched)));
+        }
+
         if (revisions.ArticleId.Count > 0)
         {
             commands.BatchCommands.Add(revisions.Command(_insertRevisions));
@@ -133,10 +144,9 @@ public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSch
             commands.BatchCommands.Add(claims.Command(_insertClaims));
         }
 
-        // A rebuild counts its sources once, at its end: recounting every outlet each batch made a replay quadratic.
-        var touched = revisions.ArticleId.Concat(claims.ArticleId).Distinct(StringComparer.Ordinal).ToList();
-        if (touched.Count > 0 && Target.IsLive)
+        if (countSources)
         {
+            commands.BatchCommands.Add(Command(_putIntoSources, Column(touched)));
             commands.BatchCommands.Add(Command(_refreshSources, Column(touched)));
         }
     }
