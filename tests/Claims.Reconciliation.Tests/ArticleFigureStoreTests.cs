@@ -90,6 +90,19 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_corrected_article_is_measured_by_its_current_revision_alone()
+    {
+        // x's first text states ten figures, its correction three; y states those three among eight. Three shared
+        // figures are all of the corrected x (the smaller article): one origin. Counted with x's retired figures,
+        // x would seem to have thirteen, and three of eight would not be enough.
+        await RecordAsync("x", day: 0, [.. Enumerable.Range(10, 10).Select(v => ((decimal)v, $"first text, {v}"))]);
+        await RecordAsync("x", day: 0, revision: 2, (1, "corrected, one"), (2, "corrected, two"), (3, "corrected, three"));
+        await RecordAsync("y", day: 1, [.. Enumerable.Range(1, 8).Select(v => ((decimal)v, $"y's own, {v}"))]);
+
+        Assert.Equal("x", await OriginAsync("y"));
+    }
+
+    [Fact]
     public async Task A_later_revision_retires_the_figures_of_the_earlier_one_and_names_the_claims_that_count_them()
     {
         var first = Mentions.InClaim(Mentions.Of("r", 5_000_000m), "claim-old");
@@ -126,33 +139,36 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
         // OriginGrouping's C#; this holds the two to one answer. Few values, so that articles share figures (repeated
         // ones too) and chain into groups; sentences mostly their own, so that shares decide more often than reprinted
         // sentences do. Mentions of one article may arrive in different batches, which takes the regrouping path as
-        // well as the joining one.
+        // well as the joining one; one article in four is corrected, its two revisions' mentions arriving in any order.
         var scenarios =
             from articleCount in Gen.Choose(2, 8)
             from articles in Gen.CollectToList(Enumerable.Range(1, articleCount), i =>
                 from day in Gen.Choose(0, 3)
-                from figureCount in Gen.Choose(1, 7)
-                from figures in Gen.ListOf(Gen.Zip(Gen.Choose(1, 6), Gen.Frequency((6, Gen.Constant($"a{i}'s own")), (1, Gen.Elements("reprinted", "quoted")))), figureCount)
-                select (Id: $"a{i}", Day: day, Figures: figures.Select(f => (Value: f.Item1, Sentence: f.Item2)).ToList()))
-            from arrivals in Gen.Shuffle(articles.SelectMany(a => a.Figures.Select((_, index) => (Article: a, Index: index))))
+                from revisions in Gen.Frequency((3, Gen.Constant(1)), (1, Gen.Constant(2)))
+                from texts in Gen.ListOf(
+                    from figureCount in Gen.Choose(1, 7)
+                    from figures in Gen.ListOf(Gen.Zip(Gen.Choose(1, 6), Gen.Frequency((6, Gen.Constant($"a{i}'s own")), (1, Gen.Elements("reprinted", "quoted")))), figureCount)
+                    select figures.Select(f => (Value: f.Item1, Sentence: f.Item2)).ToList(), revisions)
+                select (Id: $"a{i}", Day: day, Revisions: texts))
+            from arrivals in Gen.Shuffle(articles.SelectMany(a => a.Revisions.SelectMany((figures, r) => figures.Select((_, index) => (Article: a, Revision: r + 1, Index: index)))))
             from sizes in Gen.ListOf(Gen.Choose(1, 12), arrivals.Length)
             select (Articles: articles, Arrivals: arrivals, Sizes: sizes);
 
         var reprints = 0;
         foreach (var (articles, arrivals, sizes) in scenarios.Sample(60))
         {
-            await using (var reset = _database.DataSource.CreateCommand("TRUNCATE reconciliation.article_figures, reconciliation.article_origins"))
+            await using (var reset = _database.DataSource.CreateCommand("TRUNCATE reconciliation.article_figures, reconciliation.article_origins, reconciliation.figure_counts"))
             {
                 await reset.ExecuteNonQueryAsync();
             }
             var mentions = arrivals.Select(arrival =>
             {
-                var (value, sentence) = arrival.Article.Figures[arrival.Index];
-                var mention = Mentions.Of(arrival.Article.Id, value * 1_000_000m, day: arrival.Article.Day);
+                var (value, sentence) = arrival.Article.Revisions[arrival.Revision - 1][arrival.Index];
+                var mention = Mentions.Of(arrival.Article.Id, value * 1_000_000m, day: arrival.Article.Day, revision: arrival.Revision);
                 var text = $"{sentence} sentence stating {value}";
                 return mention with
                 {
-                    MentionId = EventStore.DeterministicGuid.Create(arrival.Article.Id, arrival.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    MentionId = EventStore.DeterministicGuid.Create(arrival.Article.Id, $"{arrival.Revision}/{arrival.Index}"),
                     Mention = mention.Mention with { Evidence = new Evidence { Text = text, Start = 0, End = text.Length } },
                 };
             }).ToList();
@@ -165,13 +181,13 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
             await RecordMentionsAsync(mentions.Skip(taken).ToList());
 
             var expected = OriginGrouping.Group([.. articles.Select(a => new ArticleFigures(a.Id, Mentions.Of(a.Id, 1m, day: a.Day).Article.PublishedAt,
-                [.. a.Figures.Select(f => new Figure(f.Value * 1_000_000m, "USD", OriginGrouping.EvidenceKey($"{f.Sentence} sentence stating {f.Value}")))]))]);
+                [.. a.Revisions[^1].Select(f => new Figure(f.Value * 1_000_000m, "USD", OriginGrouping.EvidenceKey($"{f.Sentence} sentence stating {f.Value}")))]))]);
             reprints += expected.Count(grouped => grouped.Key != grouped.Value);
             foreach (var article in articles)
             {
                 Assert.True(expected[article.Id] == await OriginAsync(article.Id),
                     $"{article.Id} should count in {expected[article.Id]}; articles: " +
-                    string.Join("; ", articles.Select(a => $"{a.Id} day {a.Day}: {string.Join(" ", a.Figures.Select(f => $"{f.Value} ({f.Sentence})"))}")) +
+                    string.Join("; ", articles.Select(a => $"{a.Id} day {a.Day}: {string.Join(" | revision: ", a.Revisions.Select(r => string.Join(" ", r.Select(f => $"{f.Value} ({f.Sentence})"))))}")) +
                     $"; batches of {string.Join(", ", sizes)}");
             }
         }
