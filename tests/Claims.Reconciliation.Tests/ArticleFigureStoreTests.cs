@@ -157,7 +157,7 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
         var reprints = 0;
         foreach (var (articles, arrivals, sizes) in scenarios.Sample(60))
         {
-            await using (var reset = _database.DataSource.CreateCommand("TRUNCATE reconciliation.article_figures, reconciliation.article_origins, reconciliation.figure_counts"))
+            await using (var reset = _database.DataSource.CreateCommand("TRUNCATE reconciliation.article_figures, reconciliation.article_origins"))
             {
                 await reset.ExecuteNonQueryAsync();
             }
