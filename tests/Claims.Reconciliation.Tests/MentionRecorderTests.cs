@@ -18,6 +18,7 @@ public sealed class MentionRecorderTests : IAsyncLifetime
     private readonly PostgresDatabase _database = new();
     private EventStore.EventStore _store = null!;
     private MentionRecorder _recorder = null!;
+    private ClaimDecisions _decisions = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,8 +29,10 @@ public sealed class MentionRecorderTests : IAsyncLifetime
         }
         _store = new EventStore.EventStore(_database.DataSource, new EventTypeRegistry().Register(EventCatalog.ClaimStream).Register(EventCatalog.SourceStream));
         await _store.EnsureSchemaAsync();
-        var decisions = new ClaimDecisions(_store, new ReliabilityStore(_database.DataSource), new ConfigurationBuilder().Build(), TimeProvider.System);
-        _recorder = new MentionRecorder(decisions, new ArticleFigureStore(_database.DataSource), NullLogger<MentionRecorder>.Instance);
+        // A small cache, so that claims are evicted and folded from their streams again within a test.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(ClaimDecisions.MaxCachedMentionsKey, "4")]).Build();
+        _decisions = new ClaimDecisions(_store, new ReliabilityStore(_database.DataSource), configuration, TimeProvider.System);
+        _recorder = new MentionRecorder(_decisions, new ArticleFigureStore(_database.DataSource), NullLogger<MentionRecorder>.Instance);
     }
 
     public Task DisposeAsync() => _database.DisposeAsync();
@@ -63,6 +66,28 @@ public sealed class MentionRecorderTests : IAsyncLifetime
         var changed = Assert.Single(recorded, e => e.Data is ConsensusChanged);
         Assert.Equal(ClaimStatuses.Conflicted, ((ConsensusChanged)changed.Data!).Status);
         Assert.Equal(recorded.Select(e => e.Id), (await _store.FetchStreamAsync(StreamIds.Claim(Mentions.ClaimId))).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task The_claim_cache_holds_no_more_mentions_than_configured_and_an_evicted_claim_is_decided_from_its_stream()
+    {
+        // A batch caches each claim it decides as folded before its own mentions (a new claim: none).
+        await RecordAsync([.. new[] { 1, 2, 3 }.Select(i => Mentions.InClaim(Mentions.Of($"a{i}", 470_000_000m), "a"))]);
+        await RecordAsync([.. new[] { 1, 2 }.Select(i => Mentions.InClaim(Mentions.Of($"b{i}", 470_000_000m), "b"))]);
+        await RecordAsync([Mentions.InClaim(Mentions.Of("a4", 470_000_000m), "a")]);
+        Assert.Equal(3, _decisions.CachedMentions);
+
+        // b's two would make five of at most four: the cache is emptied first.
+        await RecordAsync([Mentions.InClaim(Mentions.Of("b3", 470_000_000m), "b")]);
+        Assert.Equal(2, _decisions.CachedMentions);
+
+        // a was evicted: it is folded from its stream again, and decided with every mention.
+        await RecordAsync([Mentions.InClaim(Mentions.Of("a5", 470_000_000m), "a")]);
+        Assert.Equal(4, _decisions.CachedMentions);
+        var (state, version) = await _decisions.FoldAsync("a", CancellationToken.None);
+        Assert.Equal(5, state.Mentions.Count);
+        Assert.Equal(470_000_000m, state.Consensus!.Value);
+        Assert.Equal(version, (await _store.FetchStreamAsync(StreamIds.Claim("a"))).Count);
     }
 
     private Task RecordAsync(IEnumerable<ClaimExtracted> mentions) =>

@@ -15,11 +15,24 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
 {
     private const int MaxAttempts = 20;
     private const int MaxCachedClaims = 20_000;
+    /// <summary>
+    /// Bounds the mentions the folded claims cached between batches hold (about 1 KB of heap each): claims differ a
+    /// thousandfold in size, since a claim every outlet repeats carries thousands of mentions, so a bound on claims
+    /// alone does not bound memory. Past it the cache is emptied, and claims are folded from their streams again.
+    /// </summary>
+    public const string MaxCachedMentionsKey = "Reconciliation:MaxCachedMentions";
+
+    private readonly long _maxCachedMentions = configuration.GetValue(MaxCachedMentionsKey, 100_000L);
     private static readonly Dictionary<string, string> EmptyHeaders = [];
 
     // Folded claims by id: a decision reads only the events appended since, instead of the whole stream each time.
     // An entry is only ever a state at some version of the stream, so a stale one is merely caught up.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ClaimState State, long Version)> _cache = new();
+    // The mentions the cached states hold; approximate under concurrent folds, exact again after each clearing.
+    private long _cachedMentions;
+
+    /// <summary>How many mentions the cached claims hold now (see <see cref="MaxCachedMentionsKey"/>).</summary>
+    public long CachedMentions => Interlocked.Read(ref _cachedMentions);
 
     /// <summary>The consensus rule with the source reliabilities in force.</summary>
     public ConsensusOptions Options => _options with { Reliability = reliabilities.Of };
@@ -123,14 +136,18 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
             known[StreamIds.Claim(claimId)] = _cache.TryGetValue(claimId, out var cached) ? cached : (ClaimState.Initial(claimId), 0L);
         }
         var folded = await store.AggregateStreamsAsync(known, ClaimState.Evolve, transaction, ct);
-        if (_cache.Count + folded.Count > MaxCachedClaims)
+        if (_cache.Count + folded.Count > MaxCachedClaims
+            || Interlocked.Read(ref _cachedMentions) + folded.Values.Sum(f => (long)f.State.Mentions.Count) > _maxCachedMentions)
         {
             _cache.Clear();
+            Interlocked.Exchange(ref _cachedMentions, 0);
         }
         var byClaim = new Dictionary<string, (ClaimState State, long Version)>(StringComparer.Ordinal);
         foreach (var (_, (state, version)) in folded)
         {
+            var replaced = _cache.TryGetValue(state.ClaimId, out var before) ? before.State.Mentions.Count : 0;
             _cache[state.ClaimId] = (state, version);
+            Interlocked.Add(ref _cachedMentions, state.Mentions.Count - replaced);
             byClaim[state.ClaimId] = (state, version);
         }
         return byClaim;
