@@ -100,6 +100,13 @@ public static class ConsensusRule
         private readonly ulong[][] _agreeing;
         private readonly ulong[] _remaining;
 
+        // Scratch space of one gathering: each origin's heaviest mention so far, the origins in the order they first
+        // appear, and which gathering last saw each origin (so that nothing needs clearing between gatherings).
+        private readonly double[] _originWeights;
+        private readonly int[] _originSeen;
+        private readonly List<int> _originOrder = [];
+        private int _gathering;
+
         public Gathering(IReadOnlyList<IVote> voters, ConsensusOptions options)
         {
             _voters = voters;
@@ -130,22 +137,20 @@ public static class ConsensusRule
             {
                 _remaining[i >> 6] |= 1UL << i;
             }
+            _originWeights = new double[origins.Count];
+            _originSeen = new int[origins.Count];
         }
 
         public List<ValueGroup> Groups()
         {
             var groups = new List<ValueGroup>();
             var gathered = new Group?[_voters.Count];
-            var originWeights = new double[_voters.Count];
-            var originOrder = new List<int>();
-            var originSeen = new int[_voters.Count];
-            var gathering = 0;
             while (_remaining.Any(word => word != 0))
             {
                 Group? best = null;
                 foreach (var candidate in Members(_remaining))
                 {
-                    var group = gathered[candidate] ??= Gather(candidate, ++gathering, originWeights, originSeen, originOrder);
+                    var group = gathered[candidate] ??= Gather(candidate);
                     if (best is null || Precedes(group, best))
                     {
                         best = group;
@@ -168,29 +173,30 @@ public static class ConsensusRule
             return groups;
         }
 
-        private Group Gather(int candidate, int gathering, double[] originWeights, int[] originSeen, List<int> originOrder)
+        private Group Gather(int candidate)
         {
+            _gathering++;
             var members = new ulong[_remaining.Length];
             for (var w = 0; w < members.Length; w++)
             {
                 members[w] = _agreeing[candidate][w] & _remaining[w];
             }
             // Each origin counts once, with its heaviest mention; origins summed in the order they first appear.
-            originOrder.Clear();
+            _originOrder.Clear();
             var latest = DateTimeOffset.MinValue;
             var best = -1;
             foreach (var member in Members(members))
             {
                 var origin = _origins[member];
-                if (originSeen[origin] != gathering)
+                if (_originSeen[origin] != _gathering)
                 {
-                    originSeen[origin] = gathering;
-                    originOrder.Add(origin);
-                    originWeights[origin] = _weights[member];
+                    _originSeen[origin] = _gathering;
+                    _originOrder.Add(origin);
+                    _originWeights[origin] = _weights[member];
                 }
-                else if (_weights[member] > originWeights[origin])
+                else if (_weights[member] > _originWeights[origin])
                 {
-                    originWeights[origin] = _weights[member];
+                    _originWeights[origin] = _weights[member];
                 }
                 var published = _voters[member].PublishedAt;
                 latest = published > latest ? published : latest;
@@ -200,11 +206,11 @@ public static class ConsensusRule
                 }
             }
             var weight = 0d;
-            foreach (var origin in originOrder)
+            foreach (var origin in _originOrder)
             {
-                weight += originWeights[origin];
+                weight += _originWeights[origin];
             }
-            return new Group(members, weight, latest, best, _widths[best], _voters[best].MentionId);
+            return new Group(members, weight, latest, best);
         }
 
         /// <summary>The narrowest interval, then the most recent publication, then the lowest id.</summary>
@@ -219,7 +225,7 @@ public static class ConsensusRule
             return byPublication != 0 ? byPublication > 0 : _voters[a].MentionId.CompareTo(_voters[b].MentionId) < 0;
         }
 
-        private static bool Precedes(Group a, Group b)
+        private bool Precedes(Group a, Group b)
         {
             if (a.Weight != b.Weight)
             {
@@ -229,8 +235,8 @@ public static class ConsensusRule
             {
                 return a.Latest > b.Latest;
             }
-            var byWidth = a.BestWidth.CompareTo(b.BestWidth);
-            return byWidth != 0 ? byWidth < 0 : a.BestMentionId.CompareTo(b.BestMentionId) < 0;
+            var byWidth = _widths[a.Best].CompareTo(_widths[b.Best]);
+            return byWidth != 0 ? byWidth < 0 : _voters[a.Best].MentionId.CompareTo(_voters[b.Best].MentionId) < 0;
         }
 
         private static int Words(int count) => (count + 63) >> 6;
@@ -246,7 +252,7 @@ public static class ConsensusRule
             }
         }
 
-        private sealed record Group(ulong[] Members, double Weight, DateTimeOffset Latest, int Best, decimal BestWidth, Guid BestMentionId)
+        private sealed record Group(ulong[] Members, double Weight, DateTimeOffset Latest, int Best)
         {
             public ValueGroup ToValueGroup(IReadOnlyList<IVote> voters)
             {
@@ -277,8 +283,8 @@ public static class ConsensusRule
         _ => (lower ?? value, upper ?? value),
     };
 
-    /// <summary>The narrowest interval is the most precise; an open one the least.</summary>
-    private static decimal Width(IVote m, ConsensusOptions options)
+    /// <summary>The width of a mention's interval: the narrowest is the most precise; an open one the least.</summary>
+    public static decimal Width(IVote m, ConsensusOptions options)
     {
         var (low, high) = Interval(m, options);
         return low is null || high is null ? decimal.MaxValue : high.Value - low.Value;

@@ -80,10 +80,10 @@ public sealed class ConsensusRuleTests
                 {
                     var members = remaining.Where(v => ConsensusRule.Agree(candidate, v, options)).ToList();
                     var weight = members.GroupBy(m => m.Origin).Sum(origin => origin.Max(m => options.Reliability(m.Source) * ConsensusRule.Precision(m, options)));
-                    var top = members.OrderBy(m => Width(m, options)).ThenByDescending(m => m.PublishedAt).ThenBy(m => m.MentionId).First();
+                    var top = members.OrderBy(m => ConsensusRule.Width(m, options)).ThenByDescending(m => m.PublishedAt).ThenBy(m => m.MentionId).First();
                     return (Members: members, Weight: weight, Latest: members.Max(m => m.PublishedAt), Best: top);
                 })
-                .OrderByDescending(g => g.Weight).ThenByDescending(g => g.Latest).ThenBy(g => Width(g.Best, options)).ThenBy(g => g.Best.MentionId)
+                .OrderByDescending(g => g.Weight).ThenByDescending(g => g.Latest).ThenBy(g => ConsensusRule.Width(g.Best, options)).ThenBy(g => g.Best.MentionId)
                 .First();
             groups.Add(new ValueGroup
             {
@@ -97,18 +97,5 @@ public sealed class ConsensusRuleTests
             remaining = [.. remaining.Where(m => !best.Members.Contains(m))];
         }
         return groups;
-    }
-
-    /// <summary>The width of a mention's interval as the rule draws it (open: the widest).</summary>
-    private static decimal Width(IVote m, ConsensusOptions options)
-    {
-        (decimal? low, decimal? high) = m.Qualifier switch
-        {
-            Qualifiers.Over => (m.Lower ?? m.Value, m.Upper),
-            Qualifiers.Under => (m.Lower, m.Upper ?? m.Value),
-            Qualifiers.Approx => ((decimal?)(m.Value * (1 - options.ApproxTolerance)), (decimal?)(m.Value * (1 + options.ApproxTolerance))),
-            _ => (m.Lower ?? m.Value, m.Upper ?? m.Value),
-        };
-        return low is null || high is null ? decimal.MaxValue : high.Value - low.Value;
     }
 }

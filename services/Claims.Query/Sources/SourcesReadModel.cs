@@ -48,14 +48,9 @@ public static class SourcesReadModel
     /// Before a batch writes: takes the current contributions of the articles in $1 out of <c>source_claims</c> and
     /// <c>source_articles</c> (a new revision or more claims will put them back, changed).
     /// </summary>
-    public const string TakeOut = """
+    public static readonly string TakeOut = $"""
         WITH old AS (
-            SELECT r.source, c.claim_id, count(*)::int AS mentions
-            FROM query.articles a
-                 JOIN query.article_revisions r ON r.article_id = a.article_id AND r.revision = a.revision
-                 JOIN query.article_claims c ON c.article_id = a.article_id AND c.revision = a.revision
-            WHERE a.article_id = ANY ($1)
-            GROUP BY r.source, c.claim_id),
+            {CurrentClaims("a.article_id = ANY ($1)")}),
         taken AS (
             UPDATE query.source_claims s SET mentions = s.mentions - old.mentions
             FROM old WHERE s.source = old.source AND s.claim_id = old.claim_id)
@@ -105,7 +100,7 @@ public static class SourcesReadModel
 
     /// <summary>How many mentions of each claim the current revisions of each outlet's articles make.</summary>
     private static string CurrentClaims(string filter) => $"""
-        SELECT r.source, c.claim_id, count(*)::int
+        SELECT r.source, c.claim_id, count(*)::int AS mentions
         FROM query.articles a
              JOIN query.article_revisions r ON r.article_id = a.article_id AND r.revision = a.revision
              JOIN query.article_claims c ON c.article_id = a.article_id AND c.revision = a.revision

@@ -303,9 +303,9 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     /// Figures common in the news make this the heaviest query of reconciliation (a batch of 40 articles meets
     /// ~100,000 figures of other articles), so each step keeps its rows narrow: the figures shared are counted per
     /// article straight from the live-figure index, in its order; sentences are matched apart, through their own
-    /// index (carrying each figure's sentences through the count sorted 100 MB on disk: 560 ms a batch, now ~110 ms
-    /// on a vacuumed table, 400-500 ms on one that is not);
-    /// other articles' sizes are counted only for the pairs that share enough figures.
+    /// index; other articles' sizes are counted only for the pairs that share enough figures. (Carrying each figure's
+    /// sentences through the count sorted 100 MB on disk: 560 ms a batch; now ~110 ms on a vacuumed table, 400-500 ms
+    /// on one that is not.)
     /// </remarks>
     private const string CandidatesSql = """
         refreshed AS (SELECT DISTINCT unnest($1::text[]) AS article_id),
