@@ -26,6 +26,9 @@ public sealed record RebuildFigures(
 /// <summary>Runs the rebuild command as an operator would (<c>scripts/rebuild.sh</c>'s settings) while a reader polls the query API.</summary>
 public static class RebuildBenchmark
 {
+    /// <summary>How often the reader polls the query API during the replay.</summary>
+    public const int ReadsPerSecond = 10;
+
     public static async Task<RebuildFigures> RunAsync(
         PostgresDatabase database, IReadOnlyDictionary<string, string> environment, ServiceProcess query, string reportDirectory)
     {
@@ -54,7 +57,7 @@ public static class RebuildBenchmark
         await Task.Delay(TimeSpan.FromSeconds(1));
         var (reads, failed, failures) = (0, 0, new List<string>());
         using var stop = new CancellationTokenSource();
-        // A steady trickle of readers (about 10 requests/s) through the whole rebuild, switch included: every read
+        // A steady trickle of readers (ReadsPerSecond) through the whole rebuild, switch included: every read
         // must be served while the tables are swapped under it. The replay rate is the rebuild's own; what serving
         // the reads cost the query service is reported beside it.
         var reader = Task.Run(async () =>
@@ -63,7 +66,7 @@ public static class RebuildBenchmark
             {
                 foreach (var path in paths)
                 {
-                    await Task.Delay(100, CancellationToken.None);
+                    await Task.Delay(1000 / ReadsPerSecond, CancellationToken.None);
                     using var response = await client.GetAsync(path, CancellationToken.None);
                     reads++;
                     if (!response.IsSuccessStatusCode)
