@@ -229,10 +229,7 @@ public sealed class EventStore
     /// </summary>
     /// <param name="after">The position of the last event already processed (<see cref="LogPosition.Start"/> to begin).</param>
     /// <param name="maxCount">At most this many events.</param>
-    /// <param name="types">
-    /// When given, events of other types are still returned (so checkpoints move past them) but with
-    /// <see cref="StoredEvent.Data"/> = <see langword="null"/> and without reading their payload.
-    /// </param>
+    /// <param name="types">When given, only events of these types (the others are not read at all).</param>
     /// <param name="ct">Cancels the read.</param>
     public async Task<IReadOnlyList<StoredEvent>> ReadLogAsync(
         LogPosition after, int maxCount, IReadOnlySet<string>? types = null, CancellationToken ct = default)
@@ -241,7 +238,7 @@ public sealed class EventStore
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { CreateReadLogCommand(after, maxCount, types) } };
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        return await ReadEventsAsync(reader, ct);
+        return (await ReadLogPageAsync(reader, after, maxCount, ct)).Events;
     }
 
     /// <summary>Events that projections gave up on, optionally of one projection only, by projection and sequence number.</summary>
@@ -334,6 +331,35 @@ public sealed class EventStore
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// Reads the current result set of a log read (<see cref="CreateReadLogCommand"/>) after <paramref name="after"/>
+    /// of at most <paramref name="maxCount"/> events: the events, and the position a reader may move its checkpoint to.
+    /// </summary>
+    internal async Task<LogPage> ReadLogPageAsync(NpgsqlDataReader reader, LogPosition after, int maxCount, CancellationToken ct)
+    {
+        var events = new List<StoredEvent>();
+        LogPosition? bound = null;
+        // A read of some types carries how far it looked in two more columns, on every row (see EventStoreSql.ReadLog).
+        var bounded = reader.FieldCount > 9;
+        while (await reader.ReadAsync(ct))
+        {
+            if (bounded && bound is null && !reader.IsDBNull(9))
+            {
+                bound = new LogPosition(reader.GetFieldValue<ulong>(9), reader.GetInt64(10));
+            }
+
+            if (!reader.IsDBNull(0))
+            {
+                events.Add(ReadEvent(reader));
+            }
+        }
+
+        // A full page may have more after it; a short one has seen everything up to the bound, matching or not.
+        var last = events.Count > 0 ? events[^1].Position : after;
+        var scannedTo = events.Count < maxCount && bound is { } looked && looked > last ? looked : last;
+        return new LogPage(events, scannedTo);
     }
 
     /// <summary>Reads the current result set of <paramref name="reader"/> as events (columns as in the log queries).</summary>
@@ -516,7 +542,7 @@ public sealed class EventStore
         var type = reader.GetString(5);
         object? data = null;
         Exception? dataError = null;
-        if (!reader.IsDBNull(6) && Types.TypeOf(type) is { } clrType)
+        if (Types.TypeOf(type) is { } clrType)
         {
             try
             {
@@ -528,10 +554,7 @@ public sealed class EventStore
             }
         }
 
-        // Null for an event a reader of some types only steps over (see EventStoreSql.ReadLog).
-        var headers = reader.IsDBNull(7)
-            ? _noHeaders
-            : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7), _headerSerializerOptions) ?? _noHeaders;
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7), _headerSerializerOptions) ?? _noHeaders;
         return new StoredEvent(
             reader.GetInt64(0),
             reader.GetFieldValue<ulong>(1),
@@ -544,8 +567,6 @@ public sealed class EventStore
             reader.GetFieldValue<DateTimeOffset>(8))
         {
             DataError = dataError,
-            // A typed read leaves data out of the events it only steps over (other types, other partitions).
-            SteppedOver = reader.IsDBNull(6),
         };
     }
 

@@ -110,19 +110,27 @@ internal sealed partial class EventStoreSql
         const string inOrder = " ORDER BY tx, seq LIMIT @max";
         // A follower reads no further than the committed checkpoint of the projection it follows (none: nothing).
         var followed = $" AND (tx, seq) <= (SELECT p.tx, p.seq FROM {s}.progress p WHERE p.name = @follows)";
-        // Events of other types (or, for one partition of a replay, of other streams) come without data and headers:
-        // the reader only steps over them. A partition is a hash of the stream id, masked to stay non-negative.
-        string OfTypes(string mine) => $"""
-            SELECT seq, tx, id, stream_id, version, type, CASE WHEN {mine} THEN data END, CASE WHEN {mine} THEN headers END, recorded_at
-            FROM {s}.events
+        // A read of some types (and, for one partition of a replay, of some streams) returns only those events, as
+        // Marten's daemon does: the log's other rows stay on the server (returning them without data still cost about
+        // 3 µs a row, and the rebuild's four readers stepped over 336k of them on a 112k-event log). It first fixes how
+        // far it may look, the last visible position (below xmin, so final), and returns that position on every row
+        // (on a single row of nulls when nothing in range matched): a reader that got fewer than it asked for has
+        // seen everything up to there and moves its checkpoint there. A partition is a hash of the stream id, masked
+        // to stay non-negative.
+        string OfTypes(bool following, bool partitioned) => $"""
+            WITH bound AS MATERIALIZED (
+                SELECT tx, seq FROM {s}.events
+                WHERE tx < pg_snapshot_xmin(pg_current_snapshot()){(following ? followed : "")}
+                ORDER BY tx DESC, seq DESC LIMIT 1)
+            SELECT e.*, b.tx, b.seq
+            FROM bound b LEFT JOIN LATERAL (
+                SELECT {eventColumns} FROM {s}.events
+                WHERE (tx, seq) > (@tx, @seq) AND (tx, seq) <= (b.tx, b.seq) AND type = ANY(@types){(partitioned ? " AND (hashtext(stream_id) & 2147483647) % @partitions = @partition" : "")}
+                ORDER BY tx, seq LIMIT @max) e ON true
             """;
-        string ReadLogSql(bool ofTypes, bool following, bool partitioned)
-        {
-            var select = !ofTypes ? $"SELECT {eventColumns} FROM {s}.events"
-                : partitioned ? OfTypes("type = ANY(@types) AND (hashtext(stream_id) & 2147483647) % @partitions = @partition")
-                : OfTypes("type = ANY(@types)");
-            return $"{select} WHERE {visibleAfter}{(following ? followed : "")}{inOrder}";
-        }
+        string ReadLogSql(bool ofTypes, bool following, bool partitioned) => ofTypes
+            ? OfTypes(following, partitioned)
+            : $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{(following ? followed : "")}{inOrder}";
 
         // Indexed as ReadLogIndex numbers them: one bit for each choice.
         _readLogs = [.. Enumerable.Range(0, 8).Select(i => ReadLogSql(ofTypes: (i & 4) != 0, following: (i & 2) != 0, partitioned: (i & 1) != 0))];

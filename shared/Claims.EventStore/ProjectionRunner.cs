@@ -262,11 +262,11 @@ public sealed partial class ProjectionRunner : BackgroundService
     }
 
     /// <summary>Reads, applies and commits one batch.</summary>
-    /// <returns>How many events the checkpoint moved past.</returns>
+    /// <returns>How many events were applied (a batch of other types' events moves the checkpoint and applies none).</returns>
     private async Task<int> ProcessNextBatchAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var from = Checkpoint;
-        List<StoredEvent> events;
+        LogPage page;
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             if (await BeginBatchAsync(connection, transaction, from, readLog: true, ct) is not { } read)
@@ -276,8 +276,8 @@ public sealed partial class ProjectionRunner : BackgroundService
                 return 0;
             }
 
-            events = read;
-            if (events.Count == 0)
+            page = read;
+            if (page.ScannedTo <= from)
             {
                 await transaction.RollbackAsync(ct);
                 return 0;
@@ -286,23 +286,23 @@ public sealed partial class ProjectionRunner : BackgroundService
             bool applied;
             try
             {
-                await ApplyBatchAsync(connection, transaction, events, ct);
+                await ApplyBatchAsync(connection, transaction, page.Events, ct);
                 applied = true;
             }
             catch (Exception ex) when (IsEventFailure(connection, ex, ct))
             {
-                LogBatchFailed(_logger, Name, events.Count, ex);
+                LogBatchFailed(_logger, Name, page.Events.Count, ex);
                 await transaction.RollbackAsync(ct);
                 applied = false;
             }
 
             if (applied)
             {
-                return await CompleteBatchAsync(connection, transaction, from, events, ct);
+                return await CompleteBatchAsync(connection, transaction, from, page, ct);
             }
         }
 
-        return await ProcessEventByEventAsync(connection, from, events, ct);
+        return await ProcessEventByEventAsync(connection, from, page, ct);
     }
 
     private async Task ApplyBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<StoredEvent> events, CancellationToken ct)
@@ -310,11 +310,6 @@ public sealed partial class ProjectionRunner : BackgroundService
         var handled = new List<StoredEvent>(events.Count);
         foreach (var stored in events)
         {
-            if (!Handles(stored))
-            {
-                continue;
-            }
-
             if (stored.DataError is { } error)
             {
                 // Retrying cannot make a payload deserialize.
@@ -346,7 +341,7 @@ public sealed partial class ProjectionRunner : BackgroundService
     }
 
     /// <summary>After a failed batch: each event in its own savepoint, retried, then dead-lettered, all in one transaction.</summary>
-    private async Task<int> ProcessEventByEventAsync(NpgsqlConnection connection, LogPosition from, List<StoredEvent> events, CancellationToken ct)
+    private async Task<int> ProcessEventByEventAsync(NpgsqlConnection connection, LogPosition from, LogPage page, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await BeginBatchAsync(connection, transaction, from, readLog: false, ct) is null)
@@ -356,13 +351,8 @@ public sealed partial class ProjectionRunner : BackgroundService
             return 0;
         }
 
-        foreach (var stored in events)
+        foreach (var stored in page.Events)
         {
-            if (!Handles(stored))
-            {
-                continue;
-            }
-
             if (stored.DataError is { } error)
             {
                 await RecordDeadLetterAsync(connection, transaction, stored, error, attempts: 1, ct);
@@ -372,7 +362,7 @@ public sealed partial class ProjectionRunner : BackgroundService
             await ApplyOneAsync(connection, transaction, stored, ct);
         }
 
-        return await CompleteBatchAsync(connection, transaction, from, events, ct);
+        return await CompleteBatchAsync(connection, transaction, from, page, ct);
     }
 
     private async Task ApplyOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredEvent stored, CancellationToken ct)
@@ -410,8 +400,11 @@ public sealed partial class ProjectionRunner : BackgroundService
     /// Takes the projection's batch lock and checks that the committed checkpoint is still <paramref name="from"/>,
     /// then (with <paramref name="readLog"/>) reads the next events, all in one round trip.
     /// </summary>
-    /// <returns>The events read (empty without <paramref name="readLog"/>), or <see langword="null"/> when another runner moved the checkpoint.</returns>
-    private async Task<List<StoredEvent>?> BeginBatchAsync(
+    /// <returns>
+    /// The page read (empty, at <paramref name="from"/>, without <paramref name="readLog"/>), or <see langword="null"/>
+    /// when another runner moved the checkpoint.
+    /// </returns>
+    private async Task<LogPage?> BeginBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, LogPosition from, bool readLog, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -436,20 +429,20 @@ public sealed partial class ProjectionRunner : BackgroundService
 
         if (!readLog)
         {
-            return [];
+            return new LogPage([], from);
         }
 
         await reader.NextResultAsync(ct);
-        var events = await _store.ReadEventsAsync(reader, ct);
+        var page = await _store.ReadLogPageAsync(reader, from, _options.BatchSize, ct);
         await reader.NextResultAsync(ct);
         _heldBack = await reader.ReadAsync(ct) && reader.GetBoolean(0);
-        return events;
+        return page;
     }
 
     private async Task<int> CompleteBatchAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, LogPosition from, List<StoredEvent> events, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, LogPosition from, LogPage page, CancellationToken ct)
     {
-        var to = events[^1].Position;
+        var to = page.ScannedTo;
         await using (var command = new NpgsqlCommand(_store.Sql.AdvanceCheckpoint, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<string>("name", Name));
@@ -468,8 +461,8 @@ public sealed partial class ProjectionRunner : BackgroundService
 
         await transaction.CommitAsync(ct);
         SetCheckpoint(to);
-        EventStoreTelemetry.EventsProjected.Add(events.Count, _projectionTag);
-        return events.Count;
+        EventStoreTelemetry.EventsProjected.Add(page.Events.Count, _projectionTag);
+        return page.Events.Count;
     }
 
     private async Task ResetForRebuildAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -639,8 +632,6 @@ public sealed partial class ProjectionRunner : BackgroundService
             }
         }
     }
-
-    private bool Handles(StoredEvent stored) => !stored.SteppedOver && (_projection.EventTypes?.Contains(stored.Type) ?? true);
 
     /// <summary>
     /// Whether a failure is the event's (retry it, then dead-letter it) rather than the runner's: stopping, a lost

@@ -41,7 +41,4 @@ public sealed record StoredEvent(
 
     /// <summary>Why <see cref="Data"/> could not be deserialized, when it could not.</summary>
     internal Exception? DataError { get; init; }
-
-    /// <summary>The reader asked for other events and only steps over this one (its data was left out).</summary>
-    internal bool SteppedOver { get; init; }
 }

@@ -365,6 +365,42 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         Assert.All(partitions, p => Assert.True(p.Projection.Batches > 0));
     }
 
+    [Fact]
+    public async Task A_projection_of_some_types_is_given_only_those_and_moves_its_checkpoint_past_the_others()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        for (var n = 1; n <= 10; n++)
+        {
+            await using var session = store.OpenSession();
+            session.Append($"claim-{n % 3}", ExpectedVersion.Any,
+                [.. Enumerable.Range(1, 4).Select(r => NewEvent.Create(new Remarked($"{n}.{r}"))), NewEvent.Create(new Noted("a", n))]);
+            await session.SaveChangesAsync();
+        }
+
+        // The log ends with events of other types only: the checkpoint must still reach its end.
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-tail", ExpectedVersion.Any, [.. Enumerable.Range(1, 20).Select(r => NewEvent.Create(new Remarked($"tail {r}")))]);
+            await session.SaveChangesAsync();
+        }
+
+        // RecordingProjection casts every event it is given to Noted: one of another type would fail its batch.
+        var projection = new RecordingProjection(store.Options.Schema);
+        var runner = CreateRunner(store, projection, Fast(batchSize: 3));
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal(Enumerable.Range(1, 10), rows.Select(row => row.Number));
+        Assert.All(rows, row => Assert.Equal(1, row.Applied));
+        Assert.Empty(await store.ReadDeadLettersAsync());
+        // Ten events in pages of three: four batches of notes, none of remarks alone.
+        Assert.Equal(4, projection.Batches);
+        Assert.Equal(await store.ReadLastCommittedPositionAsync(CancellationToken.None), await store.ReadCheckpointAsync(projection.Name));
+    }
+
     private static async Task<List<Guid>> ReadTableAsync(EventStore store, string table)
     {
         await using var command = store.DataSource.CreateCommand($"SELECT event_id FROM {store.Options.Schema}.{table}");
