@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Claims.EventStore;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,7 +7,6 @@ namespace Claims.Query;
 /// <summary>
 /// A read-model projection that turns a batch of events into a few set-based SQL commands (one per kind of write,
 /// whatever the batch's size) and sends them in one round trip, in the transaction that also moves its checkpoint.
-/// Each event is traced as a continuation of the request that stored it.
 /// </summary>
 public abstract class SqlBatchProjection(ReadModelSchema target) : IProjection
 {
@@ -33,30 +31,11 @@ public abstract class SqlBatchProjection(ReadModelSchema target) : IProjection
 
     public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
     {
-        var activities = new List<Activity>();
-        try
+        await using var commands = new NpgsqlBatch(batch.Connection, batch.Transaction);
+        AddCommands(commands, batch.Events);
+        if (commands.BatchCommands.Count > 0)
         {
-            foreach (var stored in batch.Events)
-            {
-                if (stored.StartEventActivity("project " + Name) is { } activity)
-                {
-                    activities.Add(activity);
-                }
-            }
-
-            await using var commands = new NpgsqlBatch(batch.Connection, batch.Transaction);
-            AddCommands(commands, batch.Events);
-            if (commands.BatchCommands.Count > 0)
-            {
-                await commands.ExecuteNonQueryAsync(ct);
-            }
-        }
-        finally
-        {
-            foreach (var activity in activities)
-            {
-                activity.Dispose();
-            }
+            await commands.ExecuteNonQueryAsync(ct);
         }
     }
 

@@ -36,6 +36,12 @@ public static class EventStoreTelemetry
     public static Activity? StartEventActivity(this StoredEvent storedEvent, string operation, ActivityKind kind)
     {
         ArgumentNullException.ThrowIfNull(storedEvent);
+        // Before the name and the parent's traceparent are worked out, for every event, for nobody.
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
         var activity = Source.StartActivity($"{operation} {storedEvent.Type}", kind, storedEvent.ParentContext ?? default);
         if (activity is { IsAllDataRequested: true })
         {

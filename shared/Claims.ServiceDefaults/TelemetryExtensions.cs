@@ -47,7 +47,9 @@ public static class TelemetryExtensions
                 .SetResourceBuilder(resource)
                 .AddSource(s_librarySources)
                 .AddSource(serviceName)
-                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
+                // Without an exporter nobody sees a span: activities then only carry the trace context along (into
+                // events' headers and messages), with none of their tags recorded for every request, command and event.
+                .SetSampler(exportOtlp ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler());
             if (exportOtlp)
             {
                 tracing.AddOtlpExporter();
