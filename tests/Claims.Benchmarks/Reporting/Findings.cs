@@ -110,7 +110,7 @@ public static class Findings
 
     /// <summary>Each service's peak resident size next to what its garbage collector held right after the saturated phase.</summary>
     public static string DescribeMemory(IReadOnlyDictionary<string, double> peakMb, IReadOnlyDictionary<string, MemorySnapshot> afterLoad) =>
-        "Memory right after the saturated phase (GC heap after the last collection / committed by the GC / working set; peak resident): " +
+        "Memory right after the saturated phase (GC heap after the last collection / committed by the GC / working set; peak resident over the whole run, flood and rebuild included): " +
         string.Join("; ", afterLoad.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m =>
             $"{m.Key} {m.Value.GcHeapMb:0} / {m.Value.GcCommittedMb:0} / {m.Value.WorkingSetMb:0} MB; {peakMb.GetValueOrDefault(m.Key):0} MB ({m.Value.GcMode} GC)")) + ".";
 }
