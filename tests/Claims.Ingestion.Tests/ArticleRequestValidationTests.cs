@@ -58,11 +58,68 @@ public sealed class ArticleRequestValidationTests
     [Fact]
     public void Html_is_reduced_to_its_main_text_without_scripts()
     {
-        var text = HtmlText.ToText("""
+        var text = ToText("""
             <html><head><title>t</title><script>alert(1)</script></head>
             <body><nav>Menu</nav><article><h1>Trade</h1><p>Turnover reached 470&nbsp;million&nbsp;USD.</p><script>x()</script></article></body></html>
             """);
 
         Assert.Equal("Trade\nTurnover reached 470 million USD.", text);
     }
+
+    [Fact]
+    public void Html_is_read_as_a_browser_reads_it_not_by_searching_its_text_for_tags()
+    {
+        // An "<article>" inside a script's string and inside a comment, unclosed paragraphs, entities in numbers.
+        var text = ToText("""
+            <!doctype html><html><head><script>document.write("<article>Fake 999 million</article>");</script></head>
+            <body><!-- <article>Hidden 1 billion</article> --><p>Exports reached 1&#160;200 tonnes<p>Imports &amp; transit fell by 5&percnt;
+            <div>Third</div></body></html>
+            """);
+
+        Assert.Equal("Exports reached 1 200 tonnes\nImports & transit fell by 5%\nThird", text);
+    }
+
+    [Fact]
+    public void Of_the_articles_on_a_page_the_longest_is_read_and_a_header_inside_it_kept()
+    {
+        var text = ToText("""
+            <body><header>Site menu</header>
+            <article><h2>Related: wheat exports hit 3 million tonnes</h2></article>
+            <article><header><h1>Oil transit</h1></header><p>Transit of Kazakh oil through Azerbaijan reached 1.5 million tonnes a year.</p></article>
+            <aside>Most read: 12 stories</aside><footer>(c) 2025</footer></body>
+            """);
+
+        Assert.Equal("Oil transit\nTransit of Kazakh oil through Azerbaijan reached 1.5 million tonnes a year.", text);
+    }
+
+    [Fact]
+    public void A_page_nested_deeper_than_the_limit_is_refused_at_once_and_one_at_the_limit_is_read()
+    {
+        static string Nested(string tag, int depth) =>
+            "<body>" + string.Concat(Enumerable.Repeat($"<{tag}>", depth)) + "Turnover was 470 million USD.</body>";
+
+        // 200,000 nested <div>s fit in a request body; the parser alone would take minutes over them.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(HtmlText.TryToText(Nested("div", 200_000), out _));
+        Assert.False(HtmlText.TryToText(Nested("font", 200_000), out _));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"refused in {clock.Elapsed}");
+
+        Assert.Equal("Turnover was 470 million USD.", ToText(Nested("span", HtmlText.MaxDepth)));
+        // Unclosed paragraphs and list items are siblings, not nesting.
+        var siblings = ToText("<body>" + string.Concat(Enumerable.Repeat("<p>a<li>b", 50_000)) + "</body>");
+        Assert.Equal(100_000, siblings.Split('\n').Length);
+    }
+
+    [Fact]
+    public void An_article_in_html_nested_too_deeply_gets_a_problem_naming_the_limit()
+    {
+        var html = "<body>" + string.Concat(Enumerable.Repeat("<div>", HtmlText.MaxDepth + 1)) + "Turnover was 470 million USD.</body>";
+
+        var (article, errors) = ArticleRequestValidation.Validate(new ArticleRequest("X", null, null, "2025-01-01", "en", null, html), s_now);
+
+        Assert.Null(article);
+        Assert.Contains("1,000 deep", Assert.Single(errors["html"]), StringComparison.Ordinal);
+    }
+
+    private static string ToText(string html) => HtmlText.TryToText(html, out var text) ? text : throw new InvalidOperationException("refused as too deep");
 }

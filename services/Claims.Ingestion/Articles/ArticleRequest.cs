@@ -60,8 +60,11 @@ public static class ArticleRequestValidation
         }
         else if (!string.IsNullOrWhiteSpace(request.Html))
         {
-            text = HtmlText.ToText(request.Html);
-            if (text.Length == 0)
+            if (!HtmlText.TryToText(request.Html, out text))
+            {
+                errors["html"] = [$"The html nests elements more than {HtmlText.MaxDepth:N0} deep; send its text instead."];
+            }
+            else if (text.Length == 0)
             {
                 errors["html"] = ["The html has no text in it."];
             }
