@@ -225,7 +225,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         if (kind == QuantityKind.Bare)
         {
             // "довести этот показатель до 1 млрд" after "533 млн долларов": the unit is the previous figure's.
-            if (previous is null || previous.Kind is not (QuantityKind.Currency or QuantityKind.Mass or QuantityKind.Teu))
+            if (previous is null || previous.Kind is not (QuantityKind.Currency or QuantityKind.Mass or QuantityKind.Teu or QuantityKind.Volume))
             {
                 return null;
             }
@@ -239,7 +239,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         {
             QuantityKind.Percent when quantity.IsChange || isGrowthRate => Derivation.Growth,
             QuantityKind.Multiplier => Derivation.Multiple,
-            QuantityKind.Currency or QuantityKind.Mass or QuantityKind.Teu when quantity.IsChange && sign != 0 => Derivation.Change,
+            QuantityKind.Currency or QuantityKind.Mass or QuantityKind.Teu or QuantityKind.Volume when quantity.IsChange && sign != 0 => Derivation.Change,
             _ => Derivation.None,
         };
 
@@ -375,7 +375,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         // "Бюджет фестиваля составил 2 млн долларов": a noun the catalog does not know still names what the figure
         // measures. A noun before the figure is its subject and wins over the figure before it; a noun after it
         // ("17 млн тонн зерна") only over the paragraph, since "up 20% on the previous period" continues the figure before.
-        var head = kind is QuantityKind.Currency or QuantityKind.Mass or QuantityKind.Teu or QuantityKind.Percent
+        var head = kind is QuantityKind.Currency or QuantityKind.Mass or QuantityKind.Teu or QuantityKind.Volume or QuantityKind.Percent
             ? HeadNoun.Find(tokens, clause.HeadStart, clause.TailEnd, quantity.FirstToken, quantity.LastToken, IsNotPhraseWord, language)
             : null;
         if (head is { BeforeFigure: true })
@@ -431,6 +431,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         {
             MetricUnitKind.Mass => $"{metric.Id}_tonnes",
             MetricUnitKind.Teu => $"{metric.Id}_teu",
+            MetricUnitKind.Volume => $"{metric.Id}_m3",
             MetricUnitKind.Currency => $"{metric.Id}_value",
             MetricUnitKind.Percent => $"{metric.Id}_percent",
             _ => $"{metric.Id}_count",
@@ -443,6 +444,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         QuantityKind.Mass => MetricUnitKind.Mass,
         QuantityKind.Percent => MetricUnitKind.Percent,
         QuantityKind.Teu => MetricUnitKind.Teu,
+        QuantityKind.Volume => MetricUnitKind.Volume,
         _ => MetricUnitKind.Count,
     };
 

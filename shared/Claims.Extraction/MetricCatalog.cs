@@ -120,6 +120,7 @@ public sealed class MetricCatalog
         "count" => MetricUnitKind.Count,
         "percent" => MetricUnitKind.Percent,
         "teu" => MetricUnitKind.Teu,
+        "volume" => MetricUnitKind.Volume,
         _ => throw new FormatException($"Metric '{metricId}' has unknown unit kind '{unit}' (currency, mass, count, percent, teu)."),
     };
 
@@ -159,6 +160,9 @@ public enum MetricUnitKind
 
     /// <summary>Twenty-foot equivalent units of containers.</summary>
     Teu,
+
+    /// <summary>Cubic metres (natural gas, water).</summary>
+    Volume,
 }
 
 /// <summary>One way a metric is named in one language: stems that must all occur in the clause.</summary>

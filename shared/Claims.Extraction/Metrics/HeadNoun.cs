@@ -18,7 +18,7 @@ internal static class HeadNoun
     private const WordClass NotHead =
         WordClass.Stopword | WordClass.ReportingVerb | WordClass.Increase | WordClass.Decrease | WordClass.TargetCue | WordClass.ForecastCue
         | WordClass.ModalCue | WordClass.ComparisonCue | WordClass.Scale | WordClass.CurrencyWord | WordClass.CurrencyCode | WordClass.CurrencyCountry
-        | WordClass.Tonne | WordClass.PercentWord | WordClass.Multiplier | WordClass.ContainerUnit | WordClass.Month | WordClass.YearWord
+        | WordClass.Tonne | WordClass.PercentWord | WordClass.Multiplier | WordClass.ContainerUnit | WordClass.CubicMetre | WordClass.CubicWord | WordClass.MetreWord | WordClass.Month | WordClass.YearWord
         | WordClass.Ordinal | WordClass.NumberWord | WordClass.GrowthNoun | WordClass.ChangeMarker | WordClass.BringToVerb | WordClass.VisitVerb
         | WordClass.MonthWord | WordClass.QuarterWord | WordClass.HalfYearWord | WordClass.BaselineNoun | WordClass.MultiplierWord
         | WordClass.HedgeWord | WordClass.EconomyWord | WordClass.ImportWord;

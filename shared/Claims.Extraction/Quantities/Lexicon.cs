@@ -62,6 +62,11 @@ internal static class Lexicon
         Add(builder, WordClass.PercentWord, "процент", "пайыз", "percent", "=pct");
         Add(builder, WordClass.Multiplier, "=раз", "=раза", "=есе", "=есеге", "=еседен", "=times", "=fold");
         Add(builder, WordClass.ContainerUnit, "=teu", "=дфэ");
+        Add(builder, WordClass.CubicMetre, "кубометр", "=м3", "=m3", "=cbm", "=bcm");
+        // "bcm" is a scale and its unit in one word: the scale reader leaves it for the unit reader.
+        builder.Add("=bcm", WordClass.Scale, 1_000_000_000m);
+        Add(builder, WordClass.CubicWord, "=куб", "кубическ", "=текше", "=cubic");
+        Add(builder, WordClass.MetreWord, "=м", "=метр", "=метра", "=метров", "=метрах", "=метрді", "=метрге", "=метрден", "=метрын", "metre", "meter");
         Add(builder, WordClass.Increase,
             "вырос", "выросл", "выраст", "рост", "увелич", "прирост", "превыш", "превыс", "нарас", "повыс", "повыш", "удво", "утроил", "утроит", "утроен",
             "подскоч", "ускор", "арт", "өс", "ұлғай", "көбей", "үде", "=көп", "=көбірек", "grew", "grow", "increas", "rose", "rise", "risen",

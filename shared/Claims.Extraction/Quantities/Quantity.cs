@@ -19,6 +19,9 @@ internal enum QuantityKind
     Count,
     Teu,
 
+    /// <summary>Cubic metres (of gas, above all).</summary>
+    Volume,
+
     /// <summary>A scaled number without a unit ("до 1 млрд"); it borrows the unit of a figure before it.</summary>
     Bare,
 }
@@ -47,7 +50,7 @@ internal sealed record Quantity
 
     public required QuantityKind Kind { get; init; }
 
-    /// <summary>ISO 4217 code, <c>t</c>, <c>%</c>, <c>x</c>, <c>TEU</c>, <c>count</c>; null for <see cref="QuantityKind.Bare"/>.</summary>
+    /// <summary>ISO 4217 code, <c>t</c>, <c>%</c>, <c>x</c>, <c>TEU</c>, <c>m3</c>, <c>count</c>; null for <see cref="QuantityKind.Bare"/>.</summary>
     public string? Unit { get; init; }
 
     /// <summary>For counts: the metrics whose count nouns follow the number.</summary>

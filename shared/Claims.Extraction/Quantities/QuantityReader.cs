@@ -383,6 +383,12 @@ internal sealed class QuantityReader
             return null;
         }
 
+        if (token.Is(WordClass.CubicMetre))
+        {
+            // "59.5 bcm": the unit reader reads the same word as cubic metres.
+            return factor;
+        }
+
         j++;
         if (j + 1 < tokens.Count && tokens[j].IsSymbol('.') && !tokens[j].SpacedBefore && tokens[j + 1].IsWord)
         {
@@ -472,6 +478,23 @@ internal sealed class QuantityReader
         {
             j++;
             return (QuantityKind.Percent, "%", []);
+        }
+
+        if (token.Is(WordClass.CubicMetre))
+        {
+            j++;
+            return (QuantityKind.Volume, "m3", []);
+        }
+
+        // "куб. м", "кубических метров", "текше метр", "cubic metres".
+        if (token.Is(WordClass.CubicWord))
+        {
+            var metre = j + 1 < tokens.Count && tokens[j + 1].IsSymbol('.') ? j + 2 : j + 1;
+            if (metre < tokens.Count && tokens[metre].Is(WordClass.MetreWord))
+            {
+                j = metre + 1;
+                return (QuantityKind.Volume, "m3", []);
+            }
         }
 
         if (token.Text == "per" && j + 1 < tokens.Count && tokens[j + 1].Text == "cent")

@@ -108,7 +108,7 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
     private static bool UnitFollows(List<Word> words, int numberWordAt)
     {
         const WordClass units = WordClass.Scale | WordClass.CurrencyWord | WordClass.Tonne | WordClass.PercentWord | WordClass.Multiplier
-            | WordClass.ContainerUnit | WordClass.CountNoun | WordClass.HedgeWord | WordClass.HalfWord | WordClass.NumberWord;
+            | WordClass.ContainerUnit | WordClass.CubicMetre | WordClass.CountNoun | WordClass.HedgeWord | WordClass.HalfWord | WordClass.NumberWord;
         for (var k = numberWordAt; k < words.Count; k++)
         {
             if ((words[k].Classes & (WordClass.NumberWord | WordClass.HalfWord)) == 0)

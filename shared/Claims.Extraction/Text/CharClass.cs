@@ -17,6 +17,9 @@ internal static class CharClass
     private const byte GroupSpace = 32;
     private const byte Space = 64;
 
+    // "м³", "km²": a superscript continues a word, read as its digit ("м3"), but never starts one.
+    private const byte Superscript = 128;
+
     private static readonly byte[] _kinds = BuildKinds();
     private static readonly char[] _folded = BuildFolded();
 
@@ -31,7 +34,7 @@ internal static class CharClass
     public static bool IsIgnorable(char c) => (_kinds[c] & Ignorable) != 0;
 
     /// <summary>Characters that continue a word once it has started.</summary>
-    public static bool ContinuesWord(char c) => (_kinds[c] & (Letter | Digit | Ignorable)) != 0;
+    public static bool ContinuesWord(char c) => (_kinds[c] & (Letter | Digit | Ignorable | Superscript)) != 0;
 
     /// <summary>Hyphens, dashes and quotes may stand between the words of a name ("Trans-Caspian", "«КазМунайГаз»").</summary>
     public static bool IsConnector(char c) => (_kinds[c] & Connector) != 0;
@@ -58,6 +61,7 @@ internal static class CharClass
             kind |= c is '«' or '»' or '"' ? Connector : (byte)0;
             kind |= c is ' ' or '\u00A0' or '\u202F' or '\u2009' or '\u2007' ? GroupSpace : (byte)0;
             kind |= char.IsWhiteSpace(c) ? Space : (byte)0;
+            kind |= c is '²' or '³' ? Superscript : (byte)0;
             kinds[i] = kind;
         }
 
@@ -71,7 +75,13 @@ internal static class CharClass
         {
             var c = (char)i;
             var lower = char.IsLetter(c) ? char.ToLowerInvariant(c) : c;
-            folded[i] = lower == 'ё' ? 'е' : lower;
+            folded[i] = lower switch
+            {
+                'ё' => 'е',
+                '²' => '2',
+                '³' => '3',
+                _ => lower,
+            };
         }
 
         return folded;

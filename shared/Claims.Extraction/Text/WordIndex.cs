@@ -82,6 +82,15 @@ internal enum WordClass : ulong
 
     /// <summary>One-word hedges ("около", "свыше", "жуық", "nearly").</summary>
     HedgeWord = 1UL << 43,
+
+    /// <summary>A volume unit in one word: "кубометров", "м3", "м³", "cbm", and "bcm" (billions of them).</summary>
+    CubicMetre = 1UL << 44,
+
+    /// <summary>"куб", "кубических", "текше", "cubic": a cubic metre when a metre word follows.</summary>
+    CubicWord = 1UL << 45,
+
+    /// <summary>"м", "метров", "metres", "meters" after a cubic word.</summary>
+    MetreWord = 1UL << 46,
 }
 
 /// <summary>A stem in the index: the node where it ends and whether it must equal the whole word.</summary>
