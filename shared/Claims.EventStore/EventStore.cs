@@ -546,7 +546,7 @@ public sealed class EventStore
         {
             try
             {
-                data = JsonSerializer.Deserialize(reader.GetString(6), clrType, SerializerOptions);
+                data = JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(6), clrType, SerializerOptions);
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException)
             {
@@ -554,7 +554,7 @@ public sealed class EventStore
             }
         }
 
-        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7), _headerSerializerOptions) ?? _noHeaders;
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetFieldValue<byte[]>(7), _headerSerializerOptions) ?? _noHeaders;
         return new StoredEvent(
             reader.GetInt64(0),
             reader.GetFieldValue<ulong>(1),
