@@ -36,6 +36,13 @@ public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSch
             recorded_at timestamptz NOT NULL,
             PRIMARY KEY (article_id, revision));
         CREATE INDEX IF NOT EXISTS article_revisions_source ON query.article_revisions (source);
+        -- An article's text is the one value here long enough to be compressed: lz4 compresses it several times faster
+        -- than PostgreSQL's default pglz (which took a twentieth of a rebuild's server time), where the server has it.
+        DO $$ BEGIN
+            IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+                ALTER TABLE query.article_revisions ALTER COLUMN text SET COMPRESSION lz4;
+            END IF;
+        END $$;
         CREATE TABLE IF NOT EXISTS query.article_claims (
             mention_id uuid PRIMARY KEY,
             article_id text NOT NULL,
