@@ -30,4 +30,7 @@ export CLAIMS_BENCH_REVISION
 cd "$root"
 log "building"
 dotnet build tests/Claims.Benchmarks -c Release -warnaserror -nologo -clp:ErrorsOnly
+# The rebuild command is measured as scripts/rebuild.sh and the container image run it: published ReadyToRun.
+publish_rebuild_command "$work/rebuild-command"
+export CLAIMS_BENCH_REBUILD_COMMAND="$work/rebuild-command"
 dotnet tests/Claims.Benchmarks/bin/Release/net10.0/Claims.Benchmarks.dll "$@"

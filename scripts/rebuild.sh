@@ -3,15 +3,18 @@
 # terminal): fresh tables are filled beside the live ones, then switched to in one transaction; readers are served
 # throughout and the /changes feed keeps its ids. Extra arguments go to the command (--batch-size N, --report PATH).
 #
-# Elsewhere, run the same command with the database owner's connection string (it creates and drops tables):
-#   cd services/Claims.Query/bin/Release/net10.0 && \
+# Elsewhere, run the same command with the database owner's connection string (it creates and drops tables), from the
+# published service (the container image: docker-compose run --rm query rebuild):
 #   ConnectionStrings__Postgres='Host=...;Username=<owner>' DOTNET_TieredCompilation=0 dotnet Claims.Query.dll rebuild
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.run"
 [ -s "$state/postgres-port" ] || { echo "no running system found (.run/postgres-port): start it with ./scripts/run.sh" >&2; exit 1; }
-dll_dir="$root/services/Claims.Query/bin/Release/net10.0"
-[ -f "$dll_dir/Claims.Query.dll" ] || { echo "build first: ./scripts/run.sh builds the services" >&2; exit 1; }
+# shellcheck source=lib/infra.sh
+source "$root/scripts/lib/infra.sh"
+dll_dir="$state/rebuild-command"
+log "publishing the rebuild command (ReadyToRun)"
+publish_rebuild_command "$dll_dir"
 
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$(cat "$state/postgres-port");Database=claims;Username=postgres"
 export ASPNETCORE_ENVIRONMENT=Production

@@ -62,12 +62,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// Runs one of a service's commands (<c>{name}.dll {arguments}</c>, such as the query service's <c>rebuild</c>) to
-    /// its end, as an operator would; returns its exit code and everything it printed.
+    /// its end, as an operator would; returns its exit code and everything it printed. It runs the solution's build, or
+    /// the published service in <paramref name="publishedIn"/>.
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunCommandAsync(
-        string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+        string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string? publishedIn = null)
     {
-        using var process = Process.Start(StartInfo(name, arguments, environment)) ?? throw new InvalidOperationException("Could not start " + name);
+        using var process = Process.Start(StartInfo(name, arguments, environment, publishedIn))
+            ?? throw new InvalidOperationException("Could not start " + name);
         var output = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
@@ -87,9 +89,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    private static ProcessStartInfo StartInfo(string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    private static ProcessStartInfo StartInfo(
+        string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string? publishedIn = null)
     {
-        var dll = Path.Combine(TestEnvironment.RepositoryRoot, "services", name, "bin", TestEnvironment.BuildConfiguration, "net10.0", name + ".dll");
+        var dll = Path.Combine(
+            publishedIn ?? Path.Combine(TestEnvironment.RepositoryRoot, "services", name, "bin", TestEnvironment.BuildConfiguration, "net10.0"),
+            name + ".dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} does not exist: build the solution first (scripts/test.sh does).");
