@@ -5,7 +5,8 @@ ARG SERVICE
 WORKDIR /src
 COPY . .
 # Compiled ahead of time (ReadyToRun) for the image's platform: a service answers its first requests without waiting for
-# the JIT, and a batch command such as the query service's rebuild spends its CPU on the work (a fifth went to the JIT).
+# the JIT, and a batch command such as the query service's rebuild spends its CPU on the work (a fifth went to the JIT;
+# scripts/rebuild.sh goes further and compiles the framework with the service, which takes minutes).
 RUN dotnet publish "services/${SERVICE}/${SERVICE}.csproj" -c Release --use-current-runtime --self-contained false \
     -p:PublishReadyToRun=true -o /app
 

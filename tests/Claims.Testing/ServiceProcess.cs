@@ -63,7 +63,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>
     /// Runs one of a service's commands (<c>{name}.dll {arguments}</c>, such as the query service's <c>rebuild</c>) to
     /// its end, as an operator would; returns its exit code and everything it printed. It runs the solution's build, or
-    /// the published service in <paramref name="publishedIn"/>.
+    /// the service published in <paramref name="publishedIn"/> (self-contained or not).
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunCommandAsync(
         string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string? publishedIn = null)
@@ -99,7 +99,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"{dll} does not exist: build the solution first (scripts/test.sh does).");
         }
-        var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
+        // A self-contained publish carries its own runtime and starts through its executable.
+        var executable = publishedIn is null ? null : Path.Combine(publishedIn, name);
+        var start = new ProcessStartInfo(File.Exists(executable) ? executable : "dotnet", File.Exists(executable) ? [.. arguments] : [dll, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -59,7 +59,8 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
             var spread = new ClaimSpread(load.DistinctClaimIds, Math.Round(load.AcceptedClaims / (double)Math.Max(1, load.DistinctClaimIds), 2), load.HottestClaims(5),
                 reprints, largestOrigin);
             var ingestionOnly = await FloodAsync(load, profiler);
-            var rebuild = await RebuildBenchmark.RunAsync(database, environment, query, Path.GetDirectoryName(options.ReportPath)!);
+            var rebuild = await RebuildBenchmark.RunAsync(database, environment, query, Path.GetDirectoryName(options.ReportPath)!,
+                TimeSpan.FromSeconds(options.BaselineSeconds));
             // The high-water mark of the whole run: reconciliation works off the flood's backlog while the rebuild waits
             // for the log to settle, and peaked there (about 60 MB above what it had reached when the flood ended).
             var memory = profiler.PeakMemoryMb();

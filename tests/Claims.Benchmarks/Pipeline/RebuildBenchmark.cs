@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Claims.Benchmarks.Baselines;
 using Claims.Benchmarks.Profiling;
 using Claims.Testing;
 
@@ -21,7 +22,13 @@ public sealed record RebuildFigures(
     int Reads,
     int FailedReads,
     IReadOnlyList<string> ReadFailures,
-    double QueryCpuSeconds);
+    double QueryCpuSeconds,
+    double BatchedRowsPerSecondBefore,
+    double BatchedRowsPerSecondAfter)
+{
+    /// <summary>The raw rate the replay is compared with: 1-connection batched inserts measured just before and just after it.</summary>
+    public double BatchedRowsPerSecondBeside => (BatchedRowsPerSecondBefore + BatchedRowsPerSecondAfter) / 2;
+}
 
 /// <summary>Runs the rebuild command as an operator would (<c>scripts/rebuild.sh</c>'s settings) while a reader polls the query API.</summary>
 public static class RebuildBenchmark
@@ -30,7 +37,7 @@ public static class RebuildBenchmark
     public const int ReadsPerSecond = 10;
 
     public static async Task<RebuildFigures> RunAsync(
-        PostgresDatabase database, IReadOnlyDictionary<string, string> environment, ServiceProcess query, string reportDirectory)
+        PostgresDatabase database, IReadOnlyDictionary<string, string> environment, ServiceProcess query, string reportDirectory, TimeSpan baseline)
     {
         await WaitForQuietLogAsync(database);
         await WaitForAutovacuumAsync(database);
@@ -55,6 +62,8 @@ public static class RebuildBenchmark
         }
 
         await WaitUntilQuietAsync(query.ProcessId, TimeSpan.FromSeconds(10));
+        // The raw rate it is compared with, on the same server just before and just after (see BatchedRowsPerSecondAsync).
+        var batchedBefore = await PostgresBaseline.BatchedRowsPerSecondAsync(baseline);
         var (reads, failed, failures) = (0, 0, new List<string>());
         using var stop = new CancellationTokenSource();
         // A steady trickle of readers (ReadsPerSecond) through the whole rebuild, switch included: every read
@@ -80,8 +89,8 @@ public static class RebuildBenchmark
 
         var queryCpuBefore = ProcessStats.CpuSeconds(query.ProcessId);
         var clock = Stopwatch.StartNew();
-        // As deployed: scripts/bench.sh publishes the query service ahead-of-time compiled, as scripts/rebuild.sh and
-        // the container image do (without it, the solution's build: a fifth of the command's CPU then goes to the JIT).
+        // As scripts/rebuild.sh runs it: scripts/bench.sh publishes the query service compiled ahead of time (without
+        // it, the solution's build: a fifth of the command's CPU then goes to the JIT).
         var published = Environment.GetEnvironmentVariable("CLAIMS_BENCH_REBUILD_COMMAND") is { Length: > 0 } directory ? directory : null;
         if (published is null)
         {
@@ -100,15 +109,19 @@ public static class RebuildBenchmark
             throw new InvalidOperationException($"The rebuild command failed ({exitCode}):\n{output}");
         }
 
+        var batchedAfter = await PostgresBaseline.BatchedRowsPerSecondAsync(baseline);
+
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportPath));
         var root = report.RootElement;
         var projections = root.GetProperty("projections").EnumerateArray().Select(p => new ProjectionReplay(
             p.GetProperty("projection").GetString()!, p.GetProperty("events").GetInt64(), p.GetProperty("seconds").GetDouble(),
             p.GetProperty("eventsPerSecond").GetDouble())).ToList();
         var figures = new RebuildFigures(root.GetProperty("logEvents").GetInt64(), root.GetProperty("seconds").GetDouble(),
-            root.GetProperty("eventsPerSecond").GetDouble(), projections, commandSeconds, reads, failed, failures.Take(5).ToList(), queryCpuSeconds);
+            root.GetProperty("eventsPerSecond").GetDouble(), projections, commandSeconds, reads, failed, failures.Take(5).ToList(), queryCpuSeconds,
+            batchedBefore, batchedAfter);
         Console.WriteLine($"rebuild: {figures.LogEvents:N0} events into every read model in {figures.Seconds:0.0} s ({figures.EventsPerSecond:N0} events/s; " +
-            $"command {commandSeconds:0.0} s with start-up); {reads:N0} reads meanwhile, {failed} failed, {queryCpuSeconds:0.0} s of the query service's CPU");
+            $"command {commandSeconds:0.0} s with start-up); {reads:N0} reads meanwhile, {failed} failed, {queryCpuSeconds:0.0} s of the query service's CPU; " +
+            $"batched rows/s beside it {batchedBefore:N0} before, {batchedAfter:N0} after");
         return figures;
     }
 

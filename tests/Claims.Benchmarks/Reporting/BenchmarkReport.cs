@@ -18,7 +18,8 @@ public sealed record Ratios(
     double? PipelineToRawRabbitMq,
     double? PipelineToPostgresCommitsConcurrent,
     double? PipelineToPostgresCommitsOneConnection,
-    double? ReplayToPostgresBatchedRowsOneConnection);
+    double? ReplayToPostgresBatchedRowsOneConnection,
+    double ReplayToBatchedRowsBeside);
 
 /// <summary>Everything one run measured: written as JSON, and the source of the README table.</summary>
 public sealed record BenchmarkReport(
@@ -47,7 +48,8 @@ public sealed record BenchmarkReport(
         var replay = pipeline.Rebuild.EventsPerSecond;
         return new Ratios(Ratio(massTransit?.MessagesPerSecond), Ratio(raw?.MessagesPerSecond),
             Ratio(postgres?.SingleRowCommitsPerSecondConcurrent), Ratio(postgres?.SingleRowCommitsPerSecondOneConnection),
-            postgres?.BatchedRowsPerSecondOneConnection is > 0 and var rows ? Math.Round(replay / rows, 4) : null);
+            postgres?.BatchedRowsPerSecondOneConnection is > 0 and var rows ? Math.Round(replay / rows, 4) : null,
+            Math.Round(replay / Math.Max(1, pipeline.Rebuild.BatchedRowsPerSecondBeside), 4));
     }
 
     public async Task WriteJsonAsync(string path)
