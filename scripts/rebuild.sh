@@ -20,5 +20,8 @@ export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$(cat "$state/postgres-p
 export ASPNETCORE_ENVIRONMENT=Production
 # A batch job of seconds: optimized code from the start beats tiered compilation's warm-up (about 1.5x faster here).
 export DOTNET_TieredCompilation=0
+# Idle thread-pool workers spin before they sleep; on a small machine that spinning takes CPU from PostgreSQL, which
+# does half the replay's work (8 alternating pairs on a 112k-event log: 8 % less CPU in the command, 6 of 8 faster).
+export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 cd "$dll_dir"
 exec ./Claims.Query rebuild "$@"
