@@ -4,11 +4,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG SERVICE
 WORKDIR /src
 COPY . .
-# Compiled ahead of time (ReadyToRun) for the image's platform: a service answers its first requests without waiting for
-# the JIT, and a batch command such as the query service's rebuild spends its CPU on the work (a fifth went to the JIT;
-# scripts/rebuild.sh goes further and compiles the framework with the service, which takes minutes).
-RUN dotnet publish "services/${SERVICE}/${SERVICE}.csproj" -c Release --use-current-runtime --self-contained false \
-    -p:PublishReadyToRun=true -o /app
+RUN dotnet publish "services/${SERVICE}/${SERVICE}.csproj" -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 ARG SERVICE

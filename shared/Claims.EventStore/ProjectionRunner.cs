@@ -30,8 +30,9 @@ public sealed partial class ProjectionRunner : BackgroundService
     private volatile bool _isActive;
     private volatile bool _wakeRequested;
     // Whether the last read left committed events behind a transaction still open, and how many reads in a row did.
-    private bool _heldBack;
+    private volatile bool _heldBack;
     private int _heldBackReads;
+    private long _logReads;
     private (long StartedAt, long Events)? _rebuild;
 
     /// <summary>Creates a runner; it starts with the host (or <see cref="BackgroundService.StartAsync"/>).</summary>
@@ -58,6 +59,15 @@ public sealed partial class ProjectionRunner : BackgroundService
 
     /// <summary>Whether this runner holds the projection's lock and is processing.</summary>
     public bool IsActive => _isActive;
+
+    /// <summary>How many times this runner has read the log: one that stops counting is stuck.</summary>
+    public long LogReads => Interlocked.Read(ref _logReads);
+
+    /// <summary>
+    /// Whether its last read found committed events it may not take yet, because an older transaction is still open
+    /// (they follow once it ends).
+    /// </summary>
+    public bool IsHeldBack => _heldBack;
 
     /// <summary>The last checkpoint this runner committed or loaded.</summary>
     public LogPosition Checkpoint
@@ -436,6 +446,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         var page = await _store.ReadLogPageAsync(reader, from, _options.BatchSize, ct);
         await reader.NextResultAsync(ct);
         _heldBack = await reader.ReadAsync(ct) && reader.GetBoolean(0);
+        Interlocked.Increment(ref _logReads);
         return page;
     }
 

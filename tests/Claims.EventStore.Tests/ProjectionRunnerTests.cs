@@ -298,7 +298,9 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         await using (await StartAsync(rebuild))
         {
             await rebuild.WaitForCheckpointAsync(stoppedAt!.Value, Eventually.Timeout());
-            await Task.Delay(300);
+            // It reads on, and still stops there.
+            var reads = rebuild.LogReads;
+            await Eventually.HoldsAsync(() => rebuild.LogReads >= reads + 2, "the rebuild read the log twice more");
             Assert.Equal(stoppedAt, rebuild.Checkpoint);
             Assert.Equal(30, (await ReadTableAsync(store, "read_model_next")).Count);
 
@@ -438,7 +440,8 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
                 await takeId.ExecuteScalarAsync();
             }
             var held = await AppendNotesAsync(store, "claim-2", 1);
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            // The append's notification wakes the runner; its read finds the event committed but held back.
+            await Eventually.HoldsAsync(() => runner.IsHeldBack, "the runner found the event held back");
             Assert.Single(await RecordingProjection.ReadModelAsync(store));
 
             await transaction.CommitAsync();
