@@ -4,8 +4,9 @@
 # throughout and the /changes feed keeps its ids. Extra arguments go to the command (--batch-size N, --report PATH).
 #
 # Elsewhere, run the same command with the database owner's connection string (it creates and drops tables), from the
-# published service (the container image: docker-compose run --rm query rebuild):
-#   ConnectionStrings__Postgres='Host=...;Username=<owner>' DOTNET_TieredCompilation=0 dotnet Claims.Query.dll rebuild
+# published service (in containers: docker-compose run --rm query rebuild, with the same two DOTNET_ settings):
+#   ConnectionStrings__Postgres='Host=...;Username=<owner>' DOTNET_TieredCompilation=0 \
+#   DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet Claims.Query.dll rebuild
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.run"

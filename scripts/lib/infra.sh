@@ -135,9 +135,9 @@ start_private_infra() {
 
 # publish_rebuild_command DIR: the query service published for its rebuild command into DIR, compiled ahead of time:
 # self-contained, with the framework and the service compiled together into one ReadyToRun composite. A replay of
-# seconds spent a fifth of its CPU in the JIT when compiled at run time; ReadyToRun per assembly (as the container
-# image ships) still left the generic code that spans assemblies (collections and JSON converters of our types) to
-# the JIT, another tenth of the command's CPU. The first publish takes about two minutes, later ones seconds.
+# seconds spent a fifth of its CPU in the JIT when compiled at run time; ReadyToRun per assembly still left the
+# generic code that spans assemblies (collections and JSON converters of our types) to the JIT, another tenth of the
+# command's CPU. The first publish takes about two minutes, later ones seconds.
 publish_rebuild_command() {
   local repository
   repository=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
