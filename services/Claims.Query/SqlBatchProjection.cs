@@ -17,6 +17,8 @@ public abstract class SqlBatchProjection(ReadModelSchema target) : IProjection
 
     public abstract IReadOnlySet<string>? EventTypes { get; }
 
+    public virtual IReadOnlySet<string>? EventTypesWithoutData => null;
+
     /// <summary>The tables this projection owns, unqualified: what a reset empties and a rebuild replaces.</summary>
     public abstract IReadOnlyList<string> Tables { get; }
 

@@ -297,7 +297,8 @@ public sealed class EventStore
     }
 
     internal NpgsqlBatchCommand CreateReadLogCommand(
-        LogPosition after, int maxCount, IReadOnlySet<string>? types, string? follows = null, StreamPartition? partition = null)
+        LogPosition after, int maxCount, IReadOnlySet<string>? types, string? follows = null, StreamPartition? partition = null,
+        IReadOnlySet<string>? withoutData = null)
     {
         if (partition is not null && types is null)
         {
@@ -317,6 +318,7 @@ public sealed class EventStore
         if (types is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. types]));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("withoutData", withoutData is null ? [] : [.. withoutData]));
         }
 
         if (follows is not null)
@@ -542,7 +544,7 @@ public sealed class EventStore
         var type = reader.GetString(5);
         object? data = null;
         Exception? dataError = null;
-        if (Types.TypeOf(type) is { } clrType)
+        if (Types.TypeOf(type) is { } clrType && !reader.IsDBNull(6))
         {
             try
             {

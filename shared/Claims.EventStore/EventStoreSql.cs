@@ -19,6 +19,8 @@ internal sealed partial class EventStoreSql
 
         const string emptyJsonObject = "'{}'";
         const string eventColumns = "seq, tx, id, stream_id, version, type, data, headers, recorded_at";
+        // A read of some types leaves out the data of those its reader does not need (IProjection.EventTypesWithoutData).
+        const string typedEventColumns = "seq, tx, id, stream_id, version, type, CASE WHEN type = ANY(@withoutData) THEN NULL ELSE data END AS data, headers, recorded_at";
         Schema = schema;
         NotifyChannel = $"{schema}_events";
         var s = $"\"{schema}\"";
@@ -124,7 +126,7 @@ internal sealed partial class EventStoreSql
                 ORDER BY tx DESC, seq DESC LIMIT 1)
             SELECT e.*, b.tx, b.seq
             FROM bound b LEFT JOIN LATERAL (
-                SELECT {eventColumns} FROM {s}.events
+                SELECT {typedEventColumns} FROM {s}.events
                 WHERE (tx, seq) > (@tx, @seq) AND (tx, seq) <= (b.tx, b.seq) AND type = ANY(@types){(partitioned ? " AND (hashtext(stream_id) & 2147483647) % @partitions = @partition" : "")}
                 ORDER BY tx, seq LIMIT @max) e ON true
             """;

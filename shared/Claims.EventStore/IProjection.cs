@@ -15,6 +15,13 @@ public interface IProjection
     IReadOnlySet<string>? EventTypes { get; }
 
     /// <summary>
+    /// Of <see cref="EventTypes"/>, those it needs only the stream, version and time of: they come without their data
+    /// (<see cref="StoredEvent.Data"/> is <see langword="null"/>), which spares the server rendering the JSON, the wire
+    /// carrying it and the reader parsing it. Applies only with <see cref="EventTypes"/> set.
+    /// </summary>
+    IReadOnlySet<string>? EventTypesWithoutData => null;
+
+    /// <summary>
     /// Applies a batch: write with <see cref="ProjectionBatch.Connection"/> and <see cref="ProjectionBatch.Transaction"/>,
     /// never commit. Throwing rolls the batch back; the runner then retries event by event and dead-letters what keeps failing,
     /// so this may see an event again after a failure.

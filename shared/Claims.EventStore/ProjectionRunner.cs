@@ -425,7 +425,8 @@ public sealed partial class ProjectionRunner : BackgroundService
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.ReadCheckpoint) { Parameters = { new NpgsqlParameter<string>("name", Name) } });
         if (readLog)
         {
-            batch.BatchCommands.Add(_store.CreateReadLogCommand(from, _options.BatchSize, _projection.EventTypes, _options.Follows, _options.Partition));
+            batch.BatchCommands.Add(_store.CreateReadLogCommand(
+                from, _options.BatchSize, _projection.EventTypes, _options.Follows, _options.Partition, _projection.EventTypesWithoutData));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.HeldBack));
         }
 

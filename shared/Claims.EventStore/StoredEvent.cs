@@ -11,7 +11,8 @@ namespace Claims.EventStore;
 /// <param name="Type">Its stable type alias.</param>
 /// <param name="Data">
 /// The payload deserialized through the <see cref="EventTypeRegistry"/>; <see langword="null"/> when the alias is
-/// not registered here or when the reader did not ask for this type.
+/// not registered here, when the reader did not ask for this type, or when it asked for the type without its data
+/// (<see cref="IProjection.EventTypesWithoutData"/>).
 /// </param>
 /// <param name="Headers">Correlation and causation ids, trace context and other metadata.</param>
 /// <param name="RecordedAt">When the event was appended.</param>

@@ -126,6 +126,27 @@ public sealed class QueryApiTests(ClaimsSystem system, ITestOutputHelper output)
         Assert.Equal("recorded", then.GetProperty("asOf").GetProperty("by").GetString());
         Assert.True(now.GetProperty("version").GetInt64() > then.GetProperty("version").GetInt64());
         await AssertProblemAsync(await query.GetAsync($"{ClaimPath(claimId)}?asOf=2007-03-01&by=recorded"), HttpStatusCode.NotFound, "first recorded");
+
+        // The history shows at every version the consensus standing then: none before the first change, then the last change's.
+        var history = await query.GetFromJsonAsync<JsonElement>($"{ClaimPath(claimId)}/history");
+        var versions = history.GetProperty("versions").EnumerateArray().ToList();
+        var standing = "null";
+        foreach (var version in versions)
+        {
+            var consensus = version.TryGetProperty("consensus", out var value) ? value.GetRawText() : "null";
+            if (version.GetProperty("kind").GetString() == "consensus-changed")
+            {
+                standing = consensus;
+            }
+
+            Assert.Equal(standing, consensus);
+        }
+
+        var mentions = versions.Where(v => v.GetProperty("kind").GetString() == "mention-recorded").ToList();
+        Assert.Equal(2, mentions.Count);
+        Assert.Equal(JsonValueKind.Null, mentions[0].TryGetProperty("consensus", out var none) ? none.ValueKind : JsonValueKind.Null);
+        Assert.Equal(400_000_000m, mentions[1].GetProperty("consensus").GetProperty("value").GetDecimal());
+        Assert.Equal(now.GetProperty("consensus").GetRawText(), versions[^1].GetProperty("consensus").GetRawText());
     }
 
     [Fact]

@@ -403,6 +403,69 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         Assert.Equal(await store.ReadLastCommittedPositionAsync(CancellationToken.None), await store.ReadCheckpointAsync(projection.Name));
     }
 
+    [Fact]
+    public async Task A_projection_given_some_types_without_data_gets_their_stream_and_version_and_the_others_in_full()
+    {
+        var store = await db.CreateStoreAsync();
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-1", ExpectedVersion.Any, [NewEvent.Create(new Noted("a", 1)), NewEvent.Create(new Remarked("r1")), NewEvent.Create(new Noted("a", 2))]);
+            await session.SaveChangesAsync();
+        }
+
+        var projection = new CollectingProjection
+        {
+            EventTypes = new HashSet<string> { TestEvents.NotedType, TestEvents.RemarkedType },
+            EventTypesWithoutData = new HashSet<string> { TestEvents.RemarkedType },
+        };
+        var runner = CreateRunner(store, projection, Fast());
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        Assert.Equal(
+            [(TestEvents.NotedType, 1L, (object?)new Noted("a", 1)), (TestEvents.RemarkedType, 2L, null), (TestEvents.NotedType, 3L, new Noted("a", 2))],
+            projection.Events.Select(e => (e.Type, e.Version, e.Data)));
+        Assert.All(projection.Events, e => Assert.Equal("claim-1", e.StreamId));
+        Assert.Empty(await store.ReadDeadLettersAsync());
+    }
+
+    /// <summary>Keeps what it is given, in memory.</summary>
+    private sealed class CollectingProjection : IProjection
+    {
+        private readonly List<StoredEvent> _events = [];
+
+        public string Name => "collecting";
+
+        public required IReadOnlySet<string>? EventTypes { get; init; }
+
+        public IReadOnlySet<string>? EventTypesWithoutData { get; init; }
+
+        public IReadOnlyList<StoredEvent> Events
+        {
+            get
+            {
+                lock (_events)
+                {
+                    return [.. _events];
+                }
+            }
+        }
+
+        public Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+        {
+            lock (_events)
+            {
+                _events.AddRange(batch.Events);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => Task.CompletedTask;
+    }
+
     private static async Task<List<Guid>> ReadTableAsync(EventStore store, string table)
     {
         await using var command = store.DataSource.CreateCommand($"SELECT event_id FROM {store.Options.Schema}.{table}");

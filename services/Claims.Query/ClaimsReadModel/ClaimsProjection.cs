@@ -135,14 +135,13 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS u (mention_id, change, superseded_by) WHERE m.mention_id = u.mention_id
         """;
 
-    // Every version gets a history row with the consensus that stood then: given when an earlier event of the batch set
-    // it, else the claim's as the batch found it (this runs before UpdateClaims).
+    // Every version gets a history row; only a consensus change carries a consensus and status, and a version's
+    // standing ones are those of the last change at or before it (ClaimsQueries carries them forward). Copying the
+    // standing consensus into every row took a join to the claim per row and wrote the same JSON again and again: the
+    // largest write of a replay.
     private const string InsertHistory = """
         INSERT INTO query.claim_history (claim_id, version, recorded_at, published_at, kind, consensus, status, mention_id)
-        SELECT u.claim_id, u.version, u.recorded_at, u.published_at, u.kind, COALESCE(u.consensus, c.consensus), COALESCE(u.status, c.status), u.mention_id
-        FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::text[], $8::uuid[])
-            AS u (claim_id, version, recorded_at, published_at, kind, consensus, status, mention_id)
-        JOIN query.claims c ON c.claim_id = u.claim_id
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::text[], $8::uuid[])
         ON CONFLICT (claim_id, version) DO NOTHING
         """;
 
@@ -224,6 +223,12 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         EventAliases.ConflictResolved,
     };
 
+    /// <summary>
+    /// A detected conflict is only a version here (the groups are the conflicts view's, read from the mentions): its
+    /// data, a fifth of the claim events' JSON, is left on the server.
+    /// </summary>
+    public override IReadOnlySet<string>? EventTypesWithoutData { get; } = new HashSet<string> { EventAliases.ConflictDetected };
+
     /// <summary>Not <c>changes</c>: see <see cref="ChangesSchema"/>.</summary>
     public override IReadOnlyList<string> Tables { get; } = ["claims", "claim_mentions", "claim_history"];
 
@@ -240,6 +245,12 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         var rows = new BatchRows();
         foreach (var stored in events)
         {
+            if (stored.Type == EventAliases.ConflictDetected)
+            {
+                rows.AddVersion(stored, StreamIds.ClaimIdOf(stored.StreamId), null);
+                continue;
+            }
+
             switch (stored.Data)
             {
                 case MentionRecorded recorded:
@@ -259,9 +270,6 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
                     break;
                 case MentionReinstated reinstated:
                     rows.AddStatusChange(stored, reinstated.ClaimId, reinstated.MentionId, "reinstated", null);
-                    break;
-                case ConflictDetected detected:
-                    rows.AddVersion(stored, detected.ClaimId, null);
                     break;
                 case ConflictResolved resolved:
                     rows.AddVersion(stored, resolved.ClaimId, null);
@@ -376,7 +384,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
             _mentionVersion.Add(stored.Version);
             _mentionRecorded.Add(stored.RecordedAt);
 
-            AddHistory(stored, m.ClaimId, MentionRecordedKind, a.PublishedAt, recorded.MentionId, claim);
+            AddHistory(stored, m.ClaimId, MentionRecordedKind, a.PublishedAt, recorded.MentionId, null, null);
             AddChange(stored, m.ClaimId, MentionRecordedKind, null, null, null, null, null, recorded.MentionId, null);
         }
 
@@ -385,7 +393,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
             var claim = Touch(stored, c.ClaimId);
             claim.Consensus = current;
             claim.Status = c.Status;
-            AddHistory(stored, c.ClaimId, ConsensusChangedKind, c.CausePublishedAt, c.CausedByMentionId, claim);
+            AddHistory(stored, c.ClaimId, ConsensusChangedKind, c.CausePublishedAt, c.CausedByMentionId, current, c.Status);
             AddChange(stored, c.ClaimId, ConsensusChangedKind, previous, current, c.PreviousStatus, c.Status, c.Reason, c.CausedByMentionId, c.ChangedAt);
         }
 
@@ -406,11 +414,11 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
             AddVersion(stored, claimId, mentionId).MentionsChanged = true;
         }
 
-        /// <summary>A version that changes neither the consensus nor the status: its history row carries the standing ones.</summary>
+        /// <summary>A version that changes neither the consensus nor the status.</summary>
         public ClaimInBatch AddVersion(StoredEvent stored, string claimId, Guid? mentionId)
         {
             var claim = Touch(stored, claimId);
-            AddHistory(stored, claimId, Kind(stored.Type), null, mentionId, claim);
+            AddHistory(stored, claimId, Kind(stored.Type), null, mentionId, null, null);
             return claim;
         }
 
@@ -509,16 +517,15 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
             return claim;
         }
 
-        private void AddHistory(StoredEvent stored, string claimId, string kind, DateTimeOffset? publishedAt, Guid? mentionId, ClaimInBatch claim)
+        private void AddHistory(StoredEvent stored, string claimId, string kind, DateTimeOffset? publishedAt, Guid? mentionId, string? consensus, string? status)
         {
             _historyClaim.Add(claimId);
             _historyVersion.Add(stored.Version);
             _historyRecorded.Add(stored.RecordedAt);
             _historyPublished.Add(publishedAt);
             _historyKind.Add(kind);
-            // Null: the claim's consensus as the batch found it (SQL COALESCE), unless the batch changed it already.
-            _historyConsensus.Add(claim.Consensus);
-            _historyStatus.Add(claim.Status);
+            _historyConsensus.Add(consensus);
+            _historyStatus.Add(status);
             _historyMention.Add(mentionId);
         }
 

@@ -128,8 +128,12 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         var time = by == TimeTravelBasis.Recorded ? "h.recorded_at" : "h.published_at";
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {SummaryColumns} FROM query.claims c WHERE c.claim_id = $1") { Parameters = { Text(claimId) } });
+        // The latest version by then, with the consensus of the last change at or before it.
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            SELECT h.version, h.recorded_at, h.consensus, h.status FROM query.claim_history h
+            SELECT h.version, h.recorded_at, s.consensus, s.status FROM query.claim_history h
+            LEFT JOIN LATERAL (SELECT c.consensus, c.status FROM query.claim_history c
+                               WHERE c.claim_id = h.claim_id AND c.version <= h.version AND c.kind = '{ClaimsProjection.ConsensusChangedKind}'
+                               ORDER BY c.version DESC LIMIT 1) s ON true
             WHERE h.claim_id = $1 AND {time} <= $2 ORDER BY h.version DESC LIMIT 1
             """) { Parameters = { Text(claimId), new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT min({time}) FROM query.claim_history h WHERE h.claim_id = $1") { Parameters = { Text(claimId) } });
@@ -234,16 +238,24 @@ public sealed class ClaimsQueries(NpgsqlDataSource dataSource, EventStore.EventS
         command.Parameters.Add(Text(claimId));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var versions = new List<ClaimVersion>();
+        // Only consensus changes store a consensus (see ClaimsProjection.InsertHistory): every other version shows the one standing.
+        (ConsensusValue? Consensus, string? Status) standing = (null, null);
         while (await reader.ReadAsync(ct))
         {
+            var kind = reader.GetString(3);
+            if (kind == ClaimsProjection.ConsensusChangedKind)
+            {
+                standing = (ReadConsensus(reader, 4, store.SerializerOptions), NullableString(reader, 5));
+            }
+
             versions.Add(new ClaimVersion
             {
                 Version = reader.GetInt64(0),
                 RecordedAt = reader.GetFieldValue<DateTimeOffset>(1),
                 PublishedAt = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-                Kind = reader.GetString(3),
-                Consensus = ReadConsensus(reader, 4, store.SerializerOptions),
-                Status = NullableString(reader, 5),
+                Kind = kind,
+                Consensus = standing.Consensus,
+                Status = standing.Status,
                 MentionId = reader.IsDBNull(6) ? null : reader.GetGuid(6),
             });
         }

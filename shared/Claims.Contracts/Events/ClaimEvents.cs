@@ -213,6 +213,9 @@ public static class StreamIds
     public static string Article(string articleId) => "article-" + articleId;
     /// <summary>The stream of a claim.</summary>
     public static string Claim(string claimId) => "claim-" + claimId;
+    /// <summary>The claim whose stream this is (<see cref="Claim"/> undone).</summary>
+    public static string ClaimIdOf(string streamId) =>
+        streamId.StartsWith("claim-", StringComparison.Ordinal) ? streamId["claim-".Length..] : throw new ArgumentException($"Not a claim stream: {streamId}", nameof(streamId));
     /// <summary>The stream of a source's reliability.</summary>
     public static string Source(string source) => "source-" + source;
 }
