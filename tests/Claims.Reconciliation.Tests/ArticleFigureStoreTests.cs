@@ -133,6 +133,26 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_instance_counts_the_figures_the_others_committed_and_none_of_a_unit_of_work_rolled_back()
+    {
+        // A unit of work that rolls back: its figures must never be counted, here or elsewhere.
+        await RecordMentionsAsync(MentionsOf("ghost", 0, (1, "g one"), (2, "g two"), (3, "g three")), commit: false);
+        await RecordAsync("o", day: 1, (1, "one"), (2, "two"), (3, "three"));
+
+        // A second instance: its first unit of work reads what the first committed, and finds the translation's original.
+        var other = new ArticleFigureStore(_database.DataSource);
+        await RecordMentionsAsync(MentionsOf("t", 2, (1, "uno"), (2, "dos"), (3, "tres")), other);
+        Assert.Equal("o", await OriginAsync("t"));
+        Assert.Equal(3, other.IndexedFigures);
+
+        // And the first instance reads the second's: before recording a third article it holds o's figures and t's.
+        await RecordAsync("u", day: 3, (1, "eins"), (2, "zwei"), (3, "drei"), (4, "vier"), (5, "funf"), (6, "sechs"));
+        Assert.Equal(6, _store.IndexedFigures);
+        Assert.Equal("o", await OriginAsync("u"));
+        Assert.Equal("ghost", await OriginAsync("ghost"));
+    }
+
+    [Fact]
     public async Task Any_articles_arriving_in_any_batches_end_in_the_groups_of_grouping_them_all_at_once()
     {
         // The candidates query counts shared figures as a multiset and matches sentences in SQL, apart from
@@ -161,6 +181,8 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
             {
                 await reset.ExecuteNonQueryAsync();
             }
+            // A store's figure index follows the table's changes; a truncation is none, so each case starts a new store.
+            _store = new ArticleFigureStore(_database.DataSource);
             var mentions = arrivals.Select(arrival =>
             {
                 var (value, sentence) = arrival.Article.Revisions[arrival.Revision - 1][arrival.Index];
@@ -216,19 +238,32 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
     }
 
     /// <summary>Records mentions and refreshes their articles' origins in one unit of work, as reconciliation does with a batch.</summary>
-    private async Task RecordMentionsAsync(IReadOnlyCollection<ClaimExtracted> mentions)
+    private async Task RecordMentionsAsync(IReadOnlyCollection<ClaimExtracted> mentions, ArticleFigureStore? store = null, bool commit = true)
     {
         if (mentions.Count == 0)
         {
             return;
         }
+        store ??= _store;
         await using var connection = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var recorded = await _store.RecordAsync(connection, transaction, mentions, CancellationToken.None);
+        var recorded = await store.RecordAsync(connection, transaction, mentions, CancellationToken.None);
         var articles = mentions.Select(m => m.Article.ArticleId).Distinct().ToList();
-        await _store.RefreshOriginsAsync(connection, transaction, articles, recorded.ArticlesSeenBefore, OriginOptions.Default, CancellationToken.None);
-        await transaction.CommitAsync();
+        await store.RefreshOriginsAsync(connection, transaction, articles, recorded, OriginOptions.Default, CancellationToken.None);
+        if (commit)
+        {
+            await transaction.CommitAsync();
+        }
     }
+
+    private static List<ClaimExtracted> MentionsOf(string articleId, int day, params (decimal Value, string Sentence)[] figures) =>
+    [
+        .. figures.Select(f =>
+        {
+            var mention = Mentions.Of(articleId, f.Value * 1_000_000m, day: day);
+            return mention with { Mention = mention.Mention with { Evidence = new Evidence { Text = f.Sentence, Start = 0, End = f.Sentence.Length } } };
+        }),
+    ];
 
     /// <summary>The origin group an article counts in now (its own id until it is recognised as a reprint).</summary>
     private async Task<string> OriginAsync(string articleId)

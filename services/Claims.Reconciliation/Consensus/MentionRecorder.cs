@@ -30,7 +30,7 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
             {
                 var recorded = await figures.RecordAsync(connection, transaction, [.. mentions.Select(m => m.Extracted)], ct);
                 var articles = mentions.Select(m => m.Extracted.Article.ArticleId).Distinct(StringComparer.Ordinal).ToList();
-                var regrouped = await figures.RefreshOriginsAsync(connection, transaction, articles, recorded.ArticlesSeenBefore, OriginOptions.Default, ct);
+                var regrouped = await figures.RefreshOriginsAsync(connection, transaction, articles, recorded, OriginOptions.Default, ct);
                 var origins = await figures.OriginsInClaimsAsync(
                     connection, transaction, mentions.Select(m => m.Extracted.Mention.ClaimId).Concat(recorded.Outdated.Select(o => o.ClaimId)), regrouped, ct);
                 var decided = await decisions.DecideAsync(Commands(mentions, recorded.Outdated, origins), transaction, ct);

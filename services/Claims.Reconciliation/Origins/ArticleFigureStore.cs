@@ -10,6 +10,8 @@ namespace Claims.Reconciliation.Origins;
 /// </summary>
 public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
 {
+    private readonly LiveFigureIndex _index = new();
+
     public const string Schema = """
         CREATE SCHEMA IF NOT EXISTS reconciliation;
         CREATE TABLE IF NOT EXISTS reconciliation.article_figures (
@@ -34,6 +36,11 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         CREATE INDEX IF NOT EXISTS article_figures_live_figure ON reconciliation.article_figures (value, unit, article_id) WHERE NOT retracted;
         CREATE INDEX IF NOT EXISTS article_figures_sentence ON reconciliation.article_figures (evidence_key);
         CREATE INDEX IF NOT EXISTS article_figures_claim ON reconciliation.article_figures (claim_id);
+        -- Every insert and retirement draws a new change, which the reconciliation instances' in-memory figure indexes
+        -- follow (LiveFigureIndex).
+        CREATE SEQUENCE IF NOT EXISTS reconciliation.article_figure_changes;
+        ALTER TABLE reconciliation.article_figures ADD COLUMN IF NOT EXISTS change bigint NOT NULL DEFAULT nextval('reconciliation.article_figure_changes');
+        CREATE INDEX IF NOT EXISTS article_figures_change ON reconciliation.article_figures (change);
         CREATE TABLE IF NOT EXISTS reconciliation.article_origins (
             article_id text PRIMARY KEY,
             origin_id text NOT NULL);
@@ -47,10 +54,13 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource => dataSource;
 
+    /// <summary>The live figures this instance's index holds (what it has read of the table so far).</summary>
+    public int IndexedFigures => _index.Count;
+
     /// <summary>
-    /// Takes the origins lock, records the figures of these mentions (each once), retires the figures of their
-    /// articles' older revisions, and returns every claim that still counts a mention of such an older revision,
-    /// and which of the articles had figures recorded before.
+    /// Takes the origins lock, brings the figure index up to date, records the figures of these mentions (each once),
+    /// retires the figures of their articles' older revisions, and returns every claim that still counts a mention of
+    /// such an older revision, which of the articles had figures recorded before, and the articles' live figures now.
     /// </summary>
     public async Task<RecordedFigures> RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<ClaimExtracted> mentions, CancellationToken ct)
@@ -61,6 +71,14 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({OriginsLock})"),
+                // Under the lock and before this unit's own writes: every change committed since the index last looked.
+                new NpgsqlBatchCommand("""
+                    SELECT change, mention_id, article_id, value, unit, retracted FROM reconciliation.article_figures
+                    WHERE change > $1 ORDER BY change
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter<long> { TypedValue = _index.Seen } },
+                },
                 new NpgsqlBatchCommand("SELECT DISTINCT article_id FROM reconciliation.article_figures WHERE article_id = ANY ($1)")
                 {
                     Parameters = { new() { Value = articles } },
@@ -92,7 +110,8 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                 new NpgsqlBatchCommand("""
                     WITH latest AS (SELECT article_id, max(revision) AS revision FROM reconciliation.article_figures
                                     WHERE article_id = ANY ($1) GROUP BY article_id),
-                         retired AS (UPDATE reconciliation.article_figures f SET retracted = true FROM latest
+                         retired AS (UPDATE reconciliation.article_figures f
+                                     SET retracted = true, change = nextval('reconciliation.article_figure_changes') FROM latest
                                       WHERE f.article_id = ANY ($1) AND f.article_id = latest.article_id AND f.revision < latest.revision
                                         AND NOT f.retracted)
                     SELECT DISTINCT f.claim_id, f.article_id, latest.revision
@@ -103,10 +122,21 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                 {
                     Parameters = { new() { Value = articles } },
                 },
+                new NpgsqlBatchCommand("SELECT article_id, value, unit FROM reconciliation.article_figures WHERE article_id = ANY ($1) AND NOT retracted")
+                {
+                    Parameters = { new() { Value = articles } },
+                },
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
         // Past the lock's result; the INSERT returns no rows and so has no result set to skip.
+        await reader.NextResultAsync(ct);
+        var changes = new List<FigureChange>();
+        while (await reader.ReadAsync(ct))
+        {
+            changes.Add(new FigureChange(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetDecimal(3), reader.GetString(4), reader.GetBoolean(5)));
+        }
+        _index.Apply(changes);
         await reader.NextResultAsync(ct);
         var seenBefore = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
@@ -119,7 +149,20 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         {
             outdated.Add(new OutdatedRevision(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
         }
-        return new RecordedFigures(outdated, seenBefore);
+        await reader.NextResultAsync(ct);
+        var live = new Dictionary<string, Dictionary<(decimal Value, string Unit), int>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            var articleId = reader.GetString(0);
+            if (!live.TryGetValue(articleId, out var figures))
+            {
+                live[articleId] = figures = [];
+            }
+            var figure = (reader.GetDecimal(1), reader.GetString(2));
+            figures[figure] = figures.GetValueOrDefault(figure) + 1;
+        }
+        return new RecordedFigures(
+            outdated, seenBefore, live.ToDictionary(a => a.Key, IReadOnlyDictionary<(decimal Value, string Unit), int> (a) => a.Value, StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -130,19 +173,19 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     /// that arrived in another batch) may also split its group, so its groups are recomputed in full.
     /// </summary>
     public async Task<IReadOnlySet<string>> RefreshOriginsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlySet<string> seenBefore,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, RecordedFigures recorded,
         OriginOptions options, CancellationToken ct)
     {
         var changed = new HashSet<string>(StringComparer.Ordinal);
-        var again = articleIds.Where(seenBefore.Contains).ToList();
+        var again = articleIds.Where(recorded.ArticlesSeenBefore.Contains).ToList();
         if (again.Count > 0)
         {
-            changed.UnionWith((await RegroupAsync(connection, transaction, again, options, ct)).Keys);
+            changed.UnionWith((await RegroupAsync(connection, transaction, again, _index.SharingPairs(again, recorded.LiveFigures, options), options, ct)).Keys);
         }
-        var firstSeen = articleIds.Where(a => !seenBefore.Contains(a)).ToList();
+        var firstSeen = articleIds.Where(a => !recorded.ArticlesSeenBefore.Contains(a)).ToList();
         if (firstSeen.Count > 0)
         {
-            changed.UnionWith(await JoinAsync(connection, transaction, firstSeen, options, ct));
+            changed.UnionWith(await JoinAsync(connection, transaction, firstSeen, _index.SharingPairs(firstSeen, recorded.LiveFigures, options), options, ct));
         }
         return changed;
     }
@@ -153,7 +196,8 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     /// groups is moved to it in SQL, without reading the groups.
     /// </summary>
     private static async Task<IReadOnlyCollection<string>> JoinAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlyList<(string, string)> sharing,
+        OriginOptions options, CancellationToken ct)
     {
         LiveArticles read;
         await using (var command = new NpgsqlCommand($"""
@@ -172,7 +216,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             WHERE NOT f.retracted
             """, connection, transaction))
         {
-            read = await LiveArticles.ReadAsync(command, articleIds, options, ct);
+            read = await LiveArticles.ReadAsync(command, articleIds, sharing, ct);
         }
 
         // Union-find over group roots; a merged group's root is the earliest root, as OriginGrouping names groups.
@@ -259,11 +303,12 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         public IEnumerable<string> Matched(string articleId, OriginOptions options) =>
             CandidatesOf.GetValueOrDefault(articleId, []).Where(c => OriginGrouping.SameOrigin(Figures(articleId), Figures(c), options));
 
-        public static async Task<LiveArticles> ReadAsync(NpgsqlCommand command, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
+        public static async Task<LiveArticles> ReadAsync(
+            NpgsqlCommand command, IReadOnlyCollection<string> articleIds, IReadOnlyList<(string Refreshed, string Other)> sharing, CancellationToken ct)
         {
             command.Parameters.Add(new() { Value = articleIds.ToArray() });
-            command.Parameters.Add(new() { Value = options.MinSharedFigures });
-            command.Parameters.Add(new() { Value = options.MinSharedShare });
+            command.Parameters.Add(new() { Value = sharing.Select(p => p.Refreshed).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = sharing.Select(p => p.Other).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             var read = new LiveArticles();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -293,43 +338,22 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Shared by both refreshes: the refreshed articles, and the articles each one is of one origin with, tested in
-    /// full here as <see cref="OriginGrouping.SameOrigin(ArticleFigures, ArticleFigures, OriginOptions)"/> does: a
-    /// figure stated in the same sentence, or enough of the multiset of figures shared (<c>$2</c> figures and the
-    /// share <c>$3</c> of the smaller article's). Only true matches leave the database: prefiltered on three shared
-    /// figures alone, a figure common in the news (a round percentage) made every article a candidate of hundreds.
+    /// Shared by both refreshes: the refreshed articles, and the articles each one is of one origin with, as
+    /// <see cref="OriginGrouping.SameOrigin(ArticleFigures, ArticleFigures, OriginOptions)"/> tests them: a figure
+    /// stated in the same sentence (matched here, through the sentence index), or enough figures shared (counted by
+    /// the <see cref="LiveFigureIndex"/> and passed in as the pairs <c>$2</c>, <c>$3</c>). Only true matches leave the database.
     /// </summary>
-    /// <remarks>
-    /// Figures common in the news make this the heaviest query of reconciliation (a batch of 40 articles meets
-    /// ~100,000 figures of other articles), so each step keeps its rows narrow: the figures shared are counted per
-    /// article straight from the live-figure index, in its order; sentences are matched apart, through their own
-    /// index; other articles' sizes are counted only for the pairs that share enough figures. (Carrying each figure's
-    /// sentences through the count sorted 100 MB on disk: 560 ms a batch; now ~110 ms on a vacuumed table, 400-500 ms
-    /// on one that is not.)
-    /// </remarks>
     private const string CandidatesSql = """
         refreshed AS (SELECT DISTINCT unnest($1::text[]) AS article_id),
                  mine_rows AS (SELECT article_id AS mine_id, value, unit, evidence_key FROM reconciliation.article_figures
                                WHERE article_id IN (SELECT article_id FROM refreshed) AND NOT retracted),
-                 mine AS (SELECT mine_id, value, unit, count(*) AS n FROM mine_rows GROUP BY mine_id, value, unit),
-                 mine_size AS (SELECT mine_id, sum(n) AS n FROM mine GROUP BY mine_id),
                  same_sentence AS (SELECT m.mine_id, f.article_id
                                    FROM mine_rows m JOIN reconciliation.article_figures f
                                         ON f.evidence_key = m.evidence_key AND f.value = m.value AND f.unit = m.unit
                                    WHERE NOT f.retracted AND f.article_id <> m.mine_id),
-                 shared AS (SELECT m.mine_id, theirs.article_id, sum(least(theirs.n, m.n)) AS shared
-                            FROM mine m CROSS JOIN LATERAL (
-                                SELECT f.article_id, count(*) AS n FROM reconciliation.article_figures f
-                                WHERE f.value = m.value AND f.unit = m.unit AND NOT f.retracted AND f.article_id <> m.mine_id
-                                GROUP BY f.article_id) theirs
-                            GROUP BY m.mine_id, theirs.article_id
-                            HAVING sum(least(theirs.n, m.n)) >= $2),
-                 their_size AS (SELECT article_id, count(*) AS n FROM reconciliation.article_figures
-                                WHERE article_id IN (SELECT article_id FROM shared) AND NOT retracted GROUP BY article_id),
                  pairs AS (SELECT mine_id, article_id FROM same_sentence
                            UNION
-                           SELECT s.mine_id, s.article_id FROM shared s JOIN mine_size ms USING (mine_id) JOIN their_size ts USING (article_id)
-                           WHERE s.shared >= $3 * least(ms.n, ts.n))
+                           SELECT mine_id, article_id FROM unnest($2::text[], $3::text[]) AS sharing (mine_id, article_id))
         """;
 
     /// <summary>
@@ -338,7 +362,8 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     /// are recomputed, since no other pair of articles changed.
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, string>> RegroupAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, OriginOptions options, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlyList<(string, string)> sharing,
+        OriginOptions options, CancellationToken ct)
     {
         LiveArticles read;
         await using (var command = new NpgsqlCommand($"""
@@ -359,7 +384,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             WHERE f.article_id IN (SELECT article_id FROM members) AND NOT f.retracted
             """, connection, transaction))
         {
-            read = await LiveArticles.ReadAsync(command, articleIds, options, ct);
+            read = await LiveArticles.ReadAsync(command, articleIds, sharing, ct);
         }
         var stored = read.OriginOf;
         var changed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -423,8 +448,14 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>What recording a batch's figures found: claims counting outdated revisions, and articles already known.</summary>
-public sealed record RecordedFigures(IReadOnlyList<OutdatedRevision> Outdated, IReadOnlySet<string> ArticlesSeenBefore);
+/// <summary>
+/// What recording a batch's figures found: claims counting outdated revisions, articles already known, and the live
+/// figures (value and unit, with how often each is stated) of every article of the batch as the unit of work left them.
+/// </summary>
+public sealed record RecordedFigures(
+    IReadOnlyList<OutdatedRevision> Outdated,
+    IReadOnlySet<string> ArticlesSeenBefore,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<(decimal Value, string Unit), int>> LiveFigures);
 
 /// <summary>A claim that counts a mention read from a revision of an article older than its latest.</summary>
 public sealed record OutdatedRevision(string ClaimId, string ArticleId, int LatestRevision);
