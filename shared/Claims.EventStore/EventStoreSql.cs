@@ -20,7 +20,8 @@ internal sealed partial class EventStoreSql
         const string emptyJsonObject = "'{}'";
         const string eventColumns = "seq, tx, id, stream_id, version, type, data, headers, recorded_at";
         // A read of some types leaves out the data of those its reader does not need (IProjection.EventTypesWithoutData).
-        const string typedEventColumns = "seq, tx, id, stream_id, version, type, CASE WHEN type = ANY(@withoutData) THEN NULL ELSE data END AS data, headers, recorded_at";
+        const string typedEventColumns =
+            "e.seq, e.tx, e.id, e.stream_id, e.version, e.type, CASE WHEN e.type = ANY(@withoutData) THEN NULL ELSE e.data END AS data, e.headers, e.recorded_at";
         Schema = schema;
         NotifyChannel = $"{schema}_events";
         var s = $"\"{schema}\"";
@@ -115,20 +116,32 @@ internal sealed partial class EventStoreSql
         // A read of some types (and, for one partition of a replay, of some streams) returns only those events, as
         // Marten's daemon does: the log's other rows stay on the server (returning them without data still cost about
         // 3 µs a row, and the rebuild's four readers stepped over 336k of them on a 112k-event log). It first fixes how
-        // far it may look, the last visible position (below xmin, so final), and returns that position on every row
-        // (on a single row of nulls when nothing in range matched): a reader that got fewer than it asked for has
-        // seen everything up to there and moves its checkpoint there. A partition is a hash of the stream id, masked
-        // to stay non-negative.
+        // far it may look, the last visible position (below xmin, so final), then takes at most @window positions after
+        // the checkpoint in log order, and returns the events of its types among them. Every row carries how far it
+        // looked (on a single row of nulls when nothing matched): the last position taken when the window was full,
+        // else the bound. A reader that got fewer than it asked for has seen everything up to there and moves its
+        // checkpoint there. The window keeps the scan in the index's order: the planner cannot estimate a partition's
+        // filter (a hash of the stream id, masked to stay non-negative), took it for 1 row in 200, and scanned and sorted
+        // every event after the checkpoint for each page instead (30 ms for a page of 1,000 on a 112k-event log, 2 ms now).
         string OfTypes(bool following, bool partitioned) => $"""
             WITH bound AS MATERIALIZED (
                 SELECT tx, seq FROM {s}.events
                 WHERE tx < pg_snapshot_xmin(pg_current_snapshot()){(following ? followed : "")}
-                ORDER BY tx DESC, seq DESC LIMIT 1)
-            SELECT e.*, b.tx, b.seq
-            FROM bound b LEFT JOIN LATERAL (
-                SELECT {typedEventColumns} FROM {s}.events
-                WHERE (tx, seq) > (@tx, @seq) AND (tx, seq) <= (b.tx, b.seq) AND type = ANY(@types){(partitioned ? " AND (hashtext(stream_id) & 2147483647) % @partitions = @partition" : "")}
-                ORDER BY tx, seq LIMIT @max) e ON true
+                ORDER BY tx DESC, seq DESC LIMIT 1),
+            scanned AS MATERIALIZED (
+                SELECT e.tx, e.seq, e.type, e.stream_id FROM bound b CROSS JOIN LATERAL (
+                    SELECT tx, seq, type, stream_id FROM {s}.events
+                    WHERE (tx, seq) > (@tx, @seq) AND (tx, seq) <= (b.tx, b.seq)
+                    ORDER BY tx, seq LIMIT @window) e),
+            reach AS MATERIALIZED (
+                SELECT coalesce(l.tx, b.tx) AS tx, coalesce(l.seq, b.seq) AS seq
+                FROM bound b LEFT JOIN (SELECT tx, seq FROM scanned WHERE (SELECT count(*) FROM scanned) = @window
+                                        ORDER BY tx DESC, seq DESC LIMIT 1) l ON true)
+            SELECT e.*, r.tx, r.seq
+            FROM reach r LEFT JOIN LATERAL (
+                SELECT {typedEventColumns} FROM scanned s JOIN {s}.events e ON e.seq = s.seq
+                WHERE s.type = ANY(@types){(partitioned ? " AND (hashtext(s.stream_id) & 2147483647) % @partitions = @partition" : "")}
+                ORDER BY s.tx, s.seq LIMIT @max) e ON true
             """;
         string ReadLogSql(bool ofTypes, bool following, bool partitioned) => ofTypes
             ? OfTypes(following, partitioned)

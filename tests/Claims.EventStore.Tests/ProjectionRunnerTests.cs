@@ -404,6 +404,35 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_projection_of_rare_types_steps_through_long_runs_of_others_a_window_at_a_time_and_misses_none()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        await AppendNotesAsync(store, "notes-1", 3);
+        for (var chunk = 0; chunk < 9; chunk++)
+        {
+            await using var session = store.OpenSession();
+            session.Append($"remarks-{chunk}", ExpectedVersion.Any, [.. Enumerable.Range(1, 1_000).Select(r => NewEvent.Create(new Remarked($"{chunk}.{r}")))]);
+            await session.SaveChangesAsync();
+        }
+
+        await AppendNotesAsync(store, "notes-2", 2, author: "b");
+
+        // A read steps through at most 4,000 positions: the 9,000 remarks take three reads before the last notes.
+        var projection = new RecordingProjection(store.Options.Schema);
+        var runner = CreateRunner(store, projection, Fast(batchSize: 10));
+        await using (await StartAsync(runner))
+        {
+            await runner.WaitForCatchUpAsync(Eventually.Timeout());
+        }
+
+        var rows = await RecordingProjection.ReadModelAsync(store);
+        Assert.Equal([("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2)], rows.Select(row => (row.Author, row.Number)));
+        Assert.All(rows, row => Assert.Equal(1, row.Applied));
+        Assert.True(runner.LogReads >= 4, $"{runner.LogReads} reads");
+        Assert.Equal(await store.ReadLastCommittedPositionAsync(CancellationToken.None), await store.ReadCheckpointAsync(projection.Name));
+    }
+
+    [Fact]
     public async Task A_projection_given_some_types_without_data_gets_their_stream_and_version_and_the_others_in_full()
     {
         var store = await db.CreateStoreAsync();
