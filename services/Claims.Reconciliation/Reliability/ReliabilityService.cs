@@ -18,7 +18,10 @@ public sealed partial class ReliabilityService(
     : BackgroundService
 {
     private const double Threshold = 0.01;
-    private const int ClaimsPerTransaction = 200;
+    // Every log reader waits behind an open transaction that appends (readers take events only below the oldest one),
+    // so a rescoring transaction holds back everything committed while it runs: 200 claims a transaction made the
+    // half-load POST → visible p95/p99 694/945 ms; 50 made them 298/402 ms, for more commits (0.5 → 0.8 a claim).
+    private const int ClaimsPerTransaction = 50;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     /// <summary>Rescore from the votes recorded so far and re-decide the claims of sources that moved.</summary>
