@@ -319,10 +319,6 @@ public sealed class EventStore
         {
             // How many positions one read of some types may step through (see EventStoreSql.ReadLog).
             command.Parameters.Add(new NpgsqlParameter<int>("window", (int)Math.Min(int.MaxValue, Math.Max(4_000L, 4L * maxCount))));
-        }
-
-        if (types is not null)
-        {
             command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. types]));
             command.Parameters.Add(new NpgsqlParameter<string[]>("withoutData", withoutData is null ? [] : [.. withoutData]));
         }

@@ -105,7 +105,7 @@ public sealed class LiveFigureIndex
 
                 foreach (var (other, theirFigures) in current)
                 {
-                    if (other != article && Shared(figures, theirFigures) is > 0 and var count)
+                    if (other != article && OriginGrouping.SharedFigures(figures, theirFigures) is > 0 and var count)
                     {
                         shared[other] = count;
                     }
@@ -115,7 +115,7 @@ public sealed class LiveFigureIndex
                 foreach (var (other, count) in shared)
                 {
                     var otherSize = current.TryGetValue(other, out var theirFigures) ? theirFigures.Values.Sum() : _sizes[other];
-                    if (count >= options.MinSharedFigures && count >= options.MinSharedShare * Math.Min(size, otherSize))
+                    if (options.SharesEnough(count, size, otherSize))
                     {
                         pairs.Add((article, other));
                     }
@@ -125,9 +125,6 @@ public sealed class LiveFigureIndex
 
         return pairs;
     }
-
-    private static int Shared(IReadOnlyDictionary<(decimal, string), int> a, IReadOnlyDictionary<(decimal, string), int> b) =>
-        a.Sum(figure => b.TryGetValue(figure.Key, out var count) ? Math.Min(count, figure.Value) : 0);
 
     private void Tally(FigureChange change, int delta)
     {

@@ -19,6 +19,10 @@ public sealed record OriginOptions
 
     /// <summary>...and most of them: at least this share of the smaller article's figures.</summary>
     public double MinSharedShare { get; init; } = 0.5;
+
+    /// <summary>Whether two articles with these numbers of figures, sharing <paramref name="shared"/> of them, are one origin by their figures.</summary>
+    public bool SharesEnough(int shared, int figuresA, int figuresB) =>
+        shared >= MinSharedFigures && shared >= MinSharedShare * Math.Min(figuresA, figuresB);
 }
 
 /// <summary>
@@ -97,11 +101,11 @@ public static class OriginGrouping
         {
             return false;
         }
-        var smaller = Math.Min(a.Article.Figures.Count, b.Article.Figures.Count);
-        return (shared >= options.MinSharedFigures && shared >= options.MinSharedShare * smaller) || a.Sentences.Overlaps(b.Sentences);
+        return options.SharesEnough(shared, a.Article.Figures.Count, b.Article.Figures.Count) || a.Sentences.Overlaps(b.Sentences);
     }
 
-    private static int SharedFigures(Dictionary<(decimal, string), int> a, Dictionary<(decimal, string), int> b) =>
+    /// <summary>The size of the multiset intersection of two articles' figure counts (value and unit to how often stated).</summary>
+    internal static int SharedFigures(IReadOnlyDictionary<(decimal, string), int> a, IReadOnlyDictionary<(decimal, string), int> b) =>
         a.Sum(figure => b.TryGetValue(figure.Key, out var count) ? Math.Min(count, figure.Value) : 0);
 
     /// <summary>An article with its figure counts and the (figure, sentence) keys it states, computed once.</summary>
