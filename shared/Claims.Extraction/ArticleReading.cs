@@ -32,7 +32,7 @@ internal sealed record ParagraphContext(int Paragraph, SentenceScan? LastNamed, 
 
     public ParagraphContext After(SentenceScan sentence, IReadOnlyList<Figure> figures)
     {
-        var next = Named(sentence).Any() ? this with { LastNamed = sentence } : this;
+        var next = sentence.NamesNonPerson ? this with { LastNamed = sentence } : this;
 
         // A metric guessed from a head noun is not carried into other sentences.
         return figures.Count > 0 && figures[^1].BaseMetric.Expressions.Count > 0 ? next with { LastMetric = figures[^1].BaseMetric } : next;

@@ -75,11 +75,17 @@ public sealed class ClaimExtractor
             {
                 figures = _figureResolver.Resolve(Analyse(text, sentence), reading, context);
                 Evidence? evidence = null;
-                foreach (var figure in figures.Where(figure => seen.Add((figure.ClaimId, sentence.Span.Start, figure.Value))))
+                foreach (var figure in figures)
                 {
+                    var claimId = figure.ClaimId;
+                    if (!seen.Add((claimId, sentence.Span.Start, figure.Value)))
+                    {
+                        continue;
+                    }
+
                     // The claims of one sentence share its evidence rather than copying the sentence each.
                     evidence ??= new Evidence { Text = text[sentence.Span.Start..sentence.Span.End], Start = sentence.Span.Start, End = sentence.Span.End };
-                    claims.Add(ToMention(evidence, figure));
+                    claims.Add(ToMention(claimId, evidence, figure));
                 }
             }
 
@@ -99,7 +105,7 @@ public sealed class ClaimExtractor
     /// The countries the article is about: the two named most often (ties go to the one named
     /// first), which is what "между странами" and "екі ел арасындағы" refer to.
     /// </summary>
-    private static IReadOnlyList<string> MainCountries(IReadOnlyList<SentenceScan> sentences)
+    private static IReadOnlyList<string> MainCountries(SentenceScan[] sentences)
     {
         var counts = new Dictionary<string, (int Count, int First)>(StringComparer.Ordinal);
         var order = 0;
@@ -123,9 +129,9 @@ public sealed class ClaimExtractor
             .Order(StringComparer.Ordinal)];
     }
 
-    private static ClaimMention ToMention(Evidence evidence, Figure figure) => new()
+    private static ClaimMention ToMention(string claimId, Evidence evidence, Figure figure) => new()
     {
-        ClaimId = figure.ClaimId,
+        ClaimId = claimId,
         Metric = figure.Metric,
         Subjects = figure.Subjects,
         Direction = figure.Direction,

@@ -431,7 +431,13 @@ internal sealed class PeriodReader(WordIndex index)
             return null;
         }
 
+        // Every reading below is "биыл", "былтыр", or a word before a year word: most words are neither.
         var word = tokens[i].Text;
+        if (word[0] != 'б' && (i + 1 >= tokens.Count || !IsYearWord(tokens[i + 1])))
+        {
+            return null;
+        }
+
         var next = i + 1 < tokens.Count ? tokens[i + 1].Text : "";
         var baseYear = published.Year;
         if (word.StartsWith("биыл", StringComparison.Ordinal))

@@ -11,7 +11,11 @@ internal readonly record struct EntityHit(int Start, int End, EntityRef Entity, 
 /// cues it names, and whether it may state a figure at all (a digit, or a number written in words).
 /// Only sentences that may are tokenized and read in full.
 /// </summary>
-internal sealed record SentenceScan(SentenceSpan Span, IReadOnlyList<EntityHit> Entities, IReadOnlyList<int> PairCueStarts, bool MayHoldFigure);
+internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, int[] PairCueStarts, bool MayHoldFigure)
+{
+    /// <summary>Whether the sentence names a place, a body or a company (people speak and act; they are not what a paragraph is about).</summary>
+    public bool NamesNonPerson { get; } = Array.Exists(Entities, entity => entity.Entity.Entry.Kind != EntityKind.Person);
+}
 
 /// <summary>
 /// The first pass over an article: one walk over its characters that finds words without
@@ -29,10 +33,12 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
     /// <summary>A word of the sentence being scanned; <see cref="JoinsPrevious"/> when only spaces, hyphens or quotes separate it from the one before.</summary>
     private readonly record struct Word(int Start, int End, int Node, bool Whole, WordClass Classes, bool JoinsPrevious);
 
-    public IReadOnlyList<SentenceScan> Scan(string text, IReadOnlyList<SentenceSpan> sentences, string language)
+    public SentenceScan[] Scan(string text, List<SentenceSpan> sentences, string language)
     {
         var scans = new SentenceScan[sentences.Count];
         var words = new List<Word>(64);
+        var hits = new List<EntityHit>();
+        var cues = new List<int>();
         for (var s = 0; s < sentences.Count; s++)
         {
             var span = sentences[s];
@@ -82,7 +88,7 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
             }
 
             mayHoldFigure = mayHoldFigure || (numberWordAt >= 0 && UnitFollows(words, numberWordAt));
-            scans[s] = new SentenceScan(span, FindEntities(text, words), FindPairCues(words), mayHoldFigure);
+            scans[s] = new SentenceScan(span, FindEntities(text, words, hits), FindPairCues(words, cues), mayHoldFigure);
         }
 
         return scans;
@@ -130,50 +136,16 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
 
     private Word ReadWord(string text, int start, int end, bool joins)
     {
-        // Walk the index while it follows the word, then run to the word's end without it: most words
-        // leave the index after a letter or two.
-        var node = WordIndex.Root;
-        var j = start;
-        var walking = true;
-        for (; j < end; j++)
-        {
-            var c = text[j];
-            if (!CharClass.ContinuesWord(c))
-            {
-                break;
-            }
-
-            if (CharClass.IsIgnorable(c))
-            {
-                continue;
-            }
-
-            var next = _index.Step(node, CharClass.Fold(c));
-            if (next < 0)
-            {
-                walking = false;
-                j++;
-                while (j < end && CharClass.ContinuesWord(text[j]))
-                {
-                    j++;
-                }
-
-                break;
-            }
-
-            node = next;
-        }
-
-        var whole = walking && node != WordIndex.Root;
-        return new Word(start, j, node, whole, _index.Classes(node, whole), joins);
+        var node = _index.WalkWord(text, start, end, out var wordEnd, out var whole);
+        return new Word(start, wordEnd, node, whole, _index.Classes(node, whole), joins);
     }
 
     private bool IsNumberIn(Word word, string language) =>
         _index.Payload<Quantities.NumberWordInfo>(word.Node, word.Whole, WordClass.NumberWord) is { } info && (info.Language is null || info.Language == language);
 
-    private List<EntityHit> FindEntities(string text, List<Word> words)
+    private EntityHit[] FindEntities(string text, List<Word> words, List<EntityHit> hits)
     {
-        List<EntityHit>? hits = null;
+        hits.Clear();
         for (var i = 0; i < words.Count; i++)
         {
             if ((words[i].Classes & WordClass.EntityStart) == 0 || Longest<EntityRef>(words, i, WordClass.EntityStart) is not { } match)
@@ -186,12 +158,11 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
                 continue;
             }
 
-            hits ??= [];
             hits.Add(new EntityHit(words[i].Start, words[match.End].End, match.Phrase.Payload, match.Phrase.Stems[^1].Length));
             i = match.End;
         }
 
-        return hits ?? [];
+        return [.. hits];
     }
 
     /// <summary>"долларов США", "АҚШ долларын", "US$": the country names the currency and is not counted as named.</summary>
@@ -208,9 +179,9 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
         return previous || next || sign;
     }
 
-    private List<int> FindPairCues(List<Word> words)
+    private int[] FindPairCues(List<Word> words, List<int> starts)
     {
-        List<int>? starts = null;
+        starts.Clear();
         for (var i = 0; i < words.Count; i++)
         {
             if ((words[i].Classes & WordClass.PairCueStart) == 0 || Longest<bool>(words, i, WordClass.PairCueStart) is not { } match)
@@ -218,12 +189,11 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
                 continue;
             }
 
-            starts ??= [];
             starts.Add(words[i].Start);
             i = match.End;
         }
 
-        return starts ?? [];
+        return [.. starts];
     }
 
     /// <summary>The phrase starting at word <paramref name="i"/> with the most stems (then the most covered characters).</summary>

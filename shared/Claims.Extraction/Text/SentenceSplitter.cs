@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Claims.Extraction.Text;
 
 /// <summary>A sentence's span in the article text and the paragraph (line) it belongs to.</summary>
-internal sealed record SentenceSpan(int Start, int End, int Paragraph);
+internal readonly record struct SentenceSpan(int Start, int End, int Paragraph);
 
 /// <summary>
 /// Cuts text into sentences: at every line break, and after <c>.</c>, <c>!</c>, <c>?</c> or <c>…</c>
@@ -15,9 +15,9 @@ internal static class SentenceSplitter
     /// <summary>Line breaks and end marks: the only places a sentence can end, found by a vectorised search.</summary>
     private static readonly SearchValues<char> _stops = SearchValues.Create(".!?…\n\r\u2028\u2029");
 
-    public static IReadOnlyList<SentenceSpan> Split(string text, int from)
+    public static List<SentenceSpan> Split(string text, int from)
     {
-        var sentences = new List<SentenceSpan>();
+        var sentences = new List<SentenceSpan>(Math.Max(4, (text.Length - from) / 100));
         var paragraph = 0;
         var sentenceStart = from;
         var i = from;

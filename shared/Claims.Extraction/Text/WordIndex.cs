@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Claims.Extraction.Text;
 
 /// <summary>
@@ -108,18 +111,31 @@ internal readonly record struct IndexEntry(WordClass Class, bool Exact, object? 
 /// </summary>
 internal sealed class WordIndex
 {
-    /// <summary>Characters below this go through a dense table at the root (Latin, Cyrillic and Kazakh letters).</summary>
-    private const int DenseRootSize = 0x530;
+    /// <summary>At most this many distinct stem characters get a column of the transition table; rarer ones go through a dictionary.</summary>
+    internal const int MaxColumns = 125;
 
-    private readonly int[] _rootChildren;
-    private readonly Dictionary<char, int> _otherRootChildren;
+    /// <summary>The column of characters no stem has: every row leads to <see cref="Dead"/> there.</summary>
+    internal const byte NoStemCode = 0;
 
-    /// <summary>Nodes with many children (the first letters of most stems) look children up in a table instead of a list.</summary>
-    private readonly int[]?[] _dense;
-    private readonly int[] _edgeStart;
-    private readonly int[] _edgeCount;
-    private readonly char[] _edgeChar;
-    private readonly int[] _edgeTarget;
+    /// <summary>The column of characters that do not change a word (soft hyphens, stress marks): every row leads to itself.</summary>
+    internal const byte IgnorableCode = 1;
+
+    /// <summary>Stem characters without a column of their own, looked up in a dictionary.</summary>
+    internal const byte RareCode = byte.MaxValue;
+
+    /// <summary>The column of every UTF-16 code unit, read through its normalised form (so "Ё", "ё" and "е" share one).</summary>
+    private readonly byte[] _codes;
+
+    /// <summary>
+    /// The children of every node in one table, a row per node and a column per character code,
+    /// with one more row, <see cref="Dead"/>, that every missing child leads to and never leaves. A
+    /// step is one load and no branch: the article scan takes one for every letter of every word,
+    /// and searching a node's list of edges cost a mispredicted branch a step.
+    /// </summary>
+    private readonly int[] _next;
+    private readonly int _stride;
+    private readonly Dictionary<(int Node, char C), int> _rareNext;
+
     private readonly int[] _parent;
     private readonly int[] _enter;
     private readonly int[] _exit;
@@ -128,16 +144,14 @@ internal sealed class WordIndex
     private readonly IndexEntry[][] _entries;
 
     internal WordIndex(
-        int[] rootChildren, Dictionary<char, int> otherRootChildren, int[] edgeStart, int[] edgeCount, char[] edgeChar, int[] edgeTarget,
-        int[] parent, int[] enter, int[] exit, ulong[] prefixMask, ulong[] exactMask, IndexEntry[][] entries, int[]?[] dense)
+        byte[] codes, int[] next, int stride, Dictionary<(int Node, char C), int> rareNext, int dead,
+        int[] parent, int[] enter, int[] exit, ulong[] prefixMask, ulong[] exactMask, IndexEntry[][] entries)
     {
-        _dense = dense;
-        _rootChildren = rootChildren;
-        _otherRootChildren = otherRootChildren;
-        _edgeStart = edgeStart;
-        _edgeCount = edgeCount;
-        _edgeChar = edgeChar;
-        _edgeTarget = edgeTarget;
+        _codes = codes;
+        _next = next;
+        _stride = stride;
+        _rareNext = rareNext;
+        Dead = dead;
         _parent = parent;
         _enter = enter;
         _exit = exit;
@@ -148,30 +162,72 @@ internal sealed class WordIndex
 
     public const int Root = 0;
 
+    /// <summary>The node a walk ends in once a character leaves the stems; <see cref="Advance"/> never leaves it.</summary>
+    public int Dead { get; }
+
     /// <summary>The child of <paramref name="node"/> along a normalised character, or -1.</summary>
     public int Step(int node, char c)
     {
-        if (node == Root)
-        {
-            return c < DenseRootSize ? _rootChildren[c] : _otherRootChildren.GetValueOrDefault(c, -1);
-        }
+        var next = Advance(node, c);
+        return next == Dead ? -1 : next;
+    }
 
-        if (_dense[node] is { } table)
-        {
-            return c < DenseRootSize ? table[c] : -1;
-        }
+    /// <summary>
+    /// The child of <paramref name="node"/> along a character as written (it is normalised here), the
+    /// node itself for an ignorable character, and <see cref="Dead"/> where no stem goes on.
+    /// </summary>
+    public int Advance(int node, char c)
+    {
+        var code = _codes[c];
+        return code != RareCode ? _next[(node * _stride) + code] : _rareNext.GetValueOrDefault((node, CharClass.Fold(c)), Dead);
+    }
 
-        var start = _edgeStart[node];
-        var end = start + _edgeCount[node];
-        for (var e = start; e < end; e++)
+    /// <summary>
+    /// Walks the word of <paramref name="text"/> that starts at <paramref name="start"/> and ends
+    /// before the first character that does not continue a word (or at <paramref name="end"/>):
+    /// returns the deepest node its letters reach and where the word ends, and whether the whole
+    /// word is a path of the index. The article scan calls this for every word of every article,
+    /// so the table is read through locals and without bounds checks (every code is below the
+    /// stride and every entry is a row of the table, both by construction).
+    /// </summary>
+    public int WalkWord(string text, int start, int end, out int wordEnd, out bool whole)
+    {
+        ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes);
+        ref var next = ref MemoryMarshal.GetArrayDataReference(_next);
+        var stride = _stride;
+        var dead = Dead;
+        var node = Root;
+        var j = start;
+        while (j < end)
         {
-            if (_edgeChar[e] == c)
+            var c = text[j];
+            if (!CharClass.ContinuesWord(c))
             {
-                return _edgeTarget[e];
+                break;
             }
+
+            var code = Unsafe.Add(ref codes, c);
+            var child = code != RareCode ? Unsafe.Add(ref next, (node * stride) + code) : _rareNext.GetValueOrDefault((node, CharClass.Fold(c)), dead);
+            j++;
+            if (child == dead)
+            {
+                // Most words leave the index after a few letters; the rest of the word only needs its end.
+                while (j < end && CharClass.ContinuesWord(text[j]))
+                {
+                    j++;
+                }
+
+                wordEnd = j;
+                whole = false;
+                return node;
+            }
+
+            node = child;
         }
 
-        return -1;
+        wordEnd = j;
+        whole = node != Root;
+        return node;
     }
 
     /// <summary>Walks a normalised word: the deepest node reached and whether the whole word was consumed.</summary>
@@ -252,9 +308,6 @@ internal sealed class WordIndex
 /// <summary>Collects stems with their classes and payloads, then freezes them into a <see cref="WordIndex"/>.</summary>
 internal sealed class WordIndexBuilder
 {
-    /// <summary>From this many children on, a node's children go into a table (a few dozen nodes, the first letters of the stems).</summary>
-    private const int DenseFanOut = 6;
-
     private readonly List<Dictionary<char, int>> _children = [[]];
     private readonly List<int> _parents = [-1];
     private readonly List<List<IndexEntry>> _entries = [[]];
@@ -278,33 +331,55 @@ internal sealed class WordIndexBuilder
     public WordIndex Build()
     {
         var count = _children.Count;
-        var rootChildren = new int[0x530];
-        Array.Fill(rootChildren, -1);
-        var otherRootChildren = new Dictionary<char, int>();
-        foreach (var (c, child) in _children[0])
+
+        // The most common characters of the stems get columns of their own; the rest share the rare column.
+        var usage = _children.SelectMany(children => children.Keys).CountBy(c => c).ToArray();
+        var columns = usage
+            .OrderByDescending(entry => entry.Value)
+            .ThenBy(entry => entry.Key)
+            .Take(WordIndex.MaxColumns)
+            .Select(entry => entry.Key)
+            .ToArray();
+        var codeOfFolded = new Dictionary<char, byte>();
+        foreach (var (c, _) in usage)
         {
-            if (c < rootChildren.Length)
-            {
-                rootChildren[c] = child;
-            }
-            else
-            {
-                otherRootChildren[c] = child;
-            }
+            codeOfFolded[c] = WordIndex.RareCode;
         }
 
-        var edgeStart = new int[count];
-        var edgeCount = new int[count];
-        var edgeChar = new List<char>();
-        var edgeTarget = new List<int>();
-        for (var node = 1; node < count; node++)
+        for (var i = 0; i < columns.Length; i++)
         {
-            edgeStart[node] = edgeChar.Count;
-            edgeCount[node] = _children[node].Count;
+            codeOfFolded[columns[i]] = (byte)(i + 2);
+        }
+
+        var codes = new byte[char.MaxValue + 1];
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            codes[c] = CharClass.IsIgnorable((char)c) ? WordIndex.IgnorableCode : codeOfFolded.GetValueOrDefault(CharClass.Fold((char)c), WordIndex.NoStemCode);
+        }
+
+        var stride = columns.Length + 2;
+        var dead = count;
+        var next = new int[(count + 1) * stride];
+        Array.Fill(next, dead);
+        var rareNext = new Dictionary<(int Node, char C), int>();
+        for (var node = 0; node <= count; node++)
+        {
+            next[(node * stride) + WordIndex.IgnorableCode] = node;
+            if (node == dead)
+            {
+                continue;
+            }
+
             foreach (var (c, child) in _children[node])
             {
-                edgeChar.Add(c);
-                edgeTarget.Add(child);
+                if (codeOfFolded[c] == WordIndex.RareCode)
+                {
+                    rareNext[(node, c)] = child;
+                }
+                else
+                {
+                    next[(node * stride) + codeOfFolded[c]] = child;
+                }
             }
         }
 
@@ -337,25 +412,7 @@ internal sealed class WordIndexBuilder
             }
         }
 
-        var dense = new int[]?[count];
-        for (var node = 1; node < count; node++)
-        {
-            if (_children[node].Count >= DenseFanOut && _children[node].Keys.All(c => c < rootChildren.Length))
-            {
-                var table = new int[rootChildren.Length];
-                Array.Fill(table, -1);
-                foreach (var (c, child) in _children[node])
-                {
-                    table[c] = child;
-                }
-
-                dense[node] = table;
-            }
-        }
-
-        return new WordIndex(
-            rootChildren, otherRootChildren, edgeStart, edgeCount, [.. edgeChar], [.. edgeTarget],
-            [.. _parents], enter, exit, prefixMask, exactMask, [.. _entries.Select(list => list.ToArray())], dense);
+        return new WordIndex(codes, next, stride, rareNext, dead, [.. _parents], enter, exit, prefixMask, exactMask, [.. _entries.Select(list => list.ToArray())]);
     }
 
     private static ulong Mask(List<IndexEntry> entries, bool exact)
