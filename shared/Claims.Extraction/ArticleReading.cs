@@ -6,7 +6,7 @@ namespace Claims.Extraction;
 /// <summary>A sentence that may state a figure, read in full: its tokens, the entities named in it and where it says "between the two countries".</summary>
 internal sealed record AnalysedSentence(
     SentenceSpan Span,
-    IReadOnlyList<Token> Tokens,
+    Token[] Tokens,
     IReadOnlyList<EntityMention> Entities,
     IReadOnlyList<int> PairCues);
 
@@ -20,7 +20,7 @@ internal sealed record ArticleReading(string Language, DateOnly? PublishedAt, IR
 /// countries and regions are read from that sentence only when a figure needs them, so sentences
 /// without figures cost nothing here.
 /// </summary>
-internal sealed record ParagraphContext(int Paragraph, SentenceScan? LastNamed, MetricDefinition? LastMetric)
+internal readonly record struct ParagraphContext(int Paragraph, SentenceScan? LastNamed, MetricDefinition? LastMetric)
 {
     public static ParagraphContext Start(int paragraph) => new(paragraph, null, null);
 

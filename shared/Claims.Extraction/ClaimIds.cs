@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Claims.Extraction;
 
 /// <summary>
@@ -15,16 +13,13 @@ public static class ClaimIds
     /// <summary>Composes the id of a claim.</summary>
     public static string Compose(string metric, IEnumerable<string> subjects, string? period, string? direction)
     {
-        var sortedSubjects = subjects.Select(Slug).Order(StringComparer.Ordinal).ToArray();
-        var builder = new StringBuilder(metric)
-            .Append(':').Append(sortedSubjects.Length == 0 ? "na" : string.Join('+', sortedSubjects))
-            .Append(':').Append(string.IsNullOrEmpty(period) ? "na" : period);
-        if (!string.IsNullOrEmpty(direction))
-        {
-            builder.Append(':').Append(direction);
-        }
-
-        return builder.ToString();
+        var sortedSubjects = subjects.Select(Slug).ToArray();
+        Array.Sort(sortedSubjects, StringComparer.Ordinal);
+        var subjectPart = sortedSubjects.Length == 0 ? "na" : string.Join('+', sortedSubjects);
+        var periodPart = string.IsNullOrEmpty(period) ? "na" : period;
+        return string.IsNullOrEmpty(direction)
+            ? string.Concat(metric, ":", subjectPart, ":", periodPart)
+            : string.Concat(string.Concat(metric, ":", subjectPart, ":"), periodPart, ":", direction);
     }
 
     /// <summary>The direction of a flow in the contract's form, <c>KZ->AZ</c>.</summary>

@@ -99,7 +99,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             _forecastCues = Prefix(tokens, WordClass.ForecastCue | WordClass.ModalCue);
             _targetCues = Prefix(tokens, WordClass.TargetCue);
             _growthNouns = Prefix(tokens, WordClass.GrowthNoun);
-            _nameOrPeriod = new bool[tokens.Count];
+            _nameOrPeriod = new bool[tokens.Length];
             foreach (var entity in sentence.Entities)
             {
                 Array.Fill(_nameOrPeriod, true, entity.Start, entity.End - entity.Start + 1);
@@ -163,10 +163,10 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             return low < cues.Count && cues[low] < to;
         }
 
-        private static int[] Prefix(IReadOnlyList<Token> tokens, WordClass wordClass)
+        private static int[] Prefix(Token[] tokens, WordClass wordClass)
         {
-            var counts = new int[tokens.Count + 1];
-            for (var k = 0; k < tokens.Count; k++)
+            var counts = new int[tokens.Length + 1];
+            for (var k = 0; k < tokens.Length; k++)
             {
                 counts[k + 1] = counts[k] + (tokens[k].Is(wordClass) ? 1 : 0);
             }
@@ -175,13 +175,13 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         }
     }
 
-    private static Clause[] Clauses(IReadOnlyList<Token> tokens, IReadOnlyList<Quantity> quantities)
+    private static Clause[] Clauses(Token[] tokens, IReadOnlyList<Quantity> quantities)
     {
         // The next clause break at or after each token, found in one pass from the end: a sentence of
         // thousands of figures without a comma must not send each figure to look for the break again.
-        var nextBreak = new int[tokens.Count + 1];
-        nextBreak[tokens.Count] = tokens.Count;
-        for (var t = tokens.Count - 1; t >= 0; t--)
+        var nextBreak = new int[tokens.Length + 1];
+        nextBreak[tokens.Length] = tokens.Length;
+        for (var t = tokens.Length - 1; t >= 0; t--)
         {
             nextBreak[t] = tokens[t].IsClauseBreak ? t : nextBreak[t + 1];
         }
@@ -193,8 +193,8 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         {
             var quantity = quantities[k];
             var isLast = k == quantities.Count - 1;
-            var limit = isLast ? tokens.Count : quantities[k + 1].FirstToken;
-            var following = nextBreak[Math.Min(quantity.LastToken + 1, tokens.Count)];
+            var limit = isLast ? tokens.Length : quantities[k + 1].FirstToken;
+            var following = nextBreak[Math.Min(quantity.LastToken + 1, tokens.Length)];
             var hasBreak = following < limit;
             var clauseBreak = hasBreak ? following : limit;
             var tailEnd = hasBreak || isLast ? clauseBreak : quantity.LastToken + 1;
@@ -414,7 +414,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     /// "Рост ВВП составил 4,8%": a percentage stated as the level of a growth noun is a growth rate,
     /// unless the clause names a metric measured in percent ("доля ... рост до 85%").
     /// </summary>
-    private bool IsGrowthRate(IReadOnlyList<Token> tokens, SentenceFacts facts, Clause clause, Quantity quantity) =>
+    private bool IsGrowthRate(Token[] tokens, SentenceFacts facts, Clause clause, Quantity quantity) =>
         facts.HasGrowthNoun(clause.SegmentStart, clause.TailEnd)
         && metricMatcher.Best(tokens, clause.HeadStart, clause.TailEnd, quantity.NumberToken, metric => metric.Units.Contains(MetricUnitKind.Percent)) is null;
 
@@ -493,7 +493,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     }
 
     /// <summary>+1 when the change word nearest the figure is a rise, -1 for a fall, 0 when the clause has none.</summary>
-    private static int ChangeSign(IReadOnlyList<Token> tokens, Clause clause, int anchor)
+    private static int ChangeSign(Token[] tokens, Clause clause, int anchor)
     {
         var sign = 0;
         var nearest = int.MaxValue;
@@ -567,14 +567,55 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
                 : subjects.Count == 0 ? article.MainCountries : subjects;
         }
 
-        return ([.. subjects.Distinct().Order(StringComparer.Ordinal)], found.Source);
+        return (DistinctSorted(subjects), found.Source);
     }
 
-    private static IReadOnlyList<string> Countries(IEnumerable<EntityMention> mentions) =>
-        [.. mentions.Select(mention => mention.Country).OfType<string>().Distinct()];
+    // The helpers below run for every figure on lists of a few names: loops, not LINQ, since the
+    // extractor's throughput is counted against a bare digit scan.
+    private static IReadOnlyList<string> Countries(IReadOnlyList<EntityMention> mentions)
+    {
+        List<string>? countries = null;
+        foreach (var mention in mentions)
+        {
+            if (mention.Country is { } country && !(countries?.Contains(country) ?? false))
+            {
+                (countries ??= []).Add(country);
+            }
+        }
 
-    private static IReadOnlyList<string> Regions(IEnumerable<EntityMention> mentions) =>
-        [.. mentions.Where(mention => mention.Country is null).Select(mention => mention.Entry.Name).Distinct()];
+        return countries ?? (IReadOnlyList<string>)[];
+    }
+
+    private static IReadOnlyList<string> Regions(IReadOnlyList<EntityMention> mentions)
+    {
+        List<string>? regions = null;
+        foreach (var mention in mentions)
+        {
+            if (mention.Country is null && !(regions?.Contains(mention.Entry.Name) ?? false))
+            {
+                (regions ??= []).Add(mention.Entry.Name);
+            }
+        }
+
+        return regions ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>The names once each, in ordinal order.</summary>
+    private static string[] DistinctSorted(IReadOnlyList<string> names)
+    {
+        var distinct = new List<string>(names.Count);
+        foreach (var name in names)
+        {
+            if (!distinct.Contains(name))
+            {
+                distinct.Add(name);
+            }
+        }
+
+        var sorted = distinct.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        return sorted;
+    }
 
     private static IReadOnlyList<string> Admissible(IReadOnlyList<string> subjects, bool allowsRegions) =>
         allowsRegions ? subjects : [.. subjects.Where(IsCountryCode)];
@@ -599,7 +640,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         var region = countries.Length == 1 && metric.RegionSides ? origins.Concat(destinations).FirstOrDefault(side => !IsCountryCode(side)) : null;
         if (region is not null)
         {
-            subjects = [.. subjects.Append(region).Distinct().Order(StringComparer.Ordinal)];
+            subjects = DistinctSorted([.. subjects, region]);
             countries = [countries[0], region];
         }
         else

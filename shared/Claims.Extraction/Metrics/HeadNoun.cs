@@ -65,7 +65,7 @@ internal static class HeadNoun
     /// word order of <paramref name="language"/>; null when the clause has no noun to name it. <paramref name="skip"/>
     /// tells the tokens that are not words of the phrase: the figure itself, names, periods.
     /// </summary>
-    public static (string Id, bool BeforeFigure)? Find(IReadOnlyList<Token> tokens, int from, int to, int figureStart, int figureEnd, Func<int, bool> skip, string language)
+    public static (string Id, bool BeforeFigure)? Find(Token[] tokens, int from, int to, int figureStart, int figureEnd, Func<int, bool> skip, string language)
     {
         var head = language switch
         {
@@ -81,7 +81,7 @@ internal static class HeadNoun
         return head is { } k && Normalise(tokens[k].Text, language) is { } id ? (id, before) : null;
     }
 
-    private static int? FirstNounBefore(IReadOnlyList<Token> tokens, int from, int to, Func<int, bool> skip, string language)
+    private static int? FirstNounBefore(Token[] tokens, int from, int to, Func<int, bool> skip, string language)
     {
         for (var k = from; k < to; k++)
         {
@@ -95,7 +95,7 @@ internal static class HeadNoun
         return null;
     }
 
-    private static int? NextNoun(IReadOnlyList<Token> tokens, int from, int to, Func<int, bool> skip, string language)
+    private static int? NextNoun(Token[] tokens, int from, int to, Func<int, bool> skip, string language)
     {
         for (var k = from; k < to; k++)
         {
@@ -113,7 +113,7 @@ internal static class HeadNoun
         return null;
     }
 
-    private static int? LastNounBefore(IReadOnlyList<Token> tokens, int from, int to, Func<int, bool> skip, string language)
+    private static int? LastNounBefore(Token[] tokens, int from, int to, Func<int, bool> skip, string language)
     {
         for (var k = to - 1; k >= from; k--)
         {
@@ -133,7 +133,7 @@ internal static class HeadNoun
     }
 
     /// <summary>English: the last word of the first run of nouns ("grain harvest"), past "the volume of".</summary>
-    private static int? FirstPhraseHead(IReadOnlyList<Token> tokens, int from, int to, Func<int, bool> skip, string language)
+    private static int? FirstPhraseHead(Token[] tokens, int from, int to, Func<int, bool> skip, string language)
     {
         var k = from;
         while (k < to)
@@ -178,7 +178,7 @@ internal static class HeadNoun
         return null;
     }
 
-    private static int? FirstNounAfter(IReadOnlyList<Token> tokens, int from, int to, Func<int, bool> skip, string language)
+    private static int? FirstNounAfter(Token[] tokens, int from, int to, Func<int, bool> skip, string language)
     {
         for (var k = from; k < to; k++)
         {
@@ -202,7 +202,7 @@ internal static class HeadNoun
         return null;
     }
 
-    private static bool IsNoun(IReadOnlyList<Token> tokens, int k, Func<int, bool> skip, string language)
+    private static bool IsNoun(Token[] tokens, int k, Func<int, bool> skip, string language)
     {
         var token = tokens[k];
         if (!token.IsWord || token.Text.Length < 3 || token.Is(NotHead) || skip(k) || token.Text.Any(char.IsAsciiDigit))

@@ -21,7 +21,7 @@ internal sealed class MetricMatcher(Vocabulary vocabulary)
 
     private readonly WordIndex _index = vocabulary.Index;
 
-    public MetricMatch? Best(IReadOnlyList<Token> tokens, int from, int to, int anchor, Func<MetricDefinition, bool> accepts)
+    public MetricMatch? Best(Token[] tokens, int from, int to, int anchor, Func<MetricDefinition, bool> accepts)
     {
         // For each expression some word of the clause names, the distance of each of its stems'
         // nearest occurrence; only those expressions are looked at, not the whole catalog.

@@ -44,10 +44,10 @@ internal sealed class PeriodReader(WordIndex index)
     private static readonly IReadOnlySet<string> _kazakhHorizonPostpositions = new HashSet<string>(StringComparer.Ordinal) { "қарай", "дейін" };
     private static readonly IReadOnlySet<string> _comparisonPostpositions = new HashSet<string>(StringComparer.Ordinal) { "салыстырғанда", "қарағанда" };
 
-    public IReadOnlyList<PeriodMention> Read(IReadOnlyList<Token> tokens, DateOnly? publishedAt)
+    public IReadOnlyList<PeriodMention> Read(Token[] tokens, DateOnly? publishedAt)
     {
         var mentions = new List<PeriodMention>();
-        for (var i = 0; i < tokens.Count; i++)
+        for (var i = 0; i < tokens.Length; i++)
         {
             if (TryRead(tokens, i, publishedAt) is { } found)
             {
@@ -65,7 +65,7 @@ internal sealed class PeriodReader(WordIndex index)
 
     public static bool IsYearWord(Token token) => token.Is(WordClass.YearWord) && !token.Is(WordClass.NotYearWord);
 
-    private PeriodMention? TryRead(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt) =>
+    private PeriodMention? TryRead(Token[] tokens, int i, DateOnly? publishedAt) =>
         ReadYearToDate(tokens, i, publishedAt)
         ?? ReadRecentYears(tokens, i, publishedAt)
         ?? ReadMonthCount(tokens, i, publishedAt)
@@ -80,7 +80,7 @@ internal sealed class PeriodReader(WordIndex index)
     /// "с начала года", "с начала 2025 года", "жыл басынан бері", "since the start of the year",
     /// "year to date": January to the month of publication (or the whole of an earlier year).
     /// </summary>
-    private static PeriodMention? ReadYearToDate(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private static PeriodMention? ReadYearToDate(Token[] tokens, int i, DateOnly? publishedAt)
     {
         if (publishedAt is not { } published)
         {
@@ -98,7 +98,7 @@ internal sealed class PeriodReader(WordIndex index)
                 (year, end) = (stated, end + 1);
             }
 
-            var endsWithYearWord = end < tokens.Count && IsYearWord(tokens[end]) && !tokens[end].Text.StartsWith("годы", StringComparison.Ordinal);
+            var endsWithYearWord = end < tokens.Length && IsYearWord(tokens[end]) && !tokens[end].Text.StartsWith("годы", StringComparison.Ordinal);
             if (!endsWithYearWord)
             {
                 if (year is null)
@@ -137,9 +137,9 @@ internal sealed class PeriodReader(WordIndex index)
     }
 
     /// <summary>"за последние пять лет", "over the past five years", "соңғы бес жылда": the N calendar years before publication.</summary>
-    private PeriodMention? ReadRecentYears(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private PeriodMention? ReadRecentYears(Token[] tokens, int i, DateOnly? publishedAt)
     {
-        if (publishedAt is not { } published || tokens[i].Text is not ("последние" or "последних" or "past" or "last" or "соңғы") || i + 2 >= tokens.Count)
+        if (publishedAt is not { } published || tokens[i].Text is not ("последние" or "последних" or "past" or "last" or "соңғы") || i + 2 >= tokens.Length)
         {
             return null;
         }
@@ -160,15 +160,15 @@ internal sealed class PeriodReader(WordIndex index)
     /// that month; without a year ("по итогам девяти месяцев", "first nine months of the year") the
     /// latest such months up to publication.
     /// </summary>
-    private PeriodMention? ReadMonthCount(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private PeriodMention? ReadMonthCount(Token[] tokens, int i, DateOnly? publishedAt)
     {
-        if (MonthCount(tokens, i) is not { } count || i + 1 >= tokens.Count || !tokens[i + 1].Is(WordClass.MonthWord))
+        if (MonthCount(tokens, i) is not { } count || i + 1 >= tokens.Length || !tokens[i + 1].Is(WordClass.MonthWord))
         {
             return null;
         }
 
         var j = i + 2;
-        if (j < tokens.Count && tokens[j].Text is "of")
+        if (j < tokens.Length && tokens[j].Text is "of")
         {
             j++;
         }
@@ -186,12 +186,12 @@ internal sealed class PeriodReader(WordIndex index)
         publishedAt is { } published ? (lastMonth <= published.Month ? published.Year : published.Year - 1) : null;
 
     /// <summary>"the year" after "first nine months of": part of the period, pointing at the publication year.</summary>
-    private static int? TheYearEnd(IReadOnlyList<Token> tokens, int j) =>
-        j + 1 < tokens.Count && tokens[j].Text is "the" or "this" && tokens[j + 1].Text == "year" ? j + 1 : null;
+    private static int? TheYearEnd(Token[] tokens, int j) =>
+        j + 1 < tokens.Length && tokens[j].Text is "the" or "this" && tokens[j + 1].Text == "year" ? j + 1 : null;
 
-    private int? MonthCount(IReadOnlyList<Token> tokens, int i)
+    private int? MonthCount(Token[] tokens, int i)
     {
-        if (i >= tokens.Count)
+        if (i >= tokens.Length)
         {
             return null;
         }
@@ -208,7 +208,7 @@ internal sealed class PeriodReader(WordIndex index)
     }
 
     /// <summary>"с января по август 2025 года", "January-August 2025", "в марте 2025 года", "October 21, 2025", "за январь–август".</summary>
-    private PeriodMention? ReadMonthFirst(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private PeriodMention? ReadMonthFirst(Token[] tokens, int i, DateOnly? publishedAt)
     {
         if (Month(tokens, i) is not { } first)
         {
@@ -218,39 +218,39 @@ internal sealed class PeriodReader(WordIndex index)
         var j = i + 1;
         var last = first;
         var isRange = false;
-        if (j + 1 < tokens.Count && (tokens[j].IsDash || _rangeConnectors.Contains(tokens[j].Text)) && Month(tokens, j + 1) is { } second)
+        if (j + 1 < tokens.Length && (tokens[j].IsDash || _rangeConnectors.Contains(tokens[j].Text)) && Month(tokens, j + 1) is { } second)
         {
             (last, isRange) = (second, true);
             j += 2;
         }
-        else if (j < tokens.Count && tokens[j].IsNumber && Day(tokens[j].Text) is { } day)
+        else if (j < tokens.Length && tokens[j].IsNumber && Day(tokens[j].Text) is { } day)
         {
-            var afterDay = j + 1 < tokens.Count && tokens[j + 1].IsSymbol(',') ? j + 2 : j + 1;
+            var afterDay = j + 1 < tokens.Length && tokens[j + 1].IsSymbol(',') ? j + 2 : j + 1;
             return YearAt(tokens, afterDay, publishedAt, requireContext: false) is { } dated
                 ? Mention(i, dated.End, DateText(dated.Year, first, day))
                 : null;
         }
 
-        var beforeYear = j < tokens.Count && tokens[j].IsSymbol(',') ? j + 1 : j;
+        var beforeYear = j < tokens.Length && tokens[j].IsSymbol(',') ? j + 1 : j;
         if (YearAt(tokens, beforeYear, publishedAt, requireContext: false) is { } year)
         {
             return Mention(i, year.End, MonthsText(year.Year, first, last));
         }
 
         // No year: "за январь–август", "қаңтар-тамыз айларында" are the latest such months up to publication.
-        var framed = isRange || (i > 0 && _monthPrepositions.Contains(tokens[i - 1].Text)) || (j < tokens.Count && tokens[j].Text.StartsWith("ай", StringComparison.Ordinal));
+        var framed = isRange || (i > 0 && _monthPrepositions.Contains(tokens[i - 1].Text)) || (j < tokens.Length && tokens[j].Text.StartsWith("ай", StringComparison.Ordinal));
         if (publishedAt is not { } published || !framed)
         {
             return null;
         }
 
-        var end = j < tokens.Count && tokens[j].Text.StartsWith("ай", StringComparison.Ordinal) ? j : j - 1;
+        var end = j < tokens.Length && tokens[j].Text.StartsWith("ай", StringComparison.Ordinal) ? j : j - 1;
         var resolved = last <= published.Month ? published.Year : published.Year - 1;
         return Mention(i, end, MonthsText(resolved, first, last));
     }
 
     /// <summary>"21 октября 2025 года", "21 October 2025", "на 1 октября 2025 года".</summary>
-    private PeriodMention? ReadDayMonthYear(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private PeriodMention? ReadDayMonthYear(Token[] tokens, int i, DateOnly? publishedAt)
     {
         if (!tokens[i].IsNumber || Day(tokens[i].Text) is not { } day || Month(tokens, i + 1) is not { } month)
         {
@@ -263,7 +263,7 @@ internal sealed class PeriodReader(WordIndex index)
     }
 
     /// <summary>"в первом квартале 2025 года", "Q1 2025", "first quarter of 2025", "первое полугодие 2025", "in the first half of 2025".</summary>
-    private PeriodMention? ReadQuarterOrHalf(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private PeriodMention? ReadQuarterOrHalf(Token[] tokens, int i, DateOnly? publishedAt)
     {
         var token = tokens[i];
         if (token.IsWord && token.Text.Length == 2 && token.Text[0] is 'q' or 'h' && token.Text[1] is >= '1' and <= '4')
@@ -278,7 +278,7 @@ internal sealed class PeriodReader(WordIndex index)
             return Mention(i, year.Value.End, token.Text[0] == 'q' ? $"{year.Value.Year}-Q{number}" : HalfText(year.Value.Year, number));
         }
 
-        if (Ordinal(tokens, i, out var afterOrdinal) is not { } ordinal || afterOrdinal >= tokens.Count)
+        if (Ordinal(tokens, i, out var afterOrdinal) is not { } ordinal || afterOrdinal >= tokens.Length)
         {
             return null;
         }
@@ -292,7 +292,7 @@ internal sealed class PeriodReader(WordIndex index)
         }
 
         var j = afterOrdinal + 1;
-        if (j < tokens.Count && tokens[j].Text is "of")
+        if (j < tokens.Length && tokens[j].Text is "of")
         {
             j++;
         }
@@ -310,9 +310,9 @@ internal sealed class PeriodReader(WordIndex index)
     }
 
     /// <summary>"2019–2024 годы", "с 2019 по 2024 год", "2022–2027 жылдарға".</summary>
-    private static PeriodMention? ReadYearRange(IReadOnlyList<Token> tokens, int i)
+    private static PeriodMention? ReadYearRange(Token[] tokens, int i)
     {
-        if (YearNumber(tokens, i) is not { } from || i + 2 >= tokens.Count)
+        if (YearNumber(tokens, i) is not { } from || i + 2 >= tokens.Length)
         {
             return null;
         }
@@ -324,7 +324,7 @@ internal sealed class PeriodReader(WordIndex index)
         }
 
         var end = i + 2;
-        if (end + 1 < tokens.Count && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1]))
+        if (end + 1 < tokens.Length && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1]))
         {
             end++;
         }
@@ -336,7 +336,7 @@ internal sealed class PeriodReader(WordIndex index)
     /// Kazakh puts the year first: "2025 жылдың қаңтар-тамызы", "2025 жылғы бірінші тоқсан",
     /// "2025 жылдың наурыз айында", "2025 жылғы 1 шілдедегі", "биыл қаңтар-маусымда".
     /// </summary>
-    private PeriodMention? ReadYearFirst(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private PeriodMention? ReadYearFirst(Token[] tokens, int i, DateOnly? publishedAt)
     {
         if (YearAt(tokens, i, publishedAt, requireContext: false) is not { } year || (year.End == i && YearNumber(tokens, i) is not null))
         {
@@ -348,7 +348,7 @@ internal sealed class PeriodReader(WordIndex index)
         {
             var last = first;
             var end = j;
-            if (j + 2 < tokens.Count && tokens[j + 1].IsDash && Month(tokens, j + 2) is { } second)
+            if (j + 2 < tokens.Length && tokens[j + 1].IsDash && Month(tokens, j + 2) is { } second)
             {
                 last = second;
                 end = j + 2;
@@ -357,17 +357,17 @@ internal sealed class PeriodReader(WordIndex index)
             return Mention(i, end, MonthsText(year.Year, first, last));
         }
 
-        if (j + 1 < tokens.Count && tokens[j].IsNumber && Day(tokens[j].Text) is { } day && Month(tokens, j + 1) is { } month)
+        if (j + 1 < tokens.Length && tokens[j].IsNumber && Day(tokens[j].Text) is { } day && Month(tokens, j + 1) is { } month)
         {
             return Mention(i, j + 1, DateText(year.Year, month, day));
         }
 
-        if (MonthCount(tokens, j) is { } count && j + 1 < tokens.Count && tokens[j + 1].Is(WordClass.MonthWord))
+        if (MonthCount(tokens, j) is { } count && j + 1 < tokens.Length && tokens[j + 1].Is(WordClass.MonthWord))
         {
             return Mention(i, j + 1, MonthsText(year.Year, 1, count));
         }
 
-        if (Ordinal(tokens, j, out var afterOrdinal) is { } ordinal && afterOrdinal < tokens.Count)
+        if (Ordinal(tokens, j, out var afterOrdinal) is { } ordinal && afterOrdinal < tokens.Length)
         {
             var word = tokens[afterOrdinal];
             if (word.Is(WordClass.QuarterWord))
@@ -384,7 +384,7 @@ internal sealed class PeriodReader(WordIndex index)
         return null;
     }
 
-    private static PeriodMention? ReadYear(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt) =>
+    private static PeriodMention? ReadYear(Token[] tokens, int i, DateOnly? publishedAt) =>
         YearAt(tokens, i, publishedAt, requireContext: true) is { } year ? Mention(i, year.End, year.Year.ToString(CultureInfo.InvariantCulture)) : null;
 
     /// <summary>
@@ -392,9 +392,9 @@ internal sealed class PeriodReader(WordIndex index)
     /// or a relative phrase. A bare number needs a year word after it or a preposition before it
     /// unless a month or quarter already framed it.
     /// </summary>
-    private static (int Year, int End)? YearAt(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt, bool requireContext)
+    private static (int Year, int End)? YearAt(Token[] tokens, int i, DateOnly? publishedAt, bool requireContext)
     {
-        if (i >= tokens.Count)
+        if (i >= tokens.Length)
         {
             return null;
         }
@@ -402,16 +402,16 @@ internal sealed class PeriodReader(WordIndex index)
         if (YearNumber(tokens, i) is { } year)
         {
             var end = i;
-            if (end + 2 < tokens.Count && tokens[end + 1].IsDash && !tokens[end + 1].SpacedBefore && tokens[end + 2].Text is "м" or "го" or "й")
+            if (end + 2 < tokens.Length && tokens[end + 1].IsDash && !tokens[end + 1].SpacedBefore && tokens[end + 2].Text is "м" or "го" or "й")
             {
                 end += 2;
             }
 
-            var hasYearWord = end + 1 < tokens.Count && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1]);
+            var hasYearWord = end + 1 < tokens.Length && tokens[end + 1].IsWord && IsYearWord(tokens[end + 1]);
             if (hasYearWord)
             {
                 end++;
-                if (end + 1 < tokens.Count && tokens[end].Text is "г" or "гг" or "ж" && tokens[end + 1].IsSymbol('.'))
+                if (end + 1 < tokens.Length && tokens[end].Text is "г" or "гг" or "ж" && tokens[end + 1].IsSymbol('.'))
                 {
                     end++;
                 }
@@ -424,7 +424,7 @@ internal sealed class PeriodReader(WordIndex index)
         return RelativeYear(tokens, i, publishedAt);
     }
 
-    private static (int Year, int End)? RelativeYear(IReadOnlyList<Token> tokens, int i, DateOnly? publishedAt)
+    private static (int Year, int End)? RelativeYear(Token[] tokens, int i, DateOnly? publishedAt)
     {
         if (publishedAt is not { } published || !tokens[i].IsWord)
         {
@@ -433,12 +433,12 @@ internal sealed class PeriodReader(WordIndex index)
 
         // Every reading below is "биыл", "былтыр", or a word before a year word: most words are neither.
         var word = tokens[i].Text;
-        if (word[0] != 'б' && (i + 1 >= tokens.Count || !IsYearWord(tokens[i + 1])))
+        if (word[0] != 'б' && (i + 1 >= tokens.Length || !IsYearWord(tokens[i + 1])))
         {
             return null;
         }
 
-        var next = i + 1 < tokens.Count ? tokens[i + 1].Text : "";
+        var next = i + 1 < tokens.Length ? tokens[i + 1].Text : "";
         var baseYear = published.Year;
         if (word.StartsWith("биыл", StringComparison.Ordinal))
         {
@@ -469,14 +469,14 @@ internal sealed class PeriodReader(WordIndex index)
         return offset is { } delta ? (baseYear + delta, i + 1) : null;
     }
 
-    private static int? YearNumber(IReadOnlyList<Token> tokens, int i) =>
-        i < tokens.Count && tokens[i].IsNumber && tokens[i].Text.Length == 4
+    private static int? YearNumber(Token[] tokens, int i) =>
+        i < tokens.Length && tokens[i].IsNumber && tokens[i].Text.Length == 4
         && int.TryParse(tokens[i].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1900 and <= 2100
             ? year
             : null;
 
-    private int? Month(IReadOnlyList<Token> tokens, int i) =>
-        i < tokens.Count && tokens[i].IsWord && tokens[i].Is(WordClass.Month)
+    private int? Month(Token[] tokens, int i) =>
+        i < tokens.Length && tokens[i].IsWord && tokens[i].Is(WordClass.Month)
             ? index.Payload<int?>(tokens[i].Node, tokens[i].Whole, WordClass.Month)
             : null;
 
@@ -484,10 +484,10 @@ internal sealed class PeriodReader(WordIndex index)
         written.Length <= 2 && int.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var day) && day is >= 1 and <= 31 ? day : null;
 
     /// <summary>An ordinal word ("первом", "бірінші", "first", "II") or a digit with an ordinal ending ("1-м", "1-тоқсан").</summary>
-    private int? Ordinal(IReadOnlyList<Token> tokens, int i, out int next)
+    private int? Ordinal(Token[] tokens, int i, out int next)
     {
         next = i + 1;
-        if (i >= tokens.Count)
+        if (i >= tokens.Length)
         {
             return null;
         }
@@ -495,11 +495,11 @@ internal sealed class PeriodReader(WordIndex index)
         var token = tokens[i];
         if (token.IsNumber && token.Text.Length == 1 && token.Text[0] is >= '1' and <= '4')
         {
-            if (next + 1 < tokens.Count && tokens[next].IsDash && !tokens[next].SpacedBefore && tokens[next + 1].Text is "м" or "й" or "го" or "ші" or "шы" or "інші" or "ыншы")
+            if (next + 1 < tokens.Length && tokens[next].IsDash && !tokens[next].SpacedBefore && tokens[next + 1].Text is "м" or "й" or "го" or "ші" or "шы" or "інші" or "ыншы")
             {
                 next += 2;
             }
-            else if (next < tokens.Count && tokens[next].IsDash && !tokens[next].SpacedBefore)
+            else if (next < tokens.Length && tokens[next].IsDash && !tokens[next].SpacedBefore)
             {
                 next += 1;
             }
@@ -510,7 +510,7 @@ internal sealed class PeriodReader(WordIndex index)
         return token.IsWord && token.Is(WordClass.Ordinal) ? index.Payload<int?>(token.Node, token.Whole, WordClass.Ordinal) : null;
     }
 
-    private static bool IsHorizon(IReadOnlyList<Token> tokens, int start, int end)
+    private static bool IsHorizon(Token[] tokens, int start, int end)
     {
         for (var k = start - 1; k >= 0 && k >= start - 4; k--)
         {
@@ -526,12 +526,12 @@ internal sealed class PeriodReader(WordIndex index)
             }
         }
 
-        var next = end + 1 < tokens.Count ? tokens[end + 1].Text : "";
+        var next = end + 1 < tokens.Length ? tokens[end + 1].Text : "";
         return _kazakhHorizonPostpositions.Contains(next)
             && (tokens[end].Text.EndsWith("ға", StringComparison.Ordinal) || tokens[end].Text.EndsWith("ге", StringComparison.Ordinal));
     }
 
-    private static bool IsBaseline(IReadOnlyList<Token> tokens, int start, int end, string value)
+    private static bool IsBaseline(Token[] tokens, int start, int end, string value)
     {
         for (var k = start - 1; k >= 0 && k >= start - 4; k--)
         {
@@ -542,7 +542,7 @@ internal sealed class PeriodReader(WordIndex index)
         }
 
         // Kazakh puts the comparison after the baseline: "өткен жылдың осы кезеңіне қарағанда".
-        for (var k = end + 1; k < tokens.Count && k <= end + 3; k++)
+        for (var k = end + 1; k < tokens.Length && k <= end + 3; k++)
         {
             if (_comparisonPostpositions.Contains(tokens[k].Text))
             {
@@ -556,15 +556,15 @@ internal sealed class PeriodReader(WordIndex index)
         }
 
         var previous = start > 0 ? tokens[start - 1].Text : "";
-        var next = end + 1 < tokens.Count ? tokens[end + 1].Text : "";
+        var next = end + 1 < tokens.Length ? tokens[end + 1].Text : "";
 
         // "с января по август" is a span; "с 2005 года" alone is where a running total starts.
         var isSpan = value.Contains('/', StringComparison.Ordinal);
         return !isSpan && (previous is "since" or "с" or "со" || (next == "бері" && tokens[end].Text.EndsWith("дан", StringComparison.Ordinal)));
     }
 
-    private static string? Next(IReadOnlyList<Token> tokens, int i, int offset) =>
-        i + offset < tokens.Count ? tokens[i + offset].Text : null;
+    private static string? Next(Token[] tokens, int i, int offset) =>
+        i + offset < tokens.Length ? tokens[i + offset].Text : null;
 
     private static PeriodMention Mention(int start, int end, string value) => new(start, end, value, false, false);
 

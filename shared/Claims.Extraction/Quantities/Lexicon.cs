@@ -254,9 +254,9 @@ internal static class Lexicon
 
     public static readonly IReadOnlyList<string[]> UnderAfter = [["дейін"], ["кем"]];
 
-    public static bool StartsPhrase(IReadOnlyList<Token> tokens, int index, string[] phrase)
+    public static bool StartsPhrase(Token[] tokens, int index, string[] phrase)
     {
-        if (index < 0 || index + phrase.Length > tokens.Count)
+        if (index < 0 || index + phrase.Length > tokens.Length)
         {
             return false;
         }
@@ -273,7 +273,7 @@ internal static class Lexicon
     }
 
     /// <summary>The longest phrase of <paramref name="phrases"/> that ends right before <paramref name="index"/>.</summary>
-    public static int LongestPhraseEndingBefore(IReadOnlyList<Token> tokens, int index, IReadOnlyList<string[]> phrases)
+    public static int LongestPhraseEndingBefore(Token[] tokens, int index, IReadOnlyList<string[]> phrases)
     {
         var best = 0;
         foreach (var phrase in phrases)
@@ -288,7 +288,7 @@ internal static class Lexicon
     }
 
     /// <summary>The longest phrase of <paramref name="phrases"/> that starts at <paramref name="index"/>.</summary>
-    public static int LongestPhraseStartingAt(IReadOnlyList<Token> tokens, int index, IReadOnlyList<string[]> phrases)
+    public static int LongestPhraseStartingAt(Token[] tokens, int index, IReadOnlyList<string[]> phrases)
     {
         var best = 0;
         foreach (var phrase in phrases)

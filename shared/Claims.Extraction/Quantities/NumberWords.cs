@@ -124,15 +124,15 @@ internal static class NumberWords
     /// after them. "half a million" and "жарты миллион" stop before the scale word, which is read as
     /// after digits. Null when no number word is there.
     /// </summary>
-    public static (decimal Value, int Decimals, decimal? Scale, int Next)? Read(WordIndex index, IReadOnlyList<Token> tokens, int start, string language)
+    public static (decimal Value, int Decimals, decimal? Scale, int Next)? Read(WordIndex index, Token[] tokens, int start, string language)
     {
-        if (start < tokens.Count && tokens[start].Text is "half" or "жарты")
+        if (start < tokens.Length && tokens[start].Text is "half" or "жарты")
         {
-            var scaleAt = tokens[start].Text == "half" && start + 1 < tokens.Count && tokens[start + 1].Text == "a" ? start + 2 : start + 1;
-            return scaleAt < tokens.Count && tokens[scaleAt].Is(WordClass.Scale) ? (0.5m, 1, null, scaleAt) : null;
+            var scaleAt = tokens[start].Text == "half" && start + 1 < tokens.Length && tokens[start + 1].Text == "a" ? start + 2 : start + 1;
+            return scaleAt < tokens.Length && tokens[scaleAt].Is(WordClass.Scale) ? (0.5m, 1, null, scaleAt) : null;
         }
 
-        if (start < tokens.Count && Info(index, tokens[start], language) is { Role: NumberWordRole.HalfOfScale } half)
+        if (start < tokens.Length && Info(index, tokens[start], language) is { Role: NumberWordRole.HalfOfScale } half)
         {
             return (0.5m, 1, half.Value, start + 1);
         }
@@ -141,7 +141,7 @@ internal static class NumberWords
         var decimals = 0;
         var j = start;
         var any = false;
-        while (j < tokens.Count && Info(index, tokens[j], language) is { Role: not NumberWordRole.HalfOfScale } info)
+        while (j < tokens.Length && Info(index, tokens[j], language) is { Role: not NumberWordRole.HalfOfScale } info)
         {
             if (info.Role == NumberWordRole.OneAndAHalf)
             {
@@ -170,7 +170,7 @@ internal static class NumberWords
             j++;
 
             // "twenty-five", "one hundred and twenty"
-            if (j + 1 < tokens.Count && (tokens[j].IsDash || tokens[j].Text == "and") && Info(index, tokens[j + 1], language) is { Role: NumberWordRole.Add or NumberWordRole.Hundreds })
+            if (j + 1 < tokens.Length && (tokens[j].IsDash || tokens[j].Text == "and") && Info(index, tokens[j + 1], language) is { Role: NumberWordRole.Add or NumberWordRole.Hundreds })
             {
                 j++;
             }
@@ -191,18 +191,18 @@ internal static class NumberWords
         return (value, decimals, null, j);
     }
 
-    private static int HalfAt(IReadOnlyList<Token> tokens, int j)
+    private static int HalfAt(Token[] tokens, int j)
     {
-        if (j < tokens.Count && tokens[j].Text == "жарым")
+        if (j < tokens.Length && tokens[j].Text == "жарым")
         {
             return 1;
         }
 
-        if (j + 1 < tokens.Count && tokens[j].Text == "с" && tokens[j + 1].Text == "половиной")
+        if (j + 1 < tokens.Length && tokens[j].Text == "с" && tokens[j + 1].Text == "половиной")
         {
             return 2;
         }
 
-        return j + 2 < tokens.Count && tokens[j].Text == "and" && tokens[j + 1].Text == "a" && tokens[j + 2].Text == "half" ? 3 : 0;
+        return j + 2 < tokens.Length && tokens[j].Text == "and" && tokens[j + 1].Text == "a" && tokens[j + 2].Text == "half" ? 3 : 0;
     }
 }

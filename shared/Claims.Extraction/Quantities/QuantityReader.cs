@@ -47,19 +47,19 @@ internal sealed class QuantityReader
     /// </summary>
     private readonly record struct SentenceFacts(int FirstChange, int FirstChangeOrBring);
 
-    public IReadOnlyList<Quantity> ReadAll(IReadOnlyList<Token> tokens, string language)
+    public IReadOnlyList<Quantity> ReadAll(Token[] tokens, string language)
     {
         var quantities = new List<Quantity>();
-        var firstChange = tokens.Count;
-        var firstChangeOrBring = tokens.Count;
-        for (var k = tokens.Count - 1; k >= 0; k--)
+        var firstChange = tokens.Length;
+        var firstChangeOrBring = tokens.Length;
+        for (var k = tokens.Length - 1; k >= 0; k--)
         {
             firstChange = tokens[k].Is(ChangeWords) ? k : firstChange;
             firstChangeOrBring = tokens[k].Is(ChangeWords | WordClass.BringToVerb) ? k : firstChangeOrBring;
         }
 
         var facts = new SentenceFacts(firstChange, firstChangeOrBring);
-        for (var i = 0; i < tokens.Count; i++)
+        for (var i = 0; i < tokens.Length; i++)
         {
             var token = tokens[i];
             if ((token.IsNumber || token.Is(QuantityStarts)) && TryRead(tokens, i, language, facts) is { } quantity)
@@ -75,7 +75,7 @@ internal sealed class QuantityReader
     /// <summary>Removes trailing zeros so 3,5 млн prints as 3500000, not 3500000.0.</summary>
     public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
 
-    private Quantity? TryRead(IReadOnlyList<Token> tokens, int i, string language, SentenceFacts facts)
+    private Quantity? TryRead(Token[] tokens, int i, string language, SentenceFacts facts)
     {
         var token = tokens[i];
         if (token.IsWord)
@@ -110,7 +110,7 @@ internal sealed class QuantityReader
 
     /// <summary>The rest of a figure once its number is read: range, scale, unit, hedges.</summary>
     private Quantity? ReadFrom(
-        IReadOnlyList<Token> tokens, int numberIndex, int j, decimal number, int decimals, string language, SentenceFacts facts, bool inWords, decimal? impliedScale = null)
+        Token[] tokens, int numberIndex, int j, decimal number, int decimals, string language, SentenceFacts facts, bool inWords, decimal? impliedScale = null)
     {
         if (!TrySkipCaseSuffix(tokens, ref j))
         {
@@ -221,7 +221,7 @@ internal sealed class QuantityReader
     }
 
     /// <summary>"втрое", "doubled", "почти вдвое", "более чем втрое".</summary>
-    private static Quantity MultiplierWord(IReadOnlyList<Token> tokens, int i, MultiplierWordInfo info, SentenceFacts facts)
+    private static Quantity MultiplierWord(Token[] tokens, int i, MultiplierWordInfo info, SentenceFacts facts)
     {
         var hedges = ReadHedges(tokens, i, i + 1, facts, out _);
         return new Quantity
@@ -240,10 +240,10 @@ internal sealed class QuantityReader
     }
 
     /// <summary>"трижды посетил", "twice": a count of occasions.</summary>
-    private Quantity? TimesWord(IReadOnlyList<Token> tokens, int i, decimal count, SentenceFacts facts)
+    private Quantity? TimesWord(Token[] tokens, int i, decimal count, SentenceFacts facts)
     {
         // "twice as much" is a factor, not two occasions.
-        if (i + 1 < tokens.Count && tokens[i + 1].Text is "as" or "more" or "less" or "higher" or "larger")
+        if (i + 1 < tokens.Length && tokens[i + 1].Text is "as" or "more" or "less" or "higher" or "larger")
         {
             return new Quantity { FirstToken = i, NumberToken = i, LastToken = i, Value = count, HalfStep = 0.5m, Kind = QuantityKind.Multiplier, Unit = "x", IsChange = true };
         }
@@ -269,7 +269,7 @@ internal sealed class QuantityReader
     }
 
     /// <summary>"на треть", "наполовину", "by a third", "by half", "үштен бірге": a change in percent.</summary>
-    private Quantity? Fraction(IReadOnlyList<Token> tokens, int i)
+    private Quantity? Fraction(Token[] tokens, int i)
     {
         if (_index.Payload<FractionInfo>(tokens[i].Node, tokens[i].Whole, WordClass.FractionWord) is not { } info)
         {
@@ -284,7 +284,7 @@ internal sealed class QuantityReader
         }
         else if (text is "үштен" or "төрттен")
         {
-            if (i + 1 >= tokens.Count || !tokens[i + 1].Text.StartsWith("бір", StringComparison.Ordinal))
+            if (i + 1 >= tokens.Length || !tokens[i + 1].Text.StartsWith("бір", StringComparison.Ordinal))
             {
                 return null;
             }
@@ -333,30 +333,30 @@ internal sealed class QuantityReader
     }
 
     /// <summary>"№ 5", "#3", "+7 701...", "24/7" and numbers glued to a word are identifiers, not quantities; "+20%" is a change.</summary>
-    private static bool IsPartOfCode(IReadOnlyList<Token> tokens, int index)
+    private static bool IsPartOfCode(Token[] tokens, int index)
     {
         if (index > 0 && !tokens[index].SpacedBefore)
         {
             var previous = tokens[index - 1];
-            var isSignedPercent = previous.IsSymbol('+') && index + 1 < tokens.Count && tokens[index + 1].IsSymbol('%');
+            var isSignedPercent = previous.IsSymbol('+') && index + 1 < tokens.Length && tokens[index + 1].IsSymbol('%');
             if (!isSignedPercent && (previous.IsSymbol('№') || previous.IsSymbol('#') || previous.IsSymbol('+') || previous.IsSymbol('/') || previous.IsSymbol('.')))
             {
                 return true;
             }
         }
 
-        if (index + 1 < tokens.Count && !tokens[index + 1].SpacedBefore && tokens[index + 1].IsWord)
+        if (index + 1 < tokens.Length && !tokens[index + 1].SpacedBefore && tokens[index + 1].IsWord)
         {
             return !tokens[index + 1].Is(WordClass.GluedScale | WordClass.Scale | WordClass.Multiplier | WordClass.CurrencyWord);
         }
 
-        return index + 1 < tokens.Count && !tokens[index + 1].SpacedBefore && tokens[index + 1].IsSymbol('/');
+        return index + 1 < tokens.Length && !tokens[index + 1].SpacedBefore && tokens[index + 1].IsSymbol('/');
     }
 
     /// <summary>Kazakh writes case endings after a hyphen ("250-ге"); any other glued word ("20-летие", "12-й") is not a quantity.</summary>
-    private static bool TrySkipCaseSuffix(IReadOnlyList<Token> tokens, ref int j)
+    private static bool TrySkipCaseSuffix(Token[] tokens, ref int j)
     {
-        if (j + 1 < tokens.Count && tokens[j].IsDash && !tokens[j].SpacedBefore && tokens[j + 1].IsWord && !tokens[j + 1].SpacedBefore)
+        if (j + 1 < tokens.Length && tokens[j].IsDash && !tokens[j].SpacedBefore && tokens[j + 1].IsWord && !tokens[j + 1].SpacedBefore)
         {
             if (!Lexicon.KazakhCaseSuffixes.Contains(tokens[j + 1].Text))
             {
@@ -369,9 +369,9 @@ internal sealed class QuantityReader
         return true;
     }
 
-    private decimal? ReadScale(IReadOnlyList<Token> tokens, ref int j)
+    private decimal? ReadScale(Token[] tokens, ref int j)
     {
-        if (j >= tokens.Count || !tokens[j].IsWord)
+        if (j >= tokens.Length || !tokens[j].IsWord)
         {
             return null;
         }
@@ -390,7 +390,7 @@ internal sealed class QuantityReader
         }
 
         j++;
-        if (j + 1 < tokens.Count && tokens[j].IsSymbol('.') && !tokens[j].SpacedBefore && tokens[j + 1].IsWord)
+        if (j + 1 < tokens.Length && tokens[j].IsSymbol('.') && !tokens[j].SpacedBefore && tokens[j + 1].IsWord)
         {
             j++;
         }
@@ -398,9 +398,9 @@ internal sealed class QuantityReader
         return factor;
     }
 
-    private static (decimal Value, int Decimals, int Next)? ReadRangeEnd(IReadOnlyList<Token> tokens, int numberIndex, int j, string language)
+    private static (decimal Value, int Decimals, int Next)? ReadRangeEnd(Token[] tokens, int numberIndex, int j, string language)
     {
-        if (j + 1 >= tokens.Count || !tokens[j + 1].IsNumber)
+        if (j + 1 >= tokens.Length || !tokens[j + 1].IsNumber)
         {
             return null;
         }
@@ -419,15 +419,15 @@ internal sealed class QuantityReader
         return (high, decimals, j + 2);
     }
 
-    private static bool IsFollowedByYearWord(IReadOnlyList<Token> tokens, int j) =>
-        j < tokens.Count && tokens[j].IsWord && Periods.PeriodReader.IsYearWord(tokens[j]);
+    private static bool IsFollowedByYearWord(Token[] tokens, int j) =>
+        j < tokens.Length && tokens[j].IsWord && Periods.PeriodReader.IsYearWord(tokens[j]);
 
     private static bool IsYearLike(string written) =>
         written.Length == 4 && int.TryParse(written, out var year) && year is >= 1900 and <= 2100;
 
-    private (QuantityKind? Kind, string? Unit, IReadOnlyList<MetricDefinition> CountMetrics) ReadUnit(IReadOnlyList<Token> tokens, ref int j, bool hasScale)
+    private (QuantityKind? Kind, string? Unit, IReadOnlyList<MetricDefinition> CountMetrics) ReadUnit(Token[] tokens, ref int j, bool hasScale)
     {
-        if (j >= tokens.Count)
+        if (j >= tokens.Length)
         {
             return (null, null, []);
         }
@@ -452,7 +452,7 @@ internal sealed class QuantityReader
         }
 
         // "612,4 млн АҚШ долларын": the country of a currency may stand before its name.
-        if (token.Is(WordClass.CurrencyCountry) && j + 1 < tokens.Count && tokens[j + 1].Is(WordClass.CurrencyWord))
+        if (token.Is(WordClass.CurrencyCountry) && j + 1 < tokens.Length && tokens[j + 1].Is(WordClass.CurrencyWord))
         {
             token = tokens[++j];
         }
@@ -460,7 +460,7 @@ internal sealed class QuantityReader
         if (token.Is(WordClass.CurrencyWord) && _index.Payload<string>(token.Node, token.Whole, WordClass.CurrencyWord) is { } code)
         {
             j++;
-            if (j < tokens.Count && tokens[j].Is(WordClass.CurrencyCountry))
+            if (j < tokens.Length && tokens[j].Is(WordClass.CurrencyCountry))
             {
                 j++;
             }
@@ -489,15 +489,15 @@ internal sealed class QuantityReader
         // "куб. м", "кубических метров", "текше метр", "cubic metres".
         if (token.Is(WordClass.CubicWord))
         {
-            var metre = j + 1 < tokens.Count && tokens[j + 1].IsSymbol('.') ? j + 2 : j + 1;
-            if (metre < tokens.Count && tokens[metre].Is(WordClass.MetreWord))
+            var metre = j + 1 < tokens.Length && tokens[j + 1].IsSymbol('.') ? j + 2 : j + 1;
+            if (metre < tokens.Length && tokens[metre].Is(WordClass.MetreWord))
             {
                 j = metre + 1;
                 return (QuantityKind.Volume, "m3", []);
             }
         }
 
-        if (token.Text == "per" && j + 1 < tokens.Count && tokens[j + 1].Text == "cent")
+        if (token.Text == "per" && j + 1 < tokens.Length && tokens[j + 1].Text == "cent")
         {
             j += 2;
             return (QuantityKind.Percent, "%", []);
@@ -518,7 +518,7 @@ internal sealed class QuantityReader
         return (null, null, []);
     }
 
-    private (string Code, int Index)? ReadCurrencyPrefix(IReadOnlyList<Token> tokens, int numberIndex)
+    private (string Code, int Index)? ReadCurrencyPrefix(Token[] tokens, int numberIndex)
     {
         if (numberIndex == 0)
         {
@@ -541,10 +541,10 @@ internal sealed class QuantityReader
     /// жуық коммерциялық құрылым", "12 межправительственных соглашений"); another noun in between ends
     /// the search ("двумя государствами договоренности" counts states, not agreements).
     /// </summary>
-    private IReadOnlyList<MetricDefinition>? ReadCountNoun(IReadOnlyList<Token> tokens, int j, string language, out int end)
+    private IReadOnlyList<MetricDefinition>? ReadCountNoun(Token[] tokens, int j, string language, out int end)
     {
         end = j;
-        for (var k = j; k < tokens.Count && k < j + CountNounLookahead; k++)
+        for (var k = j; k < tokens.Length && k < j + CountNounLookahead; k++)
         {
             var token = tokens[k];
             if (!token.IsWord)
@@ -585,7 +585,7 @@ internal sealed class QuantityReader
     /// "в", "3 раза" counts occasions); English as "three times more", "1.5 times as much", or after a
     /// change verb ("increase ... one and a half times"); Kazakh "есе" is always a factor.
     /// </summary>
-    private static bool IsMultiplierContext(IReadOnlyList<Token> tokens, int numberIndex, int afterUnit, SentenceFacts facts)
+    private static bool IsMultiplierContext(Token[] tokens, int numberIndex, int afterUnit, SentenceFacts facts)
     {
         var unit = tokens[afterUnit - 1].Text;
         if (unit is "есе" or "есеге" or "еседен" or "fold")
@@ -598,18 +598,18 @@ internal sealed class QuantityReader
             return numberIndex > 0 && tokens[numberIndex - 1].Text is "в" or "во";
         }
 
-        var next = afterUnit < tokens.Count ? tokens[afterUnit].Text : "";
+        var next = afterUnit < tokens.Length ? tokens[afterUnit].Text : "";
         return next is "more" or "less" or "higher" or "lower" or "larger" or "bigger" or "greater" or "as" or "faster"
             || facts.FirstChange < numberIndex;
     }
 
-    private static int PostHedgeLength(IReadOnlyList<Token> tokens, int at) =>
+    private static int PostHedgeLength(Token[] tokens, int at) =>
         Math.Max(
             Lexicon.LongestPhraseStartingAt(tokens, at, Lexicon.ApproxAfter),
             Math.Max(Lexicon.LongestPhraseStartingAt(tokens, at, Lexicon.OverAfter), Lexicon.LongestPhraseStartingAt(tokens, at, Lexicon.UnderAfter)));
 
     private static (Hedge Hedge, bool MeansTo, bool IsChange) ReadHedges(
-        IReadOnlyList<Token> tokens, int firstToken, int postHedgeAt, SentenceFacts facts, out int postHedgeLength)
+        Token[] tokens, int firstToken, int postHedgeAt, SentenceFacts facts, out int postHedgeLength)
     {
         var hedge = Hedge.None;
         var meansTo = false;
@@ -662,9 +662,9 @@ internal sealed class QuantityReader
         return (hedge, meansTo, isChange);
     }
 
-    private static bool ChangeOrBringFollows(IReadOnlyList<Token> tokens, int from)
+    private static bool ChangeOrBringFollows(Token[] tokens, int from)
     {
-        for (var k = from; k < tokens.Count && k < from + 2; k++)
+        for (var k = from; k < tokens.Length && k < from + 2; k++)
         {
             if (tokens[k].Is(ChangeWords | WordClass.BringToVerb))
             {
@@ -675,17 +675,17 @@ internal sealed class QuantityReader
         return false;
     }
 
-    private static bool IsFollowedByComparative(IReadOnlyList<Token> tokens, int j) =>
-        j < tokens.Count && tokens[j].IsWord && tokens[j].Is(WordClass.ChangeComparative);
+    private static bool IsFollowedByComparative(Token[] tokens, int j) =>
+        j < tokens.Length && tokens[j].IsWord && tokens[j].Is(WordClass.ChangeComparative);
 
     /// <summary>Kazakh marks a change with the dative on the figure before a change word: "20%-ға артқан", "62%-ға көп" (but "6,4%-ға жетті" is a level).</summary>
-    private static bool HasDativeSuffixBeforeChange(IReadOnlyList<Token> tokens, int numberIndex, int end)
+    private static bool HasDativeSuffixBeforeChange(Token[] tokens, int numberIndex, int end)
     {
         for (var k = numberIndex + 1; k < end; k++)
         {
             if (tokens[k].IsWord && !tokens[k].SpacedBefore && tokens[k - 1].IsDash && Lexicon.KazakhDative.Contains(tokens[k].Text))
             {
-                return end < tokens.Count && tokens[end].Is(ChangeWords | WordClass.ChangeComparative);
+                return end < tokens.Length && tokens[end].Is(ChangeWords | WordClass.ChangeComparative);
             }
         }
 
@@ -693,9 +693,9 @@ internal sealed class QuantityReader
     }
 
     /// <summary>"1,2 млн тоннаға өсті": the dative on the unit before a change verb states an absolute change.</summary>
-    private static bool IsDativeUnitBeforeChange(IReadOnlyList<Token> tokens, int unitToken)
+    private static bool IsDativeUnitBeforeChange(Token[] tokens, int unitToken)
     {
-        if (unitToken < 0 || unitToken + 1 >= tokens.Count || !tokens[unitToken].IsWord)
+        if (unitToken < 0 || unitToken + 1 >= tokens.Length || !tokens[unitToken].IsWord)
         {
             return false;
         }

@@ -37,7 +37,7 @@ internal static class EntityFinder
     ];
 
     /// <summary>The scan's names, as mentions over <paramref name="tokens"/>; names that are part of a currency ("долларов США") are left out.</summary>
-    public static IReadOnlyList<EntityMention> Place(IReadOnlyList<Token> tokens, IReadOnlyList<EntityHit> hits)
+    public static IReadOnlyList<EntityMention> Place(Token[] tokens, IReadOnlyList<EntityHit> hits)
     {
         if (hits.Count == 0)
         {
@@ -61,12 +61,12 @@ internal static class EntityFinder
     }
 
     /// <summary>Token indexes where the scan's "between the two countries" cues start.</summary>
-    public static IReadOnlyList<int> PlaceCues(IReadOnlyList<Token> tokens, IReadOnlyList<int> cueStarts) =>
+    public static IReadOnlyList<int> PlaceCues(Token[] tokens, IReadOnlyList<int> cueStarts) =>
         [.. cueStarts.Select(start => TokenStartingAt(tokens, start)).Where(index => index >= 0)];
 
-    private static int TokenStartingAt(IReadOnlyList<Token> tokens, int offset)
+    private static int TokenStartingAt(Token[] tokens, int offset)
     {
-        int low = 0, high = tokens.Count - 1;
+        int low = 0, high = tokens.Length - 1;
         while (low <= high)
         {
             var middle = (low + high) >> 1;
@@ -82,9 +82,9 @@ internal static class EntityFinder
         return -1;
     }
 
-    private static int TokenEndingAt(IReadOnlyList<Token> tokens, int offset, int from)
+    private static int TokenEndingAt(Token[] tokens, int offset, int from)
     {
-        for (var k = Math.Max(from, 0); k < tokens.Count && tokens[k].Start < offset; k++)
+        for (var k = Math.Max(from, 0); k < tokens.Length && tokens[k].Start < offset; k++)
         {
             if (tokens[k].End == offset)
             {
@@ -96,14 +96,14 @@ internal static class EntityFinder
     }
 
     /// <summary>"долларов США", "АҚШ долларын", "US$": the country names the currency, not a subject.</summary>
-    private static bool IsPartOfCurrency(IReadOnlyList<Token> tokens, int start, int end) =>
+    private static bool IsPartOfCurrency(Token[] tokens, int start, int end) =>
         start == end && tokens[start].Is(WordClass.CurrencyCountry)
-        && ((start > 0 && IsCurrency(tokens[start - 1])) || (end + 1 < tokens.Count && IsCurrency(tokens[end + 1])));
+        && ((start > 0 && IsCurrency(tokens[start - 1])) || (end + 1 < tokens.Length && IsCurrency(tokens[end + 1])));
 
     private static bool IsCurrency(Token token) =>
         token.Is(WordClass.CurrencyWord) || (token.Kind == TokenKind.Symbol && Quantities.QuantityReader.IsCurrencySign(token.Text[0]));
 
-    private static EntityRole RoleOf(IReadOnlyList<Token> tokens, int start, int end, EntityForm form, int lastStemLength)
+    private static EntityRole RoleOf(Token[] tokens, int start, int end, EntityForm form, int lastStemLength)
     {
         var previous = PrepositionBefore(tokens, start);
         if (form.IsDemonym)
@@ -134,7 +134,7 @@ internal static class EntityFinder
         }
 
         var nextIsEconomy = next is not null && next.Is(WordClass.EconomyWord);
-        var isPossessive = form.Language == "en" && end + 2 < tokens.Count && tokens[end + 1].Text is "'" or "’" && tokens[end + 2].Text == "s";
+        var isPossessive = form.Language == "en" && end + 2 < tokens.Length && tokens[end + 1].Text is "'" or "’" && tokens[end + 2].Text == "s";
         if (form.Language == "kk")
         {
             var word = tokens[end].Text;
@@ -166,14 +166,14 @@ internal static class EntityFinder
     }
 
     /// <summary>The word before a name, past an English article ("to the Central Asian region").</summary>
-    private static string? PrepositionBefore(IReadOnlyList<Token> tokens, int start)
+    private static string? PrepositionBefore(Token[] tokens, int start)
     {
         var previous = PreviousWord(tokens, start, 1);
         return previous == "the" ? PreviousWord(tokens, start, 2) : previous;
     }
 
     /// <summary>"посетил Азербайджан", "посетил страны Центральной Азии", "в импорте Азербайджана": a word of the class one or two words before.</summary>
-    private static bool FollowsWord(IReadOnlyList<Token> tokens, int start, WordClass wordClass)
+    private static bool FollowsWord(Token[] tokens, int start, WordClass wordClass)
     {
         for (var k = start - 1; k >= 0 && k >= start - 2; k--)
         {
@@ -192,9 +192,9 @@ internal static class EntityFinder
     }
 
     /// <summary>An import word within the two words after the owner: "Azerbaijan's grain imports", "Әзербайжанның астық импорты".</summary>
-    private static bool ImportFollows(IReadOnlyList<Token> tokens, int end)
+    private static bool ImportFollows(Token[] tokens, int end)
     {
-        for (var k = end + 1; k < tokens.Count && k <= end + 2; k++)
+        for (var k = end + 1; k < tokens.Length && k <= end + 2; k++)
         {
             if (!tokens[k].IsWord)
             {
@@ -211,7 +211,7 @@ internal static class EntityFinder
     }
 
     /// <summary>"в экономику Казахстана", "into the economy of Kazakhstan".</summary>
-    private static bool FollowsEconomyOf(IReadOnlyList<Token> tokens, int start)
+    private static bool FollowsEconomyOf(Token[] tokens, int start)
     {
         for (var back = 1; back <= 4; back++)
         {
@@ -236,11 +236,11 @@ internal static class EntityFinder
         return false;
     }
 
-    private static string? PreviousWord(IReadOnlyList<Token> tokens, int start, int n) =>
+    private static string? PreviousWord(Token[] tokens, int start, int n) =>
         WordIndexBefore(tokens, start, n) is var k and >= 0 ? tokens[k].Text : null;
 
     /// <summary>The index of the n-th word before <paramref name="start"/>, skipping quotes; -1 across other punctuation.</summary>
-    private static int WordIndexBefore(IReadOnlyList<Token> tokens, int start, int n)
+    private static int WordIndexBefore(Token[] tokens, int start, int n)
     {
         var found = 0;
         for (var k = start - 1; k >= 0; k--)
@@ -265,9 +265,9 @@ internal static class EntityFinder
         return -1;
     }
 
-    private static Token? NextWord(IReadOnlyList<Token> tokens, int end)
+    private static Token? NextWord(Token[] tokens, int end)
     {
-        for (var k = end + 1; k < tokens.Count; k++)
+        for (var k = end + 1; k < tokens.Length; k++)
         {
             var token = tokens[k];
             if (token.IsSymbol('«') || token.IsSymbol('»') || token.IsSymbol('"'))

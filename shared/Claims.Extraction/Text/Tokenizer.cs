@@ -11,7 +11,7 @@ internal sealed class Tokenizer(WordIndex index)
     /// <summary>Punctuation, signs and dashes as one-character strings, made once instead of per token.</summary>
     private static readonly string[] _symbols = [.. Enumerable.Range(0, 0x2200).Select(c => ((char)c).ToString())];
 
-    public IReadOnlyList<Token> Tokenize(string text, int start, int end)
+    public Token[] Tokenize(string text, int start, int end)
     {
         var tokens = new List<Token>(Math.Max(8, (end - start) / 6));
         var spaced = true;
@@ -52,7 +52,7 @@ internal sealed class Tokenizer(WordIndex index)
             spaced = false;
         }
 
-        return tokens;
+        return [.. tokens];
     }
 
     private Token ReadWord(string text, int start, int end, bool spaced)
@@ -89,8 +89,10 @@ internal sealed class Tokenizer(WordIndex index)
             buffer[length++] = c;
         }
 
+        // A word the index knows whole is the text of its path; only other words need a string of their own.
         var whole = walking && length > 0;
-        return new Token(TokenKind.Word, start, j, new string(buffer[..length]), spaced, node, whole, index.Classes(node, whole));
+        var normalised = whole ? index.PathText(node) : new string(buffer[..length]);
+        return new Token(TokenKind.Word, start, j, normalised, spaced, node, whole, index.Classes(node, whole));
     }
 
     private static int ScanNumber(string text, int i, int end)

@@ -136,6 +136,9 @@ internal sealed class WordIndex
     private readonly int _stride;
     private readonly Dictionary<(int Node, char C), int> _rareNext;
 
+    /// <summary>The normalised text of every node's path, so a word that is a whole path needs no string of its own.</summary>
+    private readonly string[] _pathText;
+
     private readonly int[] _parent;
     private readonly int[] _enter;
     private readonly int[] _exit;
@@ -145,7 +148,7 @@ internal sealed class WordIndex
 
     internal WordIndex(
         byte[] codes, int[] next, int stride, Dictionary<(int Node, char C), int> rareNext, int dead,
-        int[] parent, int[] enter, int[] exit, ulong[] prefixMask, ulong[] exactMask, IndexEntry[][] entries)
+        int[] parent, char[] pathCharacter, int[] enter, int[] exit, ulong[] prefixMask, ulong[] exactMask, IndexEntry[][] entries)
     {
         _codes = codes;
         _next = next;
@@ -153,6 +156,14 @@ internal sealed class WordIndex
         _rareNext = rareNext;
         Dead = dead;
         _parent = parent;
+        _pathText = new string[parent.Length];
+        _pathText[Root] = "";
+        for (var node = 1; node < parent.Length; node++)
+        {
+            // Builders add a child after its parent, so the parent's text is ready.
+            _pathText[node] = _pathText[parent[node]] + pathCharacter[node];
+        }
+
         _enter = enter;
         _exit = exit;
         _prefixMask = prefixMask;
@@ -298,6 +309,9 @@ internal sealed class WordIndex
         return default;
     }
 
+    /// <summary>The normalised text that walks from the root to <paramref name="node"/>: a whole word's text, without a copy.</summary>
+    public string PathText(int node) => _pathText[node];
+
     /// <summary>The node a word's stem path passes through one step up (<see cref="Root"/> has none).</summary>
     public int Parent(int node) => _parent[node];
 
@@ -412,7 +426,16 @@ internal sealed class WordIndexBuilder
             }
         }
 
-        return new WordIndex(codes, next, stride, rareNext, dead, [.. _parents], enter, exit, prefixMask, exactMask, [.. _entries.Select(list => list.ToArray())]);
+        var pathCharacter = new char[count];
+        for (var node = 0; node < count; node++)
+        {
+            foreach (var (c, child) in _children[node])
+            {
+                pathCharacter[child] = c;
+            }
+        }
+
+        return new WordIndex(codes, next, stride, rareNext, dead, [.. _parents], pathCharacter, enter, exit, prefixMask, exactMask, [.. _entries.Select(list => list.ToArray())]);
     }
 
     private static ulong Mask(List<IndexEntry> entries, bool exact)
