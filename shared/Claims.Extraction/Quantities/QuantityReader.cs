@@ -73,7 +73,8 @@ internal sealed class QuantityReader
     }
 
     /// <summary>Removes trailing zeros so 3,5 млн prints as 3500000, not 3500000.0.</summary>
-    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+    /// <remarks>A whole number has no trailing zeros to remove; it skips the division, which costs more than the rest of reading a figure.</remarks>
+    public static decimal Normalize(decimal value) => value.Scale == 0 ? value : value / 1.000000000000000000000000000000000m;
 
     private Quantity? TryRead(Token[] tokens, int i, string language, SentenceFacts facts)
     {
