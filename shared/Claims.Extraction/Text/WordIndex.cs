@@ -129,8 +129,8 @@ internal sealed class WordIndex
     /// <summary>
     /// The children of every node in one table, a row per node and a column per character code,
     /// with one more row, <see cref="Dead"/>, that every missing child leads to and never leaves. A
-    /// step is one load and no branch: the article scan takes one for every letter of every word,
-    /// and searching a node's list of edges cost a mispredicted branch a step.
+    /// step is one load: the article scan takes one for most letters of every word, and searching
+    /// a node's list of edges had cost a mispredicted branch a step.
     /// </summary>
     private readonly int[] _next;
     private readonly int _stride;
