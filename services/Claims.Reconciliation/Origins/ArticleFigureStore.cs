@@ -205,15 +205,21 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                  involved AS (SELECT article_id FROM pairs UNION SELECT article_id FROM refreshed),
                  rooted AS (SELECT i.article_id, coalesce(o.origin_id, i.article_id) AS root
                             FROM involved i LEFT JOIN reconciliation.article_origins o USING (article_id)),
-                 roots AS (SELECT f.article_id AS root, min(f.published_at) AS published_at FROM reconciliation.article_figures f
-                           WHERE f.article_id IN (SELECT root FROM rooted) GROUP BY f.article_id),
+                 -- The figures are read by article through the article index (LATERAL … OFFSET 0): the planner, unable
+                 -- to estimate the CTEs, hashed the whole table twice instead (60 ms against 3 ms for a batch of 20
+                 -- articles of a 37,540-figure table, and growing with the table).
+                 roots AS (SELECT g.root, p.published_at
+                           FROM (SELECT DISTINCT root FROM rooted) g
+                                CROSS JOIN LATERAL (SELECT min(f.published_at) AS published_at FROM reconciliation.article_figures f
+                                                    WHERE f.article_id = g.root) p
+                           WHERE p.published_at IS NOT NULL),
                  candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
-            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, r.root, c.candidate_of, roots.published_at
-            FROM reconciliation.article_figures f
-                 JOIN rooted r USING (article_id)
+            SELECT r.article_id, f.published_at, f.value, f.unit, f.evidence_key, r.root, c.candidate_of, roots.published_at
+            FROM rooted r
+                 CROSS JOIN LATERAL (SELECT f.published_at, f.value, f.unit, f.evidence_key FROM reconciliation.article_figures f
+                                     WHERE f.article_id = r.article_id AND NOT f.retracted OFFSET 0) f
                  JOIN roots USING (root)
                  LEFT JOIN candidacy c USING (article_id)
-            WHERE NOT f.retracted
             """, connection, transaction))
         {
             read = await LiveArticles.ReadAsync(command, articleIds, sharing, ct);
@@ -381,11 +387,12 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
                              UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups)
                              UNION SELECT origin_id FROM groups),
                  candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
-            SELECT f.article_id, f.published_at, f.value, f.unit, f.evidence_key, coalesce(o.origin_id, f.article_id), c.candidate_of
-            FROM reconciliation.article_figures f
+            SELECT m.article_id, f.published_at, f.value, f.unit, f.evidence_key, coalesce(o.origin_id, m.article_id), c.candidate_of
+            FROM members m
+                 CROSS JOIN LATERAL (SELECT f.published_at, f.value, f.unit, f.evidence_key FROM reconciliation.article_figures f
+                                     WHERE f.article_id = m.article_id AND NOT f.retracted OFFSET 0) f
                  LEFT JOIN reconciliation.article_origins o USING (article_id)
                  LEFT JOIN candidacy c USING (article_id)
-            WHERE f.article_id IN (SELECT article_id FROM members) AND NOT f.retracted
             """, connection, transaction))
         {
             read = await LiveArticles.ReadAsync(command, articleIds, sharing, ct);
