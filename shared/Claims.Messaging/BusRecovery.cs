@@ -65,7 +65,16 @@ public sealed partial class BusRecovery(IBusControl bus, RabbitMqAddress broker,
             }
 
             LogRestarting(health.Status, (int)notHealthyFor.TotalSeconds, health.Description);
-            await RestartAsync(stoppingToken);
+            try
+            {
+                await RestartAsync(stoppingToken);
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                // An exception leaving a hosted service stops the host; a failed restart is tried again later instead.
+                LogRestartFailed(error);
+            }
+
             notHealthySince = null;
         }
     }
@@ -115,6 +124,9 @@ public sealed partial class BusRecovery(IBusControl bus, RabbitMqAddress broker,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The bus did not stop within {Seconds} s; starting it again anyway")]
     private partial void LogStopTimedOut(int seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Restarting the bus failed; it is tried again if the bus stays unhealthy")]
+    private partial void LogRestartFailed(Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The bus was restarted")]
     private partial void LogRestarted();
