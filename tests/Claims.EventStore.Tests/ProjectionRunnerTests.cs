@@ -417,7 +417,8 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
 
         await AppendNotesAsync(store, "notes-2", 2, author: "b");
 
-        // A read steps through at most 4,000 positions: the 9,000 remarks take three reads before the last notes.
+        // A read steps through at most 4,000 positions: the 9,005 positions take at least three reads (a fourth, empty
+        // one happens when the runner looks again before it has seen the end; the test must not count on it).
         var projection = new RecordingProjection(store.Options.Schema);
         var runner = CreateRunner(store, projection, Fast(batchSize: 10));
         await using (await StartAsync(runner))
@@ -428,7 +429,7 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         var rows = await RecordingProjection.ReadModelAsync(store);
         Assert.Equal([("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2)], rows.Select(row => (row.Author, row.Number)));
         Assert.All(rows, row => Assert.Equal(1, row.Applied));
-        Assert.True(runner.LogReads >= 4, $"{runner.LogReads} reads");
+        Assert.True(runner.LogReads >= 3, $"{runner.LogReads} reads");
         Assert.Equal(await store.ReadLastCommittedPositionAsync(CancellationToken.None), await store.ReadCheckpointAsync(projection.Name));
     }
 
