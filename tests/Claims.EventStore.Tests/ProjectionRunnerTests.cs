@@ -515,9 +515,11 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
     {
         var store = await CreateStoreWithReadModelAsync();
         var projection = new RecordingProjection(store.Options.Schema);
-        // Polling every minute: only the wake-up after the held-back transaction can catch up in time.
+        // Idle polling every minute: only the held-back polling can catch up in time. That polling backs off while the
+        // log stays held back, up to the busy interval; any open transaction in the cluster holds it back (other tests
+        // run beside this one), so a busy interval of a minute let the wait outgrow the test (a CI run timed out).
         var options = Fast();
-        options.BusyPollInterval = TimeSpan.FromMinutes(1);
+        options.BusyPollInterval = TimeSpan.FromSeconds(2);
         options.IdlePollInterval = TimeSpan.FromMinutes(1);
         var runner = CreateRunner(store, projection, options);
         await AppendNotesAsync(store, "claim-1", 1);
