@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Claims.EventStore;
 using Npgsql;
 
 namespace Claims.Reconciliation.Consensus;
@@ -11,7 +12,7 @@ namespace Claims.Reconciliation.Consensus;
 /// <remarks>
 /// Why not MassTransit's batch consumer: a batch there fails as a whole, so one poison message would send every
 /// message of its batch to the error queue. Here each message keeps its own outcome: a batch that fails for a
-/// reason other than an outage is recorded again one mention at a time, and only the mention that fails alone
+/// reason other than an outage or a lasting write conflict is recorded again one mention at a time, and only the mention that fails alone
 /// fails its message (to be retried, then parked in the error queue, by the broker).
 /// </remarks>
 public sealed partial class MentionIntake(MentionRecorder recorder, IConfiguration configuration, ILogger<MentionIntake> logger) : BackgroundService
@@ -71,7 +72,7 @@ public sealed partial class MentionIntake(MentionRecorder recorder, IConfigurati
                 waiting.Recorded.TrySetResult();
             }
         }
-        catch (Exception e) when (batch.Count > 1 && !IsOutage(e) && !ct.IsCancellationRequested)
+        catch (Exception e) when (batch.Count > 1 && !IsNobodysFault(e) && !ct.IsCancellationRequested)
         {
             LogIsolating(logger, batch.Count, e);
             foreach (var waiting in batch)
@@ -89,9 +90,14 @@ public sealed partial class MentionIntake(MentionRecorder recorder, IConfigurati
         }
     }
 
-    /// <summary>A failure no mention is to blame for: every message is retried later, none is recorded alone now.</summary>
-    private static bool IsOutage(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException
-        || e.InnerException is { } inner && IsOutage(inner);
+    /// <summary>
+    /// A failure no mention is to blame for: every message is retried later (by the broker, within a second), none is
+    /// recorded alone now. Besides outages, that is a batch whose claims another writer kept appending to through all
+    /// of the recorder's immediate attempts (reliability rescoring re-decides claims in a row of transactions):
+    /// recording its hundreds of mentions one transaction each had stalled the whole pipeline for seconds.
+    /// </summary>
+    private static bool IsNobodysFault(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException or ConcurrencyException
+        || e.InnerException is { } inner && IsNobodysFault(inner);
 
     private sealed record Waiting(ReceivedMention Mention, TaskCompletionSource Recorded);
 
