@@ -91,8 +91,8 @@ public sealed partial class MentionIntake(MentionRecorder recorder, IConfigurati
     }
 
     /// <summary>
-    /// A failure no mention is to blame for: every message is retried later (by the broker, within a second), none is
-    /// recorded alone now. Besides outages, that is a batch whose claims another writer kept appending to through all
+    /// A failure no mention is to blame for: every message fails for now and its consumer's retry policy hands it back
+    /// (10 ms later at first), none is recorded alone now. Besides outages, that is a batch whose claims another writer kept appending to through all
     /// of the recorder's immediate attempts (reliability rescoring re-decides claims in a row of transactions):
     /// recording its hundreds of mentions one transaction each had stalled the whole pipeline for seconds.
     /// </summary>
