@@ -32,13 +32,11 @@ internal readonly record struct ParagraphContext(int Paragraph, SentenceScan? La
 
     public ParagraphContext After(SentenceScan sentence, IReadOnlyList<Figure> figures)
     {
-        var next = sentence.NamesNonPerson ? this with { LastNamed = sentence } : this;
+        var next = sentence.NamesSubject ? this with { LastNamed = sentence } : this;
 
         // A metric guessed from a head noun is not carried into other sentences.
         return figures.Count > 0 && figures[^1].BaseMetric.Expressions.Count > 0 ? next with { LastMetric = figures[^1].BaseMetric } : next;
     }
 
-    /// <summary>People are who speaks or acts ("президенты Токаев и Алиев ознакомились"), not what the paragraph is about.</summary>
-    private static IEnumerable<EntityHit> Named(SentenceScan sentence) =>
-        sentence.Entities.Where(entity => entity.Entity.Entry.Kind != EntityKind.Person);
+    private static IEnumerable<EntityHit> Named(SentenceScan sentence) => sentence.Entities.Where(entity => entity.IsSubject);
 }

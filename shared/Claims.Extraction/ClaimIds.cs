@@ -18,8 +18,8 @@ public static class ClaimIds
         var subjectPart = sortedSubjects.Length == 0 ? "na" : string.Join('+', sortedSubjects);
         var periodPart = string.IsNullOrEmpty(period) ? "na" : period;
         return string.IsNullOrEmpty(direction)
-            ? string.Concat(metric, ":", subjectPart, ":", periodPart)
-            : string.Concat(string.Concat(metric, ":", subjectPart, ":"), periodPart, ":", direction);
+            ? string.Join(':', metric, subjectPart, periodPart)
+            : string.Join(':', metric, subjectPart, periodPart, direction);
     }
 
     /// <summary>The direction of a flow in the contract's form, <c>KZ->AZ</c>.</summary>

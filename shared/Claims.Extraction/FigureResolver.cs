@@ -572,32 +572,25 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
 
     // The helpers below run for every figure on lists of a few names: loops, not LINQ, since the
     // extractor's throughput is counted against a bare digit scan.
-    private static IReadOnlyList<string> Countries(IReadOnlyList<EntityMention> mentions)
+    private static IReadOnlyList<string> Countries(IReadOnlyList<EntityMention> mentions) =>
+        DistinctNames(mentions, static mention => mention.Country);
+
+    private static IReadOnlyList<string> Regions(IReadOnlyList<EntityMention> mentions) =>
+        DistinctNames(mentions, static mention => mention.Country is null ? mention.Entry.Name : null);
+
+    /// <summary>The non-null names of the mentions, once each, in the order first named.</summary>
+    private static IReadOnlyList<string> DistinctNames(IReadOnlyList<EntityMention> mentions, Func<EntityMention, string?> nameOf)
     {
-        List<string>? countries = null;
+        List<string>? names = null;
         foreach (var mention in mentions)
         {
-            if (mention.Country is { } country && !(countries?.Contains(country) ?? false))
+            if (nameOf(mention) is { } name && !(names?.Contains(name) ?? false))
             {
-                (countries ??= []).Add(country);
+                (names ??= []).Add(name);
             }
         }
 
-        return countries ?? (IReadOnlyList<string>)[];
-    }
-
-    private static IReadOnlyList<string> Regions(IReadOnlyList<EntityMention> mentions)
-    {
-        List<string>? regions = null;
-        foreach (var mention in mentions)
-        {
-            if (mention.Country is null && !(regions?.Contains(mention.Entry.Name) ?? false))
-            {
-                (regions ??= []).Add(mention.Entry.Name);
-            }
-        }
-
-        return regions ?? (IReadOnlyList<string>)[];
+        return names ?? (IReadOnlyList<string>)[];
     }
 
     /// <summary>The names once each, in ordinal order.</summary>

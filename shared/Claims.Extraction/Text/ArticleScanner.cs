@@ -4,6 +4,9 @@ namespace Claims.Extraction.Text;
 internal readonly record struct EntityHit(int Start, int End, EntityRef Entity, int LastStemLength)
 {
     public string? Country => Entity.Entry.CountryCode;
+
+    /// <summary>A place, a body or a company: what a paragraph is about. People speak and act ("президенты Токаев и Алиев ознакомились").</summary>
+    public bool IsSubject => Entity.Entry.Kind != EntityKind.Person;
 }
 
 /// <summary>
@@ -13,8 +16,8 @@ internal readonly record struct EntityHit(int Start, int End, EntityRef Entity, 
 /// </summary>
 internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, int[] PairCueStarts, bool MayHoldFigure)
 {
-    /// <summary>Whether the sentence names a place, a body or a company (people speak and act; they are not what a paragraph is about).</summary>
-    public bool NamesNonPerson { get; } = Array.Exists(Entities, entity => entity.Entity.Entry.Kind != EntityKind.Person);
+    /// <summary>Whether the sentence names a place, a body or a company (<see cref="EntityHit.IsSubject"/>).</summary>
+    public bool NamesSubject { get; } = Array.Exists(Entities, entity => entity.IsSubject);
 }
 
 /// <summary>

@@ -57,25 +57,24 @@ internal sealed class Tokenizer(WordIndex index)
 
     private Token ReadWord(string text, int start, int end, bool spaced)
     {
+        var node = index.WalkWord(text, start, end, out var wordEnd, out var whole);
+
+        // A word the index knows whole is the text of its path; only other words need a string of their own.
+        var normalised = whole ? index.PathText(node) : Normalise(text, start, wordEnd);
+        return new Token(TokenKind.Word, start, wordEnd, normalised, spaced, node, whole, index.Classes(node, whole));
+    }
+
+    /// <summary>A word as the index spells its stems: lower case, <c>ё</c> as <c>е</c>, without ignorable characters.</summary>
+    private static string Normalise(string text, int start, int end)
+    {
         Span<char> buffer = stackalloc char[64];
         var length = 0;
-        var node = WordIndex.Root;
-        var walking = true;
-        var j = start;
-        for (; j < end && CharClass.ContinuesWord(text[j]); j++)
+        for (var j = start; j < end; j++)
         {
             var c = text[j];
             if (CharClass.IsIgnorable(c))
             {
                 continue;
-            }
-
-            c = CharClass.Fold(c);
-            if (walking)
-            {
-                var next = index.Step(node, c);
-                walking = next >= 0;
-                node = walking ? next : node;
             }
 
             if (length == buffer.Length)
@@ -86,13 +85,10 @@ internal sealed class Tokenizer(WordIndex index)
                 buffer = larger;
             }
 
-            buffer[length++] = c;
+            buffer[length++] = CharClass.Fold(c);
         }
 
-        // A word the index knows whole is the text of its path; only other words need a string of their own.
-        var whole = walking && length > 0;
-        var normalised = whole ? index.PathText(node) : new string(buffer[..length]);
-        return new Token(TokenKind.Word, start, j, normalised, spaced, node, whole, index.Classes(node, whole));
+        return new string(buffer[..length]);
     }
 
     private static int ScanNumber(string text, int i, int end)

@@ -197,9 +197,10 @@ internal sealed class WordIndex
     /// Walks the word of <paramref name="text"/> that starts at <paramref name="start"/> and ends
     /// before the first character that does not continue a word (or at <paramref name="end"/>):
     /// returns the deepest node its letters reach and where the word ends, and whether the whole
-    /// word is a path of the index. The article scan calls this for every word of every article,
-    /// so the table is read through locals and without bounds checks (every code is below the
-    /// stride and every entry is a row of the table, both by construction).
+    /// word is a path of the index. The article scan calls this for every word of every article, and
+    /// the tokenizer for every word of the sentences read in full, so the table is read through
+    /// locals and without bounds checks (every code is below the stride and every entry is a row of
+    /// the table, both by construction).
     /// </summary>
     public int WalkWord(string text, int start, int end, out int wordEnd, out bool whole)
     {
