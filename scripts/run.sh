@@ -48,11 +48,26 @@ export CLAIMS_API_KEY Security__ApiKeys__operator="$CLAIMS_API_KEY"
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Database=claims;Username=postgres"
 export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:$amqp_port/"
 export ASPNETCORE_ENVIRONMENT=Production
+# Runs one service from its output folder, where its appsettings.json is, and starts it again when it ends itself
+# with exit code 75 (its bus stuck; README, "Delivery guarantees") or is killed, as Compose's restart policy does.
+supervise() {
+  local name=$1 port=$2 child code
+  trap '[ -n "${child:-}" ] && kill -TERM "$child" 2>/dev/null; wait "${child:-}" 2>/dev/null; exit 0' TERM
+  : >"$state/logs/$name.log"
+  while true; do
+    (cd "$root/services/Claims.$name/bin/Release/net10.0" && \
+      ASPNETCORE_URLS="http://localhost:$port" exec dotnet "Claims.$name.dll" >>"$state/logs/$name.log" 2>&1) &
+    child=$!
+    code=0
+    wait "$child" || code=$?
+    case $code in
+      75|137) log "$name exited with $code; starting it again"; sleep 1 ;;
+      *) return "$code" ;;
+    esac
+  done
+}
 for service in Ingestion:5101 Reconciliation:5102 Query:5103; do
-  name=${service%%:*}
-  # Each service runs from its output folder, where its appsettings.json is.
-  (cd "$root/services/Claims.$name/bin/Release/net10.0" && \
-    ASPNETCORE_URLS="http://localhost:${service##*:}" exec dotnet "Claims.$name.dll" >"$state/logs/$name.log" 2>&1) &
+  supervise "${service%%:*}" "${service##*:}" &
   pids+=($!)
 done
 

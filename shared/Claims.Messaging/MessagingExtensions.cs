@@ -3,6 +3,7 @@ using MassTransit;
 using MassTransit.Serialization.JsonConverters;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Claims.Messaging;
@@ -23,6 +24,9 @@ public static class MessagingExtensions
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
         var settings = RabbitMqAddress.Parse(address);
         var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 200);
+        builder.Services.AddSingleton(settings);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<BusLiveness>();
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -72,6 +72,39 @@ public sealed class BrokerManagement(Uri management, string user, string passwor
     public async Task<long> DeadMessagesAsync() =>
         (await QueueDepthsAsync()).Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal)).Sum(q => q.Value);
 
+    /// <summary>
+    /// Takes away the user's permissions on the vhost and closes every connection to it, as an operator revoking a
+    /// service's access would: the broker goes on taking connections, and refuses every client of this vhost.
+    /// </summary>
+    public async Task LockOutAsync()
+    {
+        using var client = CreateClient();
+        using (var revoked = await client.DeleteAsync(PermissionsUri))
+        {
+            revoked.EnsureSuccessStatusCode();
+        }
+        // The management API lists a connection a moment after it opens: close until none is left.
+        await Eventually.ReturnsAsync(async () =>
+        {
+            var connections = await client.GetFromJsonAsync<JsonElement[]>(new Uri($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}/connections", UriKind.Relative)) ?? [];
+            foreach (var connection in connections)
+            {
+                using var closed = await client.DeleteAsync(new Uri("api/connections/" + Uri.EscapeDataString(connection.GetProperty("name").GetString()!), UriKind.Relative));
+            }
+            return connections.Length;
+        }, open => open == 0, TimeSpan.FromSeconds(30), "every connection to the vhost to be closed");
+    }
+
+    /// <summary>Gives the user back every permission on the vhost.</summary>
+    public async Task LetInAsync()
+    {
+        using var client = CreateClient();
+        using var granted = await client.PutAsJsonAsync(PermissionsUri, new { configure = ".*", write = ".*", read = ".*" });
+        granted.EnsureSuccessStatusCode();
+    }
+
+    private Uri PermissionsUri => new($"api/permissions/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(User)}", UriKind.Relative);
+
     private HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = ManagementUri, Timeout = TimeSpan.FromSeconds(10) };

@@ -20,10 +20,13 @@ public abstract class FaultTest<TDatabase, TBroker>(params string[] services) : 
 
     protected ServiceSet Services { get; private set; } = null!;
 
+    /// <summary>Configuration every service of the test is started with, beyond the database and the broker.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? ServiceEnvironment => null;
+
     public async Task InitializeAsync()
     {
         await Task.WhenAll(Database.InitializeAsync(), Broker.InitializeAsync());
-        Services = new ServiceSet(Database.ConnectionString, Broker.Address);
+        Services = new ServiceSet(Database.ConnectionString, Broker.Address, ServiceEnvironment);
         await Services.StartAsync(services);
     }
 

@@ -31,6 +31,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has ended.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Whether the test ended the process (<see cref="Kill"/> or dispose), rather than the process itself.</summary>
+    public bool EndedByTest { get; private set; }
+
     /// <summary>The operating system's id of the service process, for reading its CPU time and memory from /proc.</summary>
     public int ProcessId => _process.Id;
 
@@ -40,6 +46,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public void Kill()
     {
+        EndedByTest = true;
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
@@ -161,6 +168,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        EndedByTest = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
