@@ -73,26 +73,34 @@ public sealed class BrokerManagement(Uri management, string user, string passwor
         (await QueueDepthsAsync()).Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal)).Sum(q => q.Value);
 
     /// <summary>
-    /// Takes away the user's permissions on the vhost and closes every connection to it, as an operator revoking a
-    /// service's access would: the broker goes on taking connections, and refuses every client of this vhost.
+    /// Takes away the user's permissions on the vhost and closes its <paramref name="connections"/> connections, as an
+    /// operator revoking the services' access would: the broker goes on taking TCP connections, and refuses every
+    /// client of this vhost. Returns the names of the connections closed.
     /// </summary>
-    public async Task LockOutAsync()
+    public async Task<IReadOnlyCollection<string>> LockOutAsync(int connections)
     {
         using var client = CreateClient();
         using (var revoked = await client.DeleteAsync(PermissionsUri))
         {
             revoked.EnsureSuccessStatusCode();
         }
-        // The management API lists a connection a moment after it opens: close until none is left.
+        // The management API lists a connection only once its statistics have come in (every 5 s by default): close
+        // until as many as expected have been closed and none is listed.
+        var closed = new HashSet<string>(StringComparer.Ordinal);
         await Eventually.ReturnsAsync(async () =>
         {
-            var connections = await client.GetFromJsonAsync<JsonElement[]>(new Uri($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}/connections", UriKind.Relative)) ?? [];
-            foreach (var connection in connections)
+            var listed = await client.GetFromJsonAsync<JsonElement[]>(new Uri($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}/connections", UriKind.Relative)) ?? [];
+            foreach (var name in listed.Select(c => c.GetProperty("name").GetString()!).Where(n => !closed.Contains(n)))
             {
-                using var closed = await client.DeleteAsync(new Uri("api/connections/" + Uri.EscapeDataString(connection.GetProperty("name").GetString()!), UriKind.Relative));
+                using var closing = await client.DeleteAsync(new Uri("api/connections/" + Uri.EscapeDataString(name), UriKind.Relative));
+                if (closing.IsSuccessStatusCode || closing.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    closed.Add(name);
+                }
             }
-            return connections.Length;
-        }, open => open == 0, TimeSpan.FromSeconds(30), "every connection to the vhost to be closed");
+            return (EveryListedClosed: listed.All(c => closed.Contains(c.GetProperty("name").GetString()!)), Closed: closed.Count);
+        }, c => c.Closed >= connections && c.EveryListedClosed, TimeSpan.FromSeconds(30), $"{connections} connections to the vhost to be closed");
+        return closed;
     }
 
     /// <summary>Gives the user back every permission on the vhost.</summary>

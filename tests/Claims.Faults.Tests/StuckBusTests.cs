@@ -36,8 +36,10 @@ public sealed class StuckBusTests(ITestOutputHelper output)
         // Mentions in flight when the broker shuts the services out: stored, some published, none recorded yet.
         var posting = articles.PostAllAsync(Enumerable.Range(10, 20));
         var stuckReconciliation = Services[ServiceSet.Reconciliation];
-        await broker.LockOutAsync();
+        // Each service holds one connection to the broker.
+        var closed = await broker.LockOutAsync(connections: 2);
         var lockedOut = DateTimeOffset.UtcNow;
+        output.WriteLine("closed " + string.Join(", ", closed));
         await posting;
 
         try
