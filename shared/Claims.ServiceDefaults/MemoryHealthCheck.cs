@@ -26,9 +26,22 @@ internal sealed class MemoryHealthCheck : IHealthCheck
             ["allocatedSinceStartMb"] = Math.Round(GC.GetTotalAllocatedBytes() / Megabyte, 1),
             ["workingSetMb"] = Math.Round(process.WorkingSet64 / Megabyte, 1),
             ["peakWorkingSetMb"] = Math.Round(process.PeakWorkingSet64 / Megabyte, 1),
+            // Where the heap is, after the last collection that reached each generation: a large object heap of
+            // pooled buffers calls for another remedy than a large gen2 of cached state.
+            ["generationsMb"] = new Dictionary<string, double>
+            {
+                ["gen0"] = SizeAfter(gc, 0),
+                ["gen1"] = SizeAfter(gc, 1),
+                ["gen2"] = SizeAfter(gc, 2),
+                ["largeObjects"] = SizeAfter(gc, 3),
+                ["pinnedObjects"] = SizeAfter(gc, 4),
+            },
             ["gcMode"] = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
             ["collections"] = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) },
         };
         return Task.FromResult(HealthCheckResult.Healthy("memory as reported, not judged", data));
     }
+
+    private static double SizeAfter(GCMemoryInfo gc, int generation) =>
+        generation < gc.GenerationInfo.Length ? Math.Round(gc.GenerationInfo[generation].SizeAfterBytes / Megabyte, 1) : 0;
 }

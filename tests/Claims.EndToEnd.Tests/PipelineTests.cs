@@ -16,6 +16,23 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     private static readonly TimeSpan s_pipelineTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
+    public async Task Every_service_reports_its_memory_on_the_liveness_probe_heap_by_generation_included()
+    {
+        foreach (var service in new[] { system.Ingestion!, system.Reconciliation!, system.Query! })
+        {
+            using var client = service.CreateAnonymousClient();
+            var live = await client.GetFromJsonAsync<JsonElement>("/health/live");
+            var memory = live.GetProperty("checks").GetProperty("memory").GetProperty("data");
+            var generations = memory.GetProperty("generationsMb");
+            Assert.Equal(["gen0", "gen1", "gen2", "largeObjects", "pinnedObjects"], generations.EnumerateObject().Select(g => g.Name));
+            Assert.All(generations.EnumerateObject(), g => Assert.True(g.Value.GetDouble() >= 0, $"{service.Name} {g.Name}"));
+            // A running service has collected at least once, so something survived into gen1 or gen2.
+            Assert.True(generations.GetProperty("gen1").GetDouble() + generations.GetProperty("gen2").GetDouble() > 0, service.Name + ": " + memory);
+            Assert.True(memory.GetProperty("workingSetMb").GetDouble() >= memory.GetProperty("gcHeapMb").GetDouble(), service.Name + ": " + memory);
+        }
+    }
+
+    [Fact]
     public async Task Seed_articles_become_a_reconciled_claim_with_a_public_change_event()
     {
         await using var subscriber = await ClaimChangedSubscriber.StartAsync(system.Broker.Address);
