@@ -89,7 +89,7 @@ public static class ArticlesApi
             return (null, null, TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "The body is not valid JSON",
-                detail: $"Could not read the article: {e.Message}"));
+                detail: "Could not read the article: " + Where(e)));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -107,4 +107,13 @@ public static class ArticlesApi
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "The article is too large",
         detail: $"Bodies of up to {options.MaxArticleBytes} bytes are accepted.");
+
+    /// <summary>
+    /// Where the body stopped being readable, in the client's terms. Not the parser's message, which can name our
+    /// internal types ("could not be converted to Claims.Ingestion…").
+    /// </summary>
+    private static string Where(JsonException e) =>
+        e.LineNumber is { } line && e.BytePositionInLine is { } position
+            ? $"malformed or mistyped JSON at line {line + 1}, byte {position + 1}{(string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" (at {e.Path})")}."
+            : "malformed JSON.";
 }
