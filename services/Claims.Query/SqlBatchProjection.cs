@@ -38,7 +38,13 @@ public abstract class SqlBatchProjection(ReadModelSchema target) : IProjection
         if (commands.BatchCommands.Count > 0)
         {
             await commands.ExecuteNonQueryAsync(ct);
+            Applied(batch);
         }
+    }
+
+    /// <summary>Called once a batch's commands have run, still inside the runner's transaction (e.g. to ask for something after its commit).</summary>
+    protected virtual void Applied(ProjectionBatch batch)
+    {
     }
 
     /// <summary>Empties <see cref="Tables"/> for an in-place rebuild, in the runner's transaction.</summary>

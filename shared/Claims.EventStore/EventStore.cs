@@ -29,6 +29,7 @@ public sealed class EventStore
         Options = options ?? new EventStoreOptions();
         Time = time ?? TimeProvider.System;
         Sql = new EventStoreSql(Options.Schema);
+        _appended = new CommitNotifier(dataSource, Sql.NotifyChannel);
         // What this writes goes to jsonb, never into HTML: the default encoder's \uXXXX for every Cyrillic and Kazakh
         // letter made evidence three times longer and PostgreSQL decode each escape (jsonb keeps the decoded text
         // either way, so stored events read back the same).
@@ -39,6 +40,22 @@ public sealed class EventStore
                 ? JsonTypeInfoResolver.Combine(compiled, new DefaultJsonTypeInfoResolver())
                 : new DefaultJsonTypeInfoResolver(),
         };
+    }
+
+    private readonly CommitNotifier _appended;
+
+    /// <summary>
+    /// Tells projection runners at once that appends committed in a transaction of the caller's
+    /// (<see cref="IEventSession.SaveChangesAsync(NpgsqlTransaction, CancellationToken)"/>) are in the log: call it
+    /// after the commit. Appends the store commits itself notify by themselves. Without the call runners still find
+    /// the events, at their next poll. Does nothing when <see cref="EventStoreOptions.NotifyOnAppend"/> is off.
+    /// </summary>
+    public void NotifyCommitted()
+    {
+        if (Options.NotifyOnAppend)
+        {
+            _appended.Signal();
+        }
     }
 
     /// <summary>Where the events live; projections and tests open their connections from it too.</summary>
@@ -409,6 +426,11 @@ public sealed class EventStore
             {
                 var stored = await AppendInTransactionAsync(appends, ownTransaction, ct);
                 await ownTransaction.CommitAsync(ct);
+                if (stored.Count > 0)
+                {
+                    NotifyCommitted();
+                }
+
                 return stored;
             }
             catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: EventStoreSql.EventIdConstraint }
@@ -518,11 +540,6 @@ public sealed class EventStore
                     new NpgsqlParameter<DateTimeOffset>("now", now),
                 },
             });
-
-            if (Options.NotifyOnAppend)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.Notify) { Parameters = { new NpgsqlParameter<string>("channel", Sql.NotifyChannel) } });
-            }
 
             await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

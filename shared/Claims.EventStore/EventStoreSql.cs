@@ -94,7 +94,6 @@ internal sealed partial class EventStoreSql
             FROM unnest(@ids, @streams, @versions, @types, @data, @headers) AS e (id, stream_id, version, type, data, headers)
             RETURNING id, seq, tx
             """;
-        Notify = "SELECT pg_notify(@channel, '')";
 
         FetchStream = $"SELECT {eventColumns} FROM {s}.events WHERE stream_id = @stream";
         FetchStreamVersion = $"SELECT version FROM {s}.streams WHERE id = @stream";
@@ -200,7 +199,6 @@ internal sealed partial class EventStoreSql
     public string SelectExistingEventIds { get; }
     public string UpsertStreams { get; }
     public string InsertEvents { get; }
-    public string Notify { get; }
     public string FetchStream { get; }
     public string FetchStreamVersion { get; }
     public string FetchStreamsAfter { get; }

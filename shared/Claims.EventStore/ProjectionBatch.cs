@@ -8,6 +8,14 @@ namespace Claims.EventStore;
 /// <param name="transaction">The transaction the checkpoint will commit in.</param>
 public sealed class ProjectionBatch(IReadOnlyList<StoredEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction)
 {
+    private readonly List<Action>? _afterCommit;
+
+    internal ProjectionBatch(IReadOnlyList<StoredEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction, List<Action> afterCommit)
+        : this(events, connection, transaction)
+    {
+        _afterCommit = afterCommit;
+    }
+
     /// <summary>The events of the projection's types, in log order.</summary>
     public IReadOnlyList<StoredEvent> Events { get; } = events;
 
@@ -16,4 +24,11 @@ public sealed class ProjectionBatch(IReadOnlyList<StoredEvent> events, NpgsqlCon
 
     /// <summary>The transaction the checkpoint will commit in; do not commit it.</summary>
     public NpgsqlTransaction Transaction { get; } = transaction;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the runner has committed this batch with its checkpoint, and not at all if
+    /// the batch rolls back: for what must not happen inside the transaction, such as a <see cref="CommitNotifier"/>
+    /// signal. A batch made outside a runner runs nothing.
+    /// </summary>
+    public void OnCommitted(Action action) => _afterCommit?.Add(action);
 }

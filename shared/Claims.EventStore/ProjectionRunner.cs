@@ -26,6 +26,9 @@ public sealed partial class ProjectionRunner : BackgroundService
     private readonly Lock _state = new();
     private readonly ConcurrentQueue<TaskCompletionSource> _rebuildRequests = new();
     private LogPosition _checkpoint;
+
+    // What the projection asked to run once the batch under way commits (ProjectionBatch.OnCommitted).
+    private readonly List<Action> _afterCommit = [];
     private TaskCompletionSource _checkpointMoved = NewSignal();
     private volatile bool _isActive;
     private volatile bool _wakeRequested;
@@ -275,6 +278,7 @@ public sealed partial class ProjectionRunner : BackgroundService
     /// <returns>How many events were applied (a batch of other types' events moves the checkpoint and applies none).</returns>
     private async Task<int> ProcessNextBatchAsync(NpgsqlConnection connection, CancellationToken ct)
     {
+        _afterCommit.Clear();
         var from = Checkpoint;
         LogPage page;
         await using (var transaction = await connection.BeginTransactionAsync(ct))
@@ -339,7 +343,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         var eventActivities = StartEventActivities(handled);
         try
         {
-            await _projection.ApplyAsync(new ProjectionBatch(handled, connection, transaction), ct);
+            await _projection.ApplyAsync(new ProjectionBatch(handled, connection, transaction, _afterCommit), ct);
             StopActivities(eventActivities, failure: null);
         }
         catch (Exception ex)
@@ -353,6 +357,8 @@ public sealed partial class ProjectionRunner : BackgroundService
     /// <summary>After a failed batch: each event in its own savepoint, retried, then dead-lettered, all in one transaction.</summary>
     private async Task<int> ProcessEventByEventAsync(NpgsqlConnection connection, LogPosition from, LogPage page, CancellationToken ct)
     {
+        // The failed batch rolled back: what it asked to run after its commit is asked again event by event.
+        _afterCommit.Clear();
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await BeginBatchAsync(connection, transaction, from, readLog: false, ct) is null)
         {
@@ -385,7 +391,7 @@ public sealed partial class ProjectionRunner : BackgroundService
             await transaction.SaveAsync(savepoint, ct);
             try
             {
-                await _projection.ApplyAsync(new ProjectionBatch([stored], connection, transaction), ct);
+                await _projection.ApplyAsync(new ProjectionBatch([stored], connection, transaction, _afterCommit), ct);
                 await transaction.ReleaseAsync(savepoint, ct);
                 return;
             }
@@ -451,6 +457,16 @@ public sealed partial class ProjectionRunner : BackgroundService
         return page;
     }
 
+    private void RunAfterCommit()
+    {
+        foreach (var action in _afterCommit)
+        {
+            action();
+        }
+
+        _afterCommit.Clear();
+    }
+
     private async Task<int> CompleteBatchAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, LogPosition from, LogPage page, CancellationToken ct)
     {
@@ -473,6 +489,7 @@ public sealed partial class ProjectionRunner : BackgroundService
 
         await transaction.CommitAsync(ct);
         SetCheckpoint(to);
+        RunAfterCommit();
         EventStoreTelemetry.EventsProjected.Add(page.Events.Count, _projectionTag);
         return page.Events.Count;
     }

@@ -200,6 +200,18 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
     private readonly string _updateClaims = target.Qualify(UpdateClaims);
     private readonly string _refreshCounts = target.Qualify(RefreshCounts);
 
+    // Wakes every query instance's /changes streams once a batch commits, instead of at their next poll; sent after the
+    // commit, not inside it (see CommitNotifier: a NOTIFY inside serialised every committing writer's WAL flush).
+    private readonly CommitNotifier _changesCommitted = new(store.DataSource, ChangeSignal.Channel);
+
+    protected override void Applied(ProjectionBatch batch)
+    {
+        if (Target.IsLive)
+        {
+            batch.OnCommitted(_changesCommitted.Signal);
+        }
+    }
+
     /// <summary>The live projection, as the query service runs it.</summary>
     public ClaimsProjection(EventStore.EventStore store) : this(store, ReadModelSchema.Live)
     {
@@ -498,11 +510,6 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
                 commands.BatchCommands.Add(Command(projection._refreshCounts, Column(mentionsChanged)));
             }
 
-            if (projection.Target.IsLive)
-            {
-                // Delivered at commit, to every query instance: their /changes streams wake at once instead of at their next poll.
-                commands.BatchCommands.Add(Command($"SELECT pg_notify('{ChangeSignal.Channel}', '')"));
-            }
         }
 
         private ClaimInBatch Touch(StoredEvent stored, string claimId)

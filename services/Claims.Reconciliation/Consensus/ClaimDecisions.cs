@@ -47,7 +47,8 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     /// <summary>
     /// Decides about many claims in a transaction of the caller's: one read brings every claim's folded state up to
     /// date, each claim's commands are decided as one decision, and every stream's events and every claim's votes
-    /// are written in one unit of work. The caller commits; nothing is decided unless everything is.
+    /// are written in one unit of work. The caller commits, then calls <see cref="NotifyCommitted"/>; nothing is decided
+    /// unless everything is.
     /// </summary>
     /// <returns>The events decided for each claim that had any.</returns>
     /// <exception cref="ConcurrencyException">Another writer appended to one of the claims since it was read: roll back and decide again.</exception>
@@ -90,6 +91,9 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
         return decided;
     }
 
+    /// <summary>Tells projection runners that decisions the caller committed are in the log (<see cref="EventStore.EventStore.NotifyCommitted"/>).</summary>
+    public void NotifyCommitted() => store.NotifyCommitted();
+
     /// <summary>Decides about many claims in transactions of its own, <paramref name="chunk"/> claims at a time, deciding a chunk again when another writer got there first.</summary>
     /// <returns>How many consensus changes were recorded.</returns>
     public async Task<int> DecideInChunksAsync(IReadOnlyList<ClaimCommands> claims, int chunk, CancellationToken ct)
@@ -105,6 +109,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                 {
                     var decided = await DecideAsync(part, transaction, ct);
                     await transaction.CommitAsync(ct);
+                    NotifyCommitted();
                     changes += decided.Values.Sum(events => events.OfType<ConsensusChanged>().Count());
                     break;
                 }

@@ -35,6 +35,7 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
                     connection, transaction, mentions.Select(m => m.Extracted.Mention.ClaimId).Concat(recorded.Outdated.Select(o => o.ClaimId)), regrouped, ct);
                 var decided = await decisions.DecideAsync(Commands(mentions, recorded.Outdated, origins), transaction, ct);
                 await transaction.CommitAsync(ct);
+                decisions.NotifyCommitted();
                 Log(decided);
                 return;
             }
