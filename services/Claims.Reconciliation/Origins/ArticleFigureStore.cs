@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Claims.Contracts;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,8 +9,11 @@ namespace Claims.Reconciliation.Origins;
 /// Reconciliation's own tables: every figure each article states (what origin detection compares, and which
 /// claims an article touches) and the origin group each article counts in.
 /// </summary>
-public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
+public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILogger<ArticleFigureStore>? logger = null)
 {
+    /// <summary>A refresh slower than this is logged with its sizes: it runs under the origins lock, and every batch waits for it.</summary>
+    private static readonly TimeSpan s_slowRefresh = TimeSpan.FromMilliseconds(250);
+
     private readonly LiveFigureIndex _index = new();
 
     public const string Schema = """
@@ -180,12 +184,20 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         var again = articleIds.Where(recorded.ArticlesSeenBefore.Contains).ToList();
         if (again.Count > 0)
         {
-            changed.UnionWith((await RegroupAsync(connection, transaction, again, _index.SharingPairs(again, recorded.LiveFigures, options), options, ct)).Keys);
+            var started = Stopwatch.GetTimestamp();
+            var sharing = _index.SharingPairs(again, recorded.LiveFigures, options);
+            var (regrouped, read) = await RegroupAsync(connection, transaction, again, sharing, options, ct);
+            changed.UnionWith(regrouped.Keys);
+            LogIfSlow("regroup", again.Count, sharing.Count, read, regrouped.Count, started);
         }
         var firstSeen = articleIds.Where(a => !recorded.ArticlesSeenBefore.Contains(a)).ToList();
         if (firstSeen.Count > 0)
         {
-            changed.UnionWith(await JoinAsync(connection, transaction, firstSeen, _index.SharingPairs(firstSeen, recorded.LiveFigures, options), options, ct));
+            var started = Stopwatch.GetTimestamp();
+            var sharing = _index.SharingPairs(firstSeen, recorded.LiveFigures, options);
+            var (joined, read) = await JoinAsync(connection, transaction, firstSeen, sharing, options, ct);
+            changed.UnionWith(joined);
+            LogIfSlow("join", firstSeen.Count, sharing.Count, read, joined.Count, started);
         }
         return changed;
     }
@@ -195,7 +207,20 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     /// earliest of their roots (each root being its group's earliest article), and every member of the other
     /// groups is moved to it in SQL, without reading the groups.
     /// </summary>
-    private static async Task<IReadOnlyCollection<string>> JoinAsync(
+    private void LogIfSlow(string kind, int articles, int sharingPairs, LiveArticles read, int changed, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (logger is not null && elapsed >= s_slowRefresh)
+        {
+            LogSlowRefresh(logger, kind, articles, (int)elapsed.TotalMilliseconds, sharingPairs, read.Articles.Count, read.Articles.Values.Sum(a => a.Figures.Count), changed);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Origins {Kind} of {Articles} articles took {Milliseconds} ms: {SharingPairs} pairs sharing figures, {ArticlesRead} articles and {FiguresRead} figures read, {Changed} origins changed")]
+    private static partial void LogSlowRefresh(ILogger logger, string kind, int articles, int milliseconds, int sharingPairs, int articlesRead, int figuresRead, int changed);
+
+    private static async Task<(IReadOnlyCollection<string> Joined, LiveArticles Read)> JoinAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlyList<(string, string)> sharing,
         OriginOptions options, CancellationToken ct)
     {
@@ -250,7 +275,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
         }
         if (mergedInto.Count == 0)
         {
-            return [];
+            return ([], read);
         }
 
         var moves = mergedInto.Keys.Select(root => (From: root, To: Find(root))).ToList();
@@ -288,7 +313,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             }
         }
         while (await movedRows.NextResultAsync(ct));
-        return moved;
+        return (moved, read);
     }
 
     /// <summary>
@@ -371,7 +396,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
     /// the articles whose origin changed. Only the groups of each article and of the candidates it really matches
     /// are recomputed, since no other pair of articles changed.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<string, string>> RegroupAsync(
+    private static async Task<(IReadOnlyDictionary<string, string> Changed, LiveArticles Read)> RegroupAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlyList<(string, string)> sharing,
         OriginOptions options, CancellationToken ct)
     {
@@ -425,7 +450,7 @@ public sealed class ArticleFigureStore(NpgsqlDataSource dataSource)
             upsert.Parameters.Add(new() { Value = changed.Values.ToArray() });
             await upsert.ExecuteNonQueryAsync(ct);
         }
-        return changed;
+        return (changed, read);
     }
 
     /// <summary>
