@@ -26,6 +26,9 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
             {
                 ["ConnectionStrings__Postgres"] = database.ConnectionString,
                 ["ConnectionStrings__RabbitMq"] = broker.Address.ToString(),
+                // The services' logs (kept beside the report) carry UTC times, to be read against the phases' times below.
+                ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+                ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
             };
             Console.WriteLine("pipeline: starting ingestion, reconciliation and query");
             services.AddRange(new[] { "Claims.Ingestion", "Claims.Reconciliation", "Claims.Query" }.Select(name => ServiceProcess.Start(name, environment)));
@@ -101,7 +104,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
     /// </summary>
     private async Task<(ProfileWindow Profile, IReadOnlyList<double> ClaimChangedPerSecond)> IdleAsync(PipelineProfiler profiler, ClaimChangedListener listener)
     {
-        Console.WriteLine($"pipeline: {options.IdleSeconds:0} s idle");
+        Console.WriteLine($"pipeline: {options.IdleSeconds:0} s idle, from {DateTime.UtcNow:HH:mm:ss} UTC");
         await profiler.ResetStatementsAsync();
         var from = RunClock.Now;
         await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
@@ -122,7 +125,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
         var start = RunClock.Now;
         var from = start + options.WarmupSeconds;
         var to = from + options.SustainedSeconds;
-        Console.WriteLine($"pipeline: saturating with {options.Clients} clients for {options.WarmupSeconds:0} s warm-up + {options.SustainedSeconds:0} s measured");
+        Console.WriteLine($"pipeline: saturating with {options.Clients} clients for {options.WarmupSeconds:0} s warm-up + {options.SustainedSeconds:0} s measured, from {DateTime.UtcNow:HH:mm:ss} UTC");
         var posting = load.SaturateAsync(Saturated, to, options.Clients, options.MaxBacklogClaims);
         await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
         await profiler.ResetStatementsAsync();
@@ -172,7 +175,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
         var target = Math.Max(1, sustained.VisibleClaimsPerSecond / 2);
         var articlesPerSecond = target / Math.Max(1, sustained.MeanClaimsPerArticle);
         var failuresBefore = load.Failures;
-        Console.WriteLine($"pipeline: open loop at {target:0.0} claims/s ({articlesPerSecond:0.00} articles/s) for {options.LatencySeconds:0} s");
+        Console.WriteLine($"pipeline: open loop at {target:0.0} claims/s ({articlesPerSecond:0.00} articles/s) for {options.LatencySeconds:0} s, from {DateTime.UtcNow:HH:mm:ss} UTC");
         await profiler.ResetStatementsAsync();
         var from = RunClock.Now;
         int late;
@@ -220,7 +223,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
     {
         const double seconds = 8;
         const string phase = "ingestion-only";
-        Console.WriteLine($"pipeline: ingestion alone, {options.Clients} clients without a backlog limit for {seconds:0} s");
+        Console.WriteLine($"pipeline: ingestion alone, {options.Clients} clients without a backlog limit for {seconds:0} s, from {DateTime.UtcNow:HH:mm:ss} UTC");
         var lagBefore = (await profiler.LagsAsync()).GetValueOrDefault("ingestion-claim-extracted-relay");
         await profiler.ResetStatementsAsync();
         var from = RunClock.Now;

@@ -41,7 +41,7 @@ public static class RebuildBenchmark
     {
         await WaitForQuietLogAsync(database);
         await WaitForAutovacuumAsync(database);
-        Console.WriteLine("rebuild: replaying the log into fresh read models while the query service serves");
+        Console.WriteLine($"rebuild: replaying the log into fresh read models while the query service serves, from {DateTime.UtcNow:HH:mm:ss} UTC");
         var reportPath = Path.Combine(reportDirectory, "rebuild.json");
         var settings = new Dictionary<string, string>(environment)
         {
