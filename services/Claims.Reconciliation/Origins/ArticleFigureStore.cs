@@ -185,19 +185,23 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         if (again.Count > 0)
         {
             var started = Stopwatch.GetTimestamp();
+            var paused = GC.GetTotalPauseDuration();
             var sharing = _index.SharingPairs(again, recorded.LiveFigures, options);
+            var counted = Stopwatch.GetTimestamp();
             var (regrouped, read) = await RegroupAsync(connection, transaction, again, sharing, options, ct);
             changed.UnionWith(regrouped.Keys);
-            LogIfSlow("regroup", again.Count, sharing.Count, read, regrouped.Count, started);
+            LogIfSlow("regroup", again.Count, sharing.Count, read, regrouped.Count, started, counted, paused);
         }
         var firstSeen = articleIds.Where(a => !recorded.ArticlesSeenBefore.Contains(a)).ToList();
         if (firstSeen.Count > 0)
         {
             var started = Stopwatch.GetTimestamp();
+            var paused = GC.GetTotalPauseDuration();
             var sharing = _index.SharingPairs(firstSeen, recorded.LiveFigures, options);
+            var counted = Stopwatch.GetTimestamp();
             var (joined, read) = await JoinAsync(connection, transaction, firstSeen, sharing, options, ct);
             changed.UnionWith(joined);
-            LogIfSlow("join", firstSeen.Count, sharing.Count, read, joined.Count, started);
+            LogIfSlow("join", firstSeen.Count, sharing.Count, read, joined.Count, started, counted, paused);
         }
         return changed;
     }
@@ -207,18 +211,24 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
     /// earliest of their roots (each root being its group's earliest article), and every member of the other
     /// groups is moved to it in SQL, without reading the groups.
     /// </summary>
-    private void LogIfSlow(string kind, int articles, int sharingPairs, LiveArticles read, int changed, long started)
+    private void LogIfSlow(string kind, int articles, int sharingPairs, LiveArticles read, int changed, long started, long counted, TimeSpan pausedBefore)
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (logger is not null && elapsed >= s_slowRefresh)
         {
-            LogSlowRefresh(logger, kind, articles, (int)elapsed.TotalMilliseconds, sharingPairs, read.Articles.Count, read.Articles.Values.Sum(a => a.Figures.Count), changed);
+            LogSlowRefresh(logger, kind, articles, (int)elapsed.TotalMilliseconds, (int)Stopwatch.GetElapsedTime(started, counted).TotalMilliseconds,
+                (int)(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds, ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount,
+                sharingPairs, read.Articles.Count, read.Articles.Values.Sum(a => a.Figures.Count), changed);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Origins {Kind} of {Articles} articles took {Milliseconds} ms: {SharingPairs} pairs sharing figures, {ArticlesRead} articles and {FiguresRead} figures read, {Changed} origins changed")]
-    private static partial void LogSlowRefresh(ILogger logger, string kind, int articles, int milliseconds, int sharingPairs, int articlesRead, int figuresRead, int changed);
+        Message = "Origins {Kind} of {Articles} articles took {Milliseconds} ms ({CountingMilliseconds} ms counting shared figures in memory, "
+            + "{GcPauseMilliseconds} ms of GC pauses; thread pool: {PendingWorkItems} work items waiting, {Threads} threads): "
+            + "{SharingPairs} pairs sharing figures, {ArticlesRead} articles and {FiguresRead} figures read, {Changed} origins changed")]
+    private static partial void LogSlowRefresh(
+        ILogger logger, string kind, int articles, int milliseconds, int countingMilliseconds, int gcPauseMilliseconds, long pendingWorkItems, int threads,
+        int sharingPairs, int articlesRead, int figuresRead, int changed);
 
     private static async Task<(IReadOnlyCollection<string> Joined, LiveArticles Read)> JoinAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlyList<(string, string)> sharing,
