@@ -20,11 +20,10 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
     private const int SendingAndAgain = 2;
 
     private int _state;
+    private long _sent;
 
     /// <summary>Notifications sent so far (not signals: those coalesce).</summary>
     public long Sent => Interlocked.Read(ref _sent);
-
-    private long _sent;
 
     /// <summary>The channel listeners <c>LISTEN</c> on.</summary>
     public string Channel { get; } = channel;

@@ -184,40 +184,50 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         var again = articleIds.Where(recorded.ArticlesSeenBefore.Contains).ToList();
         if (again.Count > 0)
         {
-            var started = Stopwatch.GetTimestamp();
-            var paused = GC.GetTotalPauseDuration();
+            var clock = RefreshClock.Start();
             var sharing = _index.SharingPairs(again, recorded.LiveFigures, options);
-            var counted = Stopwatch.GetTimestamp();
+            clock.Counted();
             var (regrouped, read) = await RegroupAsync(connection, transaction, again, sharing, options, ct);
             changed.UnionWith(regrouped.Keys);
-            LogIfSlow("regroup", again.Count, sharing.Count, read, regrouped.Count, started, counted, paused);
+            LogIfSlow(clock, "regroup", again.Count, sharing.Count, read, regrouped.Count);
         }
         var firstSeen = articleIds.Where(a => !recorded.ArticlesSeenBefore.Contains(a)).ToList();
         if (firstSeen.Count > 0)
         {
-            var started = Stopwatch.GetTimestamp();
-            var paused = GC.GetTotalPauseDuration();
+            var clock = RefreshClock.Start();
             var sharing = _index.SharingPairs(firstSeen, recorded.LiveFigures, options);
-            var counted = Stopwatch.GetTimestamp();
+            clock.Counted();
             var (joined, read) = await JoinAsync(connection, transaction, firstSeen, sharing, options, ct);
             changed.UnionWith(joined);
-            LogIfSlow("join", firstSeen.Count, sharing.Count, read, joined.Count, started, counted, paused);
+            LogIfSlow(clock, "join", firstSeen.Count, sharing.Count, read, joined.Count);
         }
         return changed;
     }
 
-    /// <summary>
-    /// Joins each new article to the groups of the articles it matches: the merged group is named after the
-    /// earliest of their roots (each root being its group's earliest article), and every member of the other
-    /// groups is moved to it in SQL, without reading the groups.
-    /// </summary>
-    private void LogIfSlow(string kind, int articles, int sharingPairs, LiveArticles read, int changed, long started, long counted, TimeSpan pausedBefore)
+    /// <summary>Where a refresh's time went: counting shared figures in memory, the rest (SQL), and GC pauses meanwhile.</summary>
+    private struct RefreshClock
     {
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        if (logger is not null && elapsed >= s_slowRefresh)
+        private long _started;
+        private long _counted;
+        private TimeSpan _pausedBefore;
+
+        public static RefreshClock Start() => new() { _started = Stopwatch.GetTimestamp(), _pausedBefore = GC.GetTotalPauseDuration() };
+
+        public void Counted() => _counted = Stopwatch.GetTimestamp();
+
+        public readonly TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+
+        public readonly TimeSpan Counting => Stopwatch.GetElapsedTime(_started, _counted);
+
+        public readonly TimeSpan GcPauses => GC.GetTotalPauseDuration() - _pausedBefore;
+    }
+
+    private void LogIfSlow(RefreshClock clock, string kind, int articles, int sharingPairs, LiveArticles read, int changed)
+    {
+        if (logger is not null && clock.Elapsed >= s_slowRefresh)
         {
-            LogSlowRefresh(logger, kind, articles, (int)elapsed.TotalMilliseconds, (int)Stopwatch.GetElapsedTime(started, counted).TotalMilliseconds,
-                (int)(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds, ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount,
+            LogSlowRefresh(logger, kind, articles, (int)clock.Elapsed.TotalMilliseconds, (int)clock.Counting.TotalMilliseconds,
+                (int)clock.GcPauses.TotalMilliseconds, ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount,
                 sharingPairs, read.Articles.Count, read.Articles.Values.Sum(a => a.Figures.Count), changed);
         }
     }
@@ -230,6 +240,11 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         ILogger logger, string kind, int articles, int milliseconds, int countingMilliseconds, int gcPauseMilliseconds, long pendingWorkItems, int threads,
         int sharingPairs, int articlesRead, int figuresRead, int changed);
 
+    /// <summary>
+    /// Joins each new article to the groups of the articles it matches: the merged group is named after the
+    /// earliest of their roots (each root being its group's earliest article), and every member of the other
+    /// groups is moved to it in SQL, without reading the groups.
+    /// </summary>
     private static async Task<(IReadOnlyCollection<string> Joined, LiveArticles Read)> JoinAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> articleIds, IReadOnlyList<(string, string)> sharing,
         OriginOptions options, CancellationToken ct)
