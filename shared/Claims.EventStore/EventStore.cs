@@ -87,6 +87,28 @@ public sealed class EventStore
         await SchemaLedger.ApplyAsync(connection, "event-store:" + Sql.Schema, Sql.CreateSchema, Sql.LockSchema, ct);
     }
 
+    /// <summary>
+    /// Declares that <paramref name="transaction"/> will append events after writing something else first: call it
+    /// before the transaction's first write. Log readers wait only for transactions that may append (see
+    /// <see cref="EventStoreSql.ReadableBefore"/>); a transaction that has written is known to them by its transaction
+    /// id, so it must say what it is before it has one. An append from a transaction that wrote undeclared fails with
+    /// <see cref="InvalidOperationException"/>. Not needed when the appends are the transaction's first writes.
+    /// </summary>
+    public async Task PrepareForAppendsAsync(NpgsqlTransaction transaction, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var connection = transaction.Connection
+            ?? throw new InvalidOperationException("The transaction has already completed.");
+        await using var command = new NpgsqlCommand(Sql.DeclareAppending, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (!reader.GetBoolean(0) && !reader.IsDBNull(1))
+        {
+            throw new InvalidOperationException(
+                $"{nameof(PrepareForAppendsAsync)} was called after the transaction's first write: call it before, or log readers could skip its events.");
+        }
+    }
+
     /// <summary>Starts a unit of work: appends collected in the session are stored together by its SaveChangesAsync.</summary>
     public IEventSession OpenSession() => new EventSession(this);
 
@@ -454,20 +476,40 @@ public sealed class EventStore
         var streamIds = appends.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).ToArray();
         var eventIds = appends.SelectMany(a => a.Events).Select(e => e.Id).ToArray();
 
-        // Round trip 1: lock the streams (before any write, so the transaction id is taken after the locks and
-        // readers never see one stream's versions committed out of order), then read versions and known ids.
+        // Round trip 1: declare the transaction an appender (readers wait only for those), lock the streams, then
+        // read versions and known ids. Both come before any write of the store's, so in a transaction of its own the
+        // transaction id is taken after the locks and readers never see one stream's versions committed out of order.
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lastWriters = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var knownIds = new HashSet<Guid>();
+        ulong? transactionId;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.DeclareAppending));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.LockStreams) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectStreamVersions) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectExistingEventIds) { Parameters = { new NpgsqlParameter<Guid[]>("ids", eventIds) } });
             await using var reader = await batch.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var declared = reader.GetBoolean(0);
+            transactionId = reader.IsDBNull(1) ? null : reader.GetFieldValue<ulong>(1);
+            if (!declared && transactionId is not null)
+            {
+                throw new InvalidOperationException(
+                    "This transaction wrote before it appended events without declaring itself an appender first: call "
+                    + $"{nameof(EventStore)}.{nameof(PrepareForAppendsAsync)} before its first write, or log readers could skip its events.");
+            }
+
+            await reader.NextResultAsync(ct);
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                versions[reader.GetString(0)] = reader.GetInt64(1);
+                var stream = reader.GetString(0);
+                versions[stream] = reader.GetInt64(1);
+                if (!reader.IsDBNull(2))
+                {
+                    lastWriters[stream] = reader.GetFieldValue<ulong>(2);
+                }
             }
 
             await reader.NextResultAsync(ct);
@@ -475,6 +517,15 @@ public sealed class EventStore
             {
                 knownIds.Add(reader.GetGuid(0));
             }
+        }
+
+        // A transaction of the caller's may have taken its id before these locks, while a later transaction appended
+        // to one of the streams and committed: appending now would put this stream's next version before the
+        // previous one in log order. Decide again in a new transaction instead.
+        if (transactionId is { } own && lastWriters.FirstOrDefault(w => w.Value > own) is { Key: { } overtaken })
+        {
+            var expected = appends.First(a => a.StreamId == overtaken).ExpectedVersion;
+            throw new ConcurrencyException(overtaken, expected, actualVersion: null);
         }
 
         var planned = new List<(PendingEvent Event, string StreamId, long Version)>();

@@ -71,7 +71,45 @@ internal sealed partial class EventStoreSql
                 IF to_regclass('{s}.events_tx_seq_idx') IS NULL THEN
                     CREATE INDEX events_tx_seq_idx ON {s}.events (tx, seq);
                 END IF;
+                -- The transaction that last appended to each stream (see AppendInTransactionAsync); null before it existed.
+                IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{s}.streams'::regclass AND attname = 'last_tx' AND NOT attisdropped) THEN
+                    ALTER TABLE {s}.streams ADD COLUMN last_tx xid8;
+                END IF;
             END $$;
+            """;
+
+        // Every transaction that appends to this schema's log holds this lock, shared, from before its first write
+        // (so before it has a transaction id) until it ends; readers are held back only by those (see ReadableBefore).
+        // The two-key form keeps it apart from the one-key locks elsewhere; the second key names the schema.
+        var appendersKey = AppendersKey(schema);
+        AppendingMarker = $"claims.appending_{schema}";
+        // Declared before, or declared now while it has no id yet; one that wrote undeclared stays undeclared, so
+        // retrying the refused append in the same transaction fails again.
+        DeclareAppending = $"""
+            SELECT c.declared, c.xid, CASE WHEN c.declared OR c.xid IS NULL THEN
+                (SELECT set_config('{AppendingMarker}', 'on', true) FROM (SELECT pg_advisory_xact_lock_shared({AppendersClass}, {appendersKey})) AS l) END
+            FROM (SELECT coalesce(current_setting('{AppendingMarker}', true), '') = 'on' AS declared, pg_current_xact_id_if_assigned() AS xid) AS c
+            """;
+
+        // How far a reader may read: below the oldest transaction still open that may yet append to this log. Every
+        // transaction of the snapshot not in its in-progress list has ended; of those in it, one whose owner holds its
+        // own transaction-id lock but not the appenders' lock will never append here (an appender declares itself
+        // before it writes, and the store refuses an append from a transaction that wrote undeclared). Only what was
+        // seen alive counts as harmless: one that has ended since the snapshot may have committed events this snapshot
+        // cannot see, so it bounds the read as an appender would. Both lock kinds are judged from one read of pg_locks
+        // (MATERIALIZED), since two reads could miss an appender ending between them. Transactions that never append
+        // (projection batches, the services' own tables) thus no longer hold the log back; with only xmin, the longest
+        // of them anywhere in the cluster delayed every reader. pg_locks is read only when something is in progress.
+        ReadableBefore = $"""
+            (WITH locks AS MATERIALIZED (
+                     SELECT locktype, transactionid, pid, database, classid, objid, objsubid, mode FROM pg_locks
+                     WHERE granted AND locktype IN ('transactionid', 'advisory')),
+                  owners AS (SELECT transactionid, pid FROM locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND pid IS NOT NULL),
+                  appenders AS (SELECT pid FROM locks
+                                WHERE locktype = 'advisory' AND objsubid = 2 AND classid = {AppendersClass}::oid AND objid = {appendersKey}::oid
+                                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+             SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+             WHERE NOT EXISTS (SELECT 1 FROM owners o WHERE o.transactionid = xid(x) AND NOT EXISTS (SELECT 1 FROM appenders a WHERE a.pid = o.pid)))
             """;
 
         // The DISTINCT ... ORDER BY subquery is not flattened, so the locks are taken in key order:
@@ -80,13 +118,14 @@ internal sealed partial class EventStoreSql
             SELECT pg_advisory_xact_lock(k)
             FROM (SELECT DISTINCT hashtextextended('{schema}:stream:' || s, 0) AS k FROM unnest(@streams) AS s ORDER BY k) AS keys
             """;
-        SelectStreamVersions = $"SELECT id, version FROM {s}.streams WHERE id = ANY(@streams)";
+        SelectStreamVersions = $"SELECT id, version, last_tx FROM {s}.streams WHERE id = ANY(@streams)";
         SelectExistingEventIds = $"SELECT id FROM {s}.events WHERE id = ANY(@ids)";
         // One statement for every stream of the unit of work, in the order the advisory locks were taken.
         UpsertStreams = $"""
-            INSERT INTO {s}.streams (id, type, version, created, updated)
-            SELECT u.id, u.type, u.version, @now, @now FROM unnest(@ids, @types, @versions) AS u (id, type, version) ORDER BY u.id
-            ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated = excluded.updated, type = coalesce({s}.streams.type, excluded.type)
+            INSERT INTO {s}.streams (id, type, version, created, updated, last_tx)
+            SELECT u.id, u.type, u.version, @now, @now, pg_current_xact_id() FROM unnest(@ids, @types, @versions) AS u (id, type, version) ORDER BY u.id
+            ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated = excluded.updated, type = coalesce({s}.streams.type, excluded.type),
+                last_tx = excluded.last_tx
             """;
         InsertEvents = $"""
             INSERT INTO {s}.events (id, stream_id, version, type, data, headers, recorded_at)
@@ -106,16 +145,16 @@ internal sealed partial class EventStoreSql
                                      WHERE stream_id = k.stream_id AND version > k.after ORDER BY version) AS e
             """;
 
-        // Every transaction below the snapshot's xmin has finished, and aborted ones left no rows:
+        // Every transaction below the bound has finished or never appends, and aborted ones left no rows:
         // nothing readable later can ever sort before what this returns.
-        const string visibleAfter = "(tx, seq) > (@tx, @seq) AND tx < pg_snapshot_xmin(pg_current_snapshot())";
+        var visibleAfter = $"(tx, seq) > (@tx, @seq) AND tx < {ReadableBefore}";
         const string inOrder = " ORDER BY tx, seq LIMIT @max";
         // A follower reads no further than the committed checkpoint of the projection it follows (none: nothing).
         var followed = $" AND (tx, seq) <= (SELECT p.tx, p.seq FROM {s}.progress p WHERE p.name = @follows)";
         // A read of some types (and, for one partition of a replay, of some streams) returns only those events, as
         // Marten's daemon does: the log's other rows stay on the server (returning them without data still cost about
         // 3 µs a row, and the rebuild's four readers stepped over 336k of them on a 112k-event log). It first fixes how
-        // far it may look, the last visible position (below xmin, so final), then takes at most @window positions after
+        // far it may look, the last visible position (below ReadableBefore, so final), then takes at most @window positions after
         // the checkpoint in log order, and returns the events of its types among them. Every row carries how far it
         // looked (on a single row of nulls when nothing matched): the last position taken when the window was full,
         // else the bound. A reader that got fewer than it asked for has seen everything up to there and moves its
@@ -125,7 +164,7 @@ internal sealed partial class EventStoreSql
         string OfTypes(bool following, bool partitioned) => $"""
             WITH bound AS MATERIALIZED (
                 SELECT tx, seq FROM {s}.events
-                WHERE tx < pg_snapshot_xmin(pg_current_snapshot()){(following ? followed : "")}
+                WHERE tx < {ReadableBefore}{(following ? followed : "")}
                 ORDER BY tx DESC, seq DESC LIMIT 1),
             scanned AS MATERIALIZED (
                 SELECT e.tx, e.seq, e.type, e.stream_id FROM bound b CROSS JOIN LATERAL (
@@ -148,17 +187,17 @@ internal sealed partial class EventStoreSql
 
         // Indexed as ReadLogIndex numbers them: one bit for each choice.
         _readLogs = [.. Enumerable.Range(0, 8).Select(i => ReadLogSql(ofTypes: (i & 4) != 0, following: (i & 2) != 0, partitioned: (i & 1) != 0))];
-        // Committed events a reader may not take yet, because an older transaction is still open: poll again soon,
-        // since that transaction's end sends no notification unless it appended events itself.
-        // Readers only take events below xmin, so a held-back event is a committed one above it. Each gap between two
-        // open transactions (the last one up to xmax) is probed with both bounds in the index, so the scan never
-        // visits an open transaction's uncommitted rows: scanning from xmin visited each of them in the heap to find
-        // it invisible, a reconciliation batch of ~1,500 events a call: 14 ms a call and 70 % of the database's time
-        // in the benchmark's saturated phase.
+        // Committed events a reader may not take yet, because a transaction that may append is still open: poll again
+        // soon, since that transaction's end sends no notification unless it appended events itself.
+        // A held-back event is a committed one at or above the readable bound. Each gap between two in-progress
+        // transactions from the bound on (the last one up to xmax) is probed with both bounds in the index, so the scan
+        // never visits an open transaction's uncommitted rows: scanning from xmin visited each of them in the heap to
+        // find it invisible, a reconciliation batch of ~1,500 events a call: 14 ms a call and 70 % of the database's
+        // time in the benchmark's saturated phase.
         HeldBack = $"""
-            WITH snapshot AS (SELECT pg_current_snapshot() AS s),
-                 gaps AS (SELECT x AS after, coalesce(lead(x) OVER (ORDER BY x), pg_snapshot_xmax(s)) AS before
-                          FROM snapshot, pg_snapshot_xip(s) AS x)
+            WITH bound AS MATERIALIZED (SELECT {ReadableBefore} AS b),
+                 gaps AS (SELECT x AS after, coalesce(lead(x) OVER (ORDER BY x), pg_snapshot_xmax(pg_current_snapshot())) AS before
+                          FROM bound, pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x >= bound.b)
             SELECT EXISTS (SELECT 1 FROM gaps WHERE EXISTS (SELECT 1 FROM {s}.events e WHERE e.tx > gaps.after AND e.tx < gaps.before))
             """;
         CountEventsUntil = $"SELECT count(*) FROM {s}.events WHERE (tx, seq) <= (@tx, @seq)";
@@ -190,8 +229,23 @@ internal sealed partial class EventStoreSql
         LockSchema = $"SELECT pg_advisory_xact_lock(hashtextextended('{schema}:schema', 0))";
     }
 
+    /// <summary>First key of the appenders' lock (<see cref="DeclareAppending"/>): "Clms".</summary>
+    public const int AppendersClass = 0x436C6D73;
+
     public string Schema { get; }
     public string NotifyChannel { get; }
+
+    /// <summary>The transaction-local setting that says this transaction declared itself an appender.</summary>
+    public string AppendingMarker { get; }
+
+    /// <summary>
+    /// Whether this transaction had declared itself an appender, and its transaction id if it has one yet; unless it
+    /// has an id and had not, takes the appenders' lock, shared, until the transaction ends and marks it declared.
+    /// </summary>
+    public string DeclareAppending { get; }
+
+    /// <summary>The transaction id below which readers may read the log: a scalar subquery.</summary>
+    public string ReadableBefore { get; }
     public string CreateSchema { get; }
     public string LockSchema { get; }
     public string LockStreams { get; }
@@ -235,6 +289,18 @@ internal sealed partial class EventStoreSql
     /// without noticing queues behind the new owner and then sees the moved checkpoint instead of racing it.
     /// </summary>
     public string ProjectionBatchLockKey(string projection) => $"{Schema}:projection-batch:{projection}";
+
+    /// <summary>Second key of the appenders' lock: FNV-1a of the schema name, non-negative, stable across processes.</summary>
+    internal static int AppendersKey(string schema)
+    {
+        var hash = 2166136261u;
+        foreach (var c in schema)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash & 0x7FFFFFFF);
+    }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,49}$")]
     private static partial Regex IdentifierPattern();

@@ -19,6 +19,8 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
 
         await using var connectionOfA = await db.DataSource.OpenConnectionAsync();
         await using var a = await connectionOfA.BeginTransactionAsync();
+        // A writes its rows by hand, so it says first that it appends, as the store does for an append of its own.
+        await store.PrepareForAppendsAsync(a);
         await using (var begin = new NpgsqlCommand("SELECT pg_current_xact_id_if_assigned()", connectionOfA, a))
         {
             Assert.Null(await begin.ExecuteScalarAsync() as ulong?);
@@ -89,6 +91,101 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task A_transaction_that_never_appends_does_not_hold_readers_back()
+    {
+        var store = await db.CreateStoreAsync();
+        var other = await db.CreateStoreAsync();
+
+        // One writes elsewhere (as a projection's batch does), one is about to append to another schema's log:
+        // both have transaction ids older than B's, and under xmin alone either would hold B back until it ended.
+        await using var writer = await db.DataSource.OpenConnectionAsync();
+        await using var writing = await writer.BeginTransactionAsync();
+        await TakeTransactionIdAsync(writing);
+        await using var otherAppender = await db.DataSource.OpenConnectionAsync();
+        await using var appendingElsewhere = await otherAppender.BeginTransactionAsync();
+        await other.PrepareForAppendsAsync(appendingElsewhere);
+        await TakeTransactionIdAsync(appendingElsewhere);
+
+        var b = await AppendAsync(store, "claim-b");
+
+        // Read while both are still open (a moment's retry only for transactions of other tests ending meanwhile).
+        Assert.Equal([b.Id], (await ReadUntilAsync(store, LogPosition.Start, 1)).Events.Select(e => e.Id));
+        await writing.RollbackAsync();
+        await appendingElsewhere.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task A_declared_appender_holds_readers_back_from_before_its_first_append()
+    {
+        var store = await db.CreateStoreAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var appender = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(appender);
+        await TakeTransactionIdAsync(appender);
+
+        var b = await AppendAsync(store, "claim-b");
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100));
+
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-a", ExpectedVersion.NoStream, TestEvents.Notes(1, "a"));
+            var a = Assert.Single(await session.SaveChangesAsync(appender, CancellationToken.None));
+            Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100));
+            await appender.CommitAsync();
+
+            // Its event sorts first: its transaction id is older than B's.
+            Assert.Equal([a.Id, b.Id], (await ReadUntilAsync(store, LogPosition.Start, 2)).Events.Select(e => e.Id));
+        }
+    }
+
+    [Fact]
+    public async Task An_append_from_a_transaction_that_wrote_without_declaring_itself_is_refused()
+    {
+        var store = await db.CreateStoreAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await TakeTransactionIdAsync(transaction);
+
+        await using var session = store.OpenSession();
+        session.Append("claim-a", ExpectedVersion.NoStream, TestEvents.Notes(1, "a"));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => session.SaveChangesAsync(transaction, CancellationToken.None));
+        Assert.Contains(nameof(EventStore.PrepareForAppendsAsync), refused.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.PrepareForAppendsAsync(transaction));
+        await transaction.RollbackAsync();
+
+        Assert.Equal(0, await store.FetchStreamVersionAsync("claim-a"));
+    }
+
+    [Fact]
+    public async Task An_append_whose_transaction_is_older_than_the_streams_last_writer_is_a_conflict_not_a_reordering()
+    {
+        var store = await db.CreateStoreAsync();
+        await AppendAsync(store, "claim-a");
+
+        // The older transaction writes first (and so has the older id), then waits while a newer one appends v2.
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var older = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(older);
+        await TakeTransactionIdAsync(older);
+        var v2 = await AppendAsync(store, "claim-a");
+
+        await using (var session = store.OpenSession())
+        {
+            // Its v3 would sort before v2 in the log: readers would apply the stream's versions out of order.
+            session.Append("claim-a", ExpectedVersion.Any, TestEvents.Notes(1, "late"));
+            var conflict = await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync(older, CancellationToken.None));
+            Assert.Equal("claim-a", conflict.StreamId);
+        }
+        await older.RollbackAsync();
+
+        // Decided again in a new transaction, it appends after v2, in log order too.
+        var v3 = await AppendAsync(store, "claim-a");
+        var log = (await ReadUntilAsync(store, LogPosition.Start, 3)).Events;
+        Assert.Equal([1L, 2L, 3L], log.Select(e => e.Version));
+        Assert.Equal([v2.Id, v3.Id], log.Skip(1).Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task Reading_some_types_returns_only_those()
     {
         var store = await db.CreateStoreAsync();
@@ -131,6 +228,12 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         await using var session = store.OpenSession();
         session.Append(streamId, ExpectedVersion.Any, TestEvents.Notes(1, streamId));
         return Assert.Single(await session.SaveChangesAsync());
+    }
+
+    private static async Task TakeTransactionIdAsync(NpgsqlTransaction transaction)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_current_xact_id()", transaction.Connection, transaction);
+        await command.ExecuteScalarAsync();
     }
 
     private async Task<HashSet<Guid>> AppendAndRollBackAsync(EventStore store, string streamId)

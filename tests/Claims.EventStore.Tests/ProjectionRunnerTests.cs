@@ -516,8 +516,8 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         var store = await CreateStoreWithReadModelAsync();
         var projection = new RecordingProjection(store.Options.Schema);
         // Idle polling every minute: only the held-back polling can catch up in time. That polling backs off while the
-        // log stays held back, up to the busy interval; any open transaction in the cluster holds it back (other tests
-        // run beside this one), so a busy interval of a minute let the wait outgrow the test (a CI run timed out).
+        // log stays held back, up to the busy interval; an open transaction that may append holds it back (another
+        // test's, once, before readers waited only for appenders), so a busy interval of a minute let the wait outgrow the test (a CI run timed out).
         var options = Fast();
         options.BusyPollInterval = TimeSpan.FromSeconds(2);
         options.IdlePollInterval = TimeSpan.FromMinutes(1);
@@ -527,9 +527,11 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         {
             await runner.WaitForCatchUpAsync(Eventually.Timeout());
 
-            // A transaction with an id and no events: it holds every log reader back, and its end sends no NOTIFY.
+            // A transaction with an id that may append and ends without: it holds the log's readers back, and its
+            // end sends no NOTIFY.
             await using var blocker = await db.DataSource.OpenConnectionAsync();
             await using var transaction = await blocker.BeginTransactionAsync();
+            await store.PrepareForAppendsAsync(transaction);
             await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", blocker, transaction))
             {
                 await takeId.ExecuteScalarAsync();

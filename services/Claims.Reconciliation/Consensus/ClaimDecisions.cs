@@ -91,6 +91,12 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
         return decided;
     }
 
+    /// <summary>
+    /// Declares that the caller's transaction will append decisions after writing something else first
+    /// (<see cref="EventStore.EventStore.PrepareForAppendsAsync"/>): call it before the transaction's first write.
+    /// </summary>
+    public Task PrepareForAppendsAsync(NpgsqlTransaction transaction, CancellationToken ct) => store.PrepareForAppendsAsync(transaction, ct);
+
     /// <summary>Tells projection runners that decisions the caller committed are in the log (<see cref="EventStore.EventStore.NotifyCommitted"/>).</summary>
     public void NotifyCommitted() => store.NotifyCommitted();
 

@@ -28,6 +28,8 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
             await using var transaction = await connection.BeginTransactionAsync(ct);
             try
             {
+                // Figures are written before the claims' events: say first that this transaction appends.
+                await decisions.PrepareForAppendsAsync(transaction, ct);
                 var recorded = await figures.RecordAsync(connection, transaction, [.. mentions.Select(m => m.Extracted)], ct);
                 var articles = mentions.Select(m => m.Extracted.Article.ArticleId).Distinct(StringComparer.Ordinal).ToList();
                 var regrouped = await figures.RefreshOriginsAsync(connection, transaction, articles, recorded, OriginOptions.Default, ct);
