@@ -33,8 +33,7 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
                 var recorded = await figures.RecordAsync(connection, transaction, [.. mentions.Select(m => m.Extracted)], ct);
                 var articles = mentions.Select(m => m.Extracted.Article.ArticleId).Distinct(StringComparer.Ordinal).ToList();
                 var regrouped = await figures.RefreshOriginsAsync(connection, transaction, articles, recorded, OriginOptions.Default, ct);
-                var origins = await figures.OriginsInClaimsAsync(
-                    connection, transaction, mentions.Select(m => m.Extracted.Mention.ClaimId).Concat(recorded.Outdated.Select(o => o.ClaimId)), regrouped, ct);
+                var origins = await figures.OriginsInClaimsAsync(connection, transaction, articles, regrouped, ct);
                 var decided = await decisions.DecideAsync(Commands(mentions, recorded.Outdated, origins), transaction, ct);
                 await transaction.CommitAsync(ct);
                 decisions.NotifyCommitted();
@@ -52,7 +51,8 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
 
     /// <summary>
     /// Every claim's commands: the mentions it receives in arrival order (each counted in its article's origin as
-    /// regrouped just now), retractions of outdated revisions, then the current origins of all its articles.
+    /// regrouped just now), retractions of outdated revisions, then the current origins of its articles in this batch
+    /// or regrouped by it.
     /// </summary>
     private static List<ClaimCommands> Commands(
         IReadOnlyList<ReceivedMention> mentions, IReadOnlyList<OutdatedRevision> outdated, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> origins)
