@@ -170,13 +170,15 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         WHERE c.claim_id = u.claim_id
         """;
 
-    // Counts what still votes; a claim whose every mention was superseded or retracted counts zero.
+    // Counts what still votes; a claim whose every mention was superseded or retracted counts zero (an aggregate
+    // without GROUP BY always returns its row). One pass over each claim's mentions: three subqueries read them three
+    // times, 5-17 ms a batch once claims held hundreds of mentions (the top statement at half load in the benchmark).
     private const string RefreshCounts = """
-        UPDATE query.claims c SET
-            mention_count = (SELECT count(*) FROM query.claim_mentions m WHERE m.claim_id = c.claim_id AND NOT m.superseded),
-            origin_count = (SELECT count(DISTINCT m.origin) FROM query.claim_mentions m WHERE m.claim_id = c.claim_id AND NOT m.superseded),
-            source_count = (SELECT count(DISTINCT m.source) FROM query.claim_mentions m WHERE m.claim_id = c.claim_id AND NOT m.superseded)
-        WHERE c.claim_id = ANY ($1)
+        UPDATE query.claims c SET mention_count = s.mentions, origin_count = s.origins, source_count = s.sources
+        FROM unnest($1::text[]) AS k (claim_id)
+             CROSS JOIN LATERAL (SELECT count(*)::int AS mentions, count(DISTINCT m.origin)::int AS origins, count(DISTINCT m.source)::int AS sources
+                                 FROM query.claim_mentions m WHERE m.claim_id = k.claim_id AND NOT m.superseded) AS s
+        WHERE c.claim_id = k.claim_id
         """;
 
     // A rebuild's counts, once at its end over fresh tables (claims without a voting mention keep their zeros).

@@ -101,12 +101,20 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     public void NotifyCommitted() => store.NotifyCommitted();
 
     /// <summary>Decides about many claims in transactions of its own, <paramref name="chunk"/> claims at a time, deciding a chunk again when another writer got there first.</summary>
+    /// <param name="claims">The claims and their commands.</param>
+    /// <param name="chunk">How many claims one transaction decides.</param>
+    /// <param name="ct">Cancels the work; chunks already committed stay.</param>
+    /// <param name="restPerWork">
+    /// After each chunk, rest this many times as long as the chunk took: background work that would otherwise hand the
+    /// machine, and the projections reading the log, a burst of thousands of decisions at once.
+    /// </param>
     /// <returns>How many consensus changes were recorded.</returns>
-    public async Task<int> DecideInChunksAsync(IReadOnlyList<ClaimCommands> claims, int chunk, CancellationToken ct)
+    public async Task<int> DecideInChunksAsync(IReadOnlyList<ClaimCommands> claims, int chunk, CancellationToken ct, double restPerWork = 0)
     {
         var changes = 0;
         foreach (var part in claims.Chunk(chunk))
         {
+            var started = time.GetTimestamp();
             for (var attempt = 1; ; attempt++)
             {
                 await using var connection = await store.DataSource.OpenConnectionAsync(ct);
@@ -124,6 +132,10 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                     await transaction.RollbackAsync(ct);
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), ct);
                 }
+            }
+            if (restPerWork > 0)
+            {
+                await Task.Delay(time.GetElapsedTime(started) * restPerWork, time, ct);
             }
         }
         return changes;
