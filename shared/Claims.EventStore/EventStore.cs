@@ -522,10 +522,11 @@ public sealed class EventStore
         // A transaction of the caller's may have taken its id before these locks, while a later transaction appended
         // to one of the streams and committed: appending now would put this stream's next version before the
         // previous one in log order. Decide again in a new transaction instead.
-        if (transactionId is { } own && lastWriters.FirstOrDefault(w => w.Value > own) is { Key: { } overtaken })
+        if (transactionId is { } own && lastWriters.FirstOrDefault(w => w.Value > own) is { Key: { } overtaken, Value: var writer })
         {
             var expected = appends.First(a => a.StreamId == overtaken).ExpectedVersion;
-            throw new ConcurrencyException(overtaken, expected, actualVersion: null);
+            throw new ConcurrencyException(overtaken, expected, actualVersion: null, new InvalidOperationException(
+                $"Transaction {own} wrote before transaction {writer} appended version {versions[overtaken]} of the stream and committed: its append would come first in the log."));
         }
 
         var planned = new List<(PendingEvent Event, string StreamId, long Version)>();

@@ -178,8 +178,17 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         }
         await older.RollbackAsync();
 
-        // Decided again in a new transaction, it appends after v2, in log order too.
-        var v3 = await AppendAsync(store, "claim-a");
+        // Decided again in a new transaction that writes first too, it appends after v2, in log order too.
+        await using var again = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(again);
+        await TakeTransactionIdAsync(again);
+        StoredEvent v3;
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-a", 2, TestEvents.Notes(1, "again"));
+            v3 = Assert.Single(await session.SaveChangesAsync(again, CancellationToken.None));
+        }
+        await again.CommitAsync();
         var log = (await ReadUntilAsync(store, LogPosition.Start, 3)).Events;
         Assert.Equal([1L, 2L, 3L], log.Select(e => e.Version));
         Assert.Equal([v2.Id, v3.Id], log.Skip(1).Select(e => e.Id));
