@@ -1,6 +1,7 @@
 using Claims.Consensus;
 using Claims.Contracts.Events;
 using Claims.EventStore;
+using Claims.Reconciliation.Origins;
 using Claims.Reconciliation.Reliability;
 using Npgsql;
 
@@ -121,6 +122,14 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 try
                 {
+                    // After the recording of mentions, never beside it: a recording takes its transaction id when it
+                    // writes figures, before it locks its claims' streams, so a chunk appending to one of them meanwhile
+                    // would put the recording's append before its own in the log; the store refuses that append as a
+                    // conflict, and a benchmark saw a hot claim make a batch fail all its attempts that way.
+                    await using (var serialize = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ArticleFigureStore.OriginsLock})", connection, transaction))
+                    {
+                        await serialize.ExecuteNonQueryAsync(ct);
+                    }
                     var decided = await DecideAsync(part, transaction, ct);
                     await transaction.CommitAsync(ct);
                     NotifyCommitted();

@@ -51,10 +51,13 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         CREATE INDEX IF NOT EXISTS article_origins_origin ON reconciliation.article_origins (origin_id);
         """;
 
-    // Figures and origin groups are written under one lock, taken first by every unit of work that records
-    // figures: two overlapping recomputations would otherwise each see half, and a regrouping commits together with
-    // the decisions of every claim it moves (so a crash can never leave claims counting stale origins).
-    private const long OriginsLock = 7243002;
+    /// <summary>
+    /// Figures and origin groups are written under one lock, taken first by every unit of work that records
+    /// figures: two overlapping recomputations would otherwise each see half, and a regrouping commits together with
+    /// the decisions of every claim it moves (so a crash can never leave claims counting stale origins). Decisions
+    /// made in chunks take it too (<see cref="Consensus.ClaimDecisions.DecideInChunksAsync"/>).
+    /// </summary>
+    internal const long OriginsLock = 7243002;
 
     public NpgsqlDataSource DataSource => dataSource;
 
