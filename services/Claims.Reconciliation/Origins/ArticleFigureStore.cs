@@ -55,7 +55,7 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
     /// Figures and origin groups are written under one lock, taken first by every unit of work that records
     /// figures: two overlapping recomputations would otherwise each see half, and a regrouping commits together with
     /// the decisions of every claim it moves (so a crash can never leave claims counting stale origins). Decisions
-    /// made in chunks take it too (<see cref="Consensus.ClaimDecisions.DecideInChunksAsync"/>).
+    /// made outside a recording take it before they append (<see cref="Consensus.ClaimDecisions.DecideAsync"/>).
     /// </summary>
     internal const long OriginsLock = 7243002;
 
