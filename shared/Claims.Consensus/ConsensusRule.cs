@@ -51,6 +51,37 @@ public static class ConsensusRule
         return new ConsensusDecision(consensus, status, groups);
     }
 
+    /// <summary>
+    /// Whether the mentions that would vote all agree with one another, so that no weighting of sources can change
+    /// the decision: every candidate then gathers every voter into one group with no dissent, and the consensus is its
+    /// most precise mention (by width, publication and id), whatever the weights, as long as they are positive.
+    /// Intervals on a line overlap pairwise exactly when the highest lower bound is at most the lowest upper bound.
+    /// </summary>
+    public static bool IsUnanimous(IReadOnlyCollection<IVote> mentions, ConsensusOptions options)
+    {
+        var facts = mentions.Where(m => m.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
+        var voters = facts.Count > 0 ? facts : [.. mentions];
+        decimal? highestLow = null;
+        decimal? lowestHigh = null;
+        foreach (var voter in voters)
+        {
+            if (!(options.Reliability(voter.Source) > 0))
+            {
+                return false;
+            }
+            var (low, high) = Interval(voter, options);
+            if (low is { } l && (highestLow is null || l > highestLow))
+            {
+                highestLow = l;
+            }
+            if (high is { } h && (lowestHigh is null || h < lowestHigh))
+            {
+                lowestHigh = h;
+            }
+        }
+        return voters.Count > 0 && (highestLow is null || lowestHigh is null || highestLow <= lowestHigh);
+    }
+
     /// <summary>Two mentions agree when their intervals overlap; a missing bound is open.</summary>
     public static bool Agree(IVote a, IVote b, ConsensusOptions options) => Overlap(Interval(a, options), Interval(b, options));
 

@@ -57,6 +57,66 @@ public sealed class SourceReliabilityTests
     }
 
     [Fact]
+    public void A_claim_whose_mentions_all_agree_stands_whatever_the_sources_weigh()
+    {
+        // 470 million, "about 470 million" and "over 460 million" all overlap; 533 million would not.
+        var agreed = Record([
+            Of("a1", 470_000_000m, source: "Trend", day: 1),
+            Of("a2", 470_000_000m, Qualifiers.Approx, source: "Kazinform", day: 2),
+            Of("a3", 460_000_000m, Qualifiers.Over, 460_000_000m, null, source: "Tabloid", day: 3),
+        ]);
+        var contested = Record([Of("t1", 470_000_000m, source: "Wire", day: 1), Of("t2", 533_000_000m, source: "Tabloid", day: 2)]);
+        var voters = (ClaimState state) => (IReadOnlyCollection<Claims.Consensus.IVote>)[.. state.Mentions.Values.Where(t => t.Votes)];
+
+        Assert.True(ConsensusRule.IsUnanimous(voters(agreed), ConsensusOptions.Default));
+        Assert.False(ConsensusRule.IsUnanimous(voters(contested), ConsensusOptions.Default));
+        var reweighted = ConsensusOptions.Default with { Reliability = s => s == "Tabloid" ? 0.99 : 0.05 };
+        Assert.Empty(Claim.Decide(agreed, new Reevaluate(ChangeReasons.Reliability), Now, reweighted));
+        Assert.Equal(agreed.Consensus, ConsensusRule.Decide(voters(agreed), reweighted).Consensus);
+        // The same weights do move the contested claim.
+        Assert.Single(Claim.Decide(contested, new Reevaluate(ChangeReasons.Reliability), Now, reweighted).OfType<ConsensusChanged>());
+    }
+
+    [Fact]
+    public void No_weighting_of_sources_changes_the_decision_about_mentions_that_all_agree()
+    {
+        // Random claims of up to six mentions drawn near one value, in every qualifier, decided under random
+        // reliabilities: wherever the shortcut applies, the rule itself reaches the same consensus and status.
+        var random = new Random(20261122);
+        string[] qualifiers = [Qualifiers.Exact, Qualifiers.Approx, Qualifiers.Over, Qualifiers.Under, Qualifiers.Range, Qualifiers.Target];
+        var unanimous = 0;
+        for (var trial = 0; trial < 2_000; trial++)
+        {
+            var mentions = Enumerable.Range(0, random.Next(1, 7)).Select(i =>
+            {
+                var value = 100m + random.Next(-8, 9);
+                var qualifier = qualifiers[random.Next(qualifiers.Length)];
+                var (lower, upper) = qualifier switch
+                {
+                    Qualifiers.Over => ((decimal?)value, (decimal?)null),
+                    Qualifiers.Under => (null, value),
+                    Qualifiers.Range => (value - random.Next(0, 5), value + random.Next(0, 5)),
+                    _ => (value, value),
+                };
+                return Of($"r{trial}-{i}", value, qualifier, lower, upper, source: $"outlet-{random.Next(4)}", day: random.Next(3));
+            });
+            var voters = (IReadOnlyCollection<Claims.Consensus.IVote>)[.. Record(mentions).Mentions.Values.Where(t => t.Votes)];
+            if (voters.Count == 0 || !ConsensusRule.IsUnanimous(voters, ConsensusOptions.Default))
+            {
+                continue;
+            }
+            unanimous++;
+            var weights = Enumerable.Range(0, 4).Select(_ => 0.01 + random.NextDouble()).ToArray();
+            var reweighted = ConsensusOptions.Default with { Reliability = s => weights[s[^1] - '0'] };
+            var before = ConsensusRule.Decide(voters, ConsensusOptions.Default);
+            var after = ConsensusRule.Decide(voters, reweighted);
+            Assert.Equal((before.Consensus, before.Status), (after.Consensus, after.Status));
+        }
+        // Enough of both kinds for the check to mean something.
+        Assert.InRange(unanimous, 300, 1_700);
+    }
+
+    [Fact]
     public void The_full_recompute_is_a_pure_function_of_the_claims_and_learns_who_agrees()
     {
         var claims = Enumerable.Range(1, 6).Select(i => Record([

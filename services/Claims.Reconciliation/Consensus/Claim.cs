@@ -116,6 +116,14 @@ public static class Claim
     /// </summary>
     public static IReadOnlyList<object> Decide(ClaimState state, IReadOnlyList<object> commands, DateTimeOffset now, ConsensusOptions? options = null)
     {
+        // New reliabilities cannot move a claim whose voters all agree (ConsensusRule.IsUnanimous), and a rescoring
+        // decides again every claim of each source that moved: most of them, in a newsroom's feed, one or two
+        // concurring mentions. Its decision then stands as recorded, without running the rule.
+        if (commands.Count > 0 && commands.All(c => c is Reevaluate { Reason: ChangeReasons.Reliability })
+            && ConsensusRule.IsUnanimous([.. state.Mentions.Values.Where(t => t.Votes)], options ?? ConsensusOptions.Default))
+        {
+            return [];
+        }
         var facts = new List<object>();
         Cause? cause = null;
         var current = state;
