@@ -22,8 +22,7 @@ public static class ConsensusRule
         {
             throw new ArgumentException("A consensus needs at least one voting mention.", nameof(mentions));
         }
-        var facts = mentions.Where(m => m.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
-        var voters = (facts.Count > 0 ? facts : [.. mentions]).OrderBy(m => m.MentionId).ToList();
+        var voters = Voters(mentions).OrderBy(m => m.MentionId).ToList();
         var groups = new Gathering(voters, options).Groups();
 
         var winner = groups[0];
@@ -59,8 +58,7 @@ public static class ConsensusRule
     /// </summary>
     public static bool IsUnanimous(IReadOnlyCollection<IVote> mentions, ConsensusOptions options)
     {
-        var facts = mentions.Where(m => m.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
-        var voters = facts.Count > 0 ? facts : [.. mentions];
+        var voters = Voters(mentions);
         decimal? highestLow = null;
         decimal? lowestHigh = null;
         foreach (var voter in voters)
@@ -80,6 +78,13 @@ public static class ConsensusRule
             }
         }
         return voters.Count > 0 && (highestLow is null || lowestHigh is null || highestLow <= lowestHigh);
+    }
+
+    /// <summary>Targets and forecasts vote only when no fact exists.</summary>
+    private static List<IVote> Voters(IReadOnlyCollection<IVote> mentions)
+    {
+        var facts = mentions.Where(m => m.Qualifier is not (Qualifiers.Target or Qualifiers.Forecast)).ToList();
+        return facts.Count > 0 ? facts : [.. mentions];
     }
 
     /// <summary>Two mentions agree when their intervals overlap; a missing bound is open.</summary>

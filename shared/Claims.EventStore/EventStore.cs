@@ -101,12 +101,24 @@ public sealed class EventStore
             ?? throw new InvalidOperationException("The transaction has already completed.");
         await using var command = new NpgsqlCommand(Sql.DeclareAppending, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        await ReadDeclarationAsync(
+            reader, $"{nameof(PrepareForAppendsAsync)} was called after the transaction's first write: call it before", ct);
+    }
+
+    /// <summary>
+    /// Reads the result of <see cref="EventStoreSql.DeclareAppending"/>: the transaction's id if it has one yet.
+    /// Throws <paramref name="refusal"/> when the transaction had written before it was declared.
+    /// </summary>
+    private static async Task<ulong?> ReadDeclarationAsync(NpgsqlDataReader reader, string refusal, CancellationToken ct)
+    {
         await reader.ReadAsync(ct);
-        if (!reader.GetBoolean(0) && !reader.IsDBNull(1))
+        var transactionId = reader.IsDBNull(1) ? (ulong?)null : reader.GetFieldValue<ulong>(1);
+        if (!reader.GetBoolean(0) && transactionId is not null)
         {
-            throw new InvalidOperationException(
-                $"{nameof(PrepareForAppendsAsync)} was called after the transaction's first write: call it before, or log readers could skip its events.");
+            throw new InvalidOperationException($"{refusal}, or log readers could skip its events.");
         }
+
+        return transactionId;
     }
 
     /// <summary>Starts a unit of work: appends collected in the session are stored together by its SaveChangesAsync.</summary>
@@ -490,15 +502,11 @@ public sealed class EventStore
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectStreamVersions) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectExistingEventIds) { Parameters = { new NpgsqlParameter<Guid[]>("ids", eventIds) } });
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            var declared = reader.GetBoolean(0);
-            transactionId = reader.IsDBNull(1) ? null : reader.GetFieldValue<ulong>(1);
-            if (!declared && transactionId is not null)
-            {
-                throw new InvalidOperationException(
-                    "This transaction wrote before it appended events without declaring itself an appender first: call "
-                    + $"{nameof(EventStore)}.{nameof(PrepareForAppendsAsync)} before its first write, or log readers could skip its events.");
-            }
+            transactionId = await ReadDeclarationAsync(
+                reader,
+                "This transaction wrote before it appended events without declaring itself an appender first: call "
+                + $"{nameof(EventStore)}.{nameof(PrepareForAppendsAsync)} before its first write",
+                ct);
 
             await reader.NextResultAsync(ct);
             await reader.NextResultAsync(ct);

@@ -80,15 +80,15 @@ internal sealed partial class EventStoreSql
 
         // Every transaction that appends to this schema's log holds this lock, shared, from before its first write
         // (so before it has a transaction id) until it ends; readers are held back only by those (see ReadableBefore).
-        // The two-key form keeps it apart from the one-key locks elsewhere; the second key names the schema.
-        var appendersKey = AppendersKey(schema);
-        AppendingMarker = $"claims.appending_{schema}";
+        // A transaction-local setting marks the transaction as declared.
+        var appendersKey = $"hashtextextended('{schema}:appenders', 0)";
+        var appendingMarker = $"claims.appending_{schema}";
         // Declared before, or declared now while it has no id yet; one that wrote undeclared stays undeclared, so
         // retrying the refused append in the same transaction fails again.
         DeclareAppending = $"""
             SELECT c.declared, c.xid, CASE WHEN c.declared OR c.xid IS NULL THEN
-                (SELECT set_config('{AppendingMarker}', 'on', true) FROM (SELECT pg_advisory_xact_lock_shared({AppendersClass}, {appendersKey})) AS l) END
-            FROM (SELECT coalesce(current_setting('{AppendingMarker}', true), '') = 'on' AS declared, pg_current_xact_id_if_assigned() AS xid) AS c
+                (SELECT set_config('{appendingMarker}', 'on', true) FROM (SELECT pg_advisory_xact_lock_shared({appendersKey})) AS l) END
+            FROM (SELECT coalesce(current_setting('{appendingMarker}', true), '') = 'on' AS declared, pg_current_xact_id_if_assigned() AS xid) AS c
             """;
 
         // How far a reader may read: below the oldest transaction still open that may yet append to this log. Every
@@ -105,8 +105,10 @@ internal sealed partial class EventStoreSql
                      SELECT locktype, transactionid, pid, database, classid, objid, objsubid, mode FROM pg_locks
                      WHERE granted AND locktype IN ('transactionid', 'advisory')),
                   owners AS (SELECT transactionid, pid FROM locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND pid IS NOT NULL),
-                  appenders AS (SELECT pid FROM locks
-                                WHERE locktype = 'advisory' AND objsubid = 2 AND classid = {AppendersClass}::oid AND objid = {appendersKey}::oid
+                  -- A one-key advisory lock shows its key's high half as classid and its low half as objid.
+                  appenders AS (SELECT pid FROM locks, {appendersKey} AS k
+                                WHERE locktype = 'advisory' AND objsubid = 1
+                                  AND classid::bigint = (k >> 32) & 4294967295 AND objid::bigint = k & 4294967295
                                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
              SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
              WHERE NOT EXISTS (SELECT 1 FROM owners o WHERE o.transactionid = xid(x) AND NOT EXISTS (SELECT 1 FROM appenders a WHERE a.pid = o.pid)))
@@ -229,14 +231,8 @@ internal sealed partial class EventStoreSql
         LockSchema = $"SELECT pg_advisory_xact_lock(hashtextextended('{schema}:schema', 0))";
     }
 
-    /// <summary>First key of the appenders' lock (<see cref="DeclareAppending"/>): "Clms".</summary>
-    public const int AppendersClass = 0x436C6D73;
-
     public string Schema { get; }
     public string NotifyChannel { get; }
-
-    /// <summary>The transaction-local setting that says this transaction declared itself an appender.</summary>
-    public string AppendingMarker { get; }
 
     /// <summary>
     /// Whether this transaction had declared itself an appender, and its transaction id if it has one yet; unless it
@@ -289,18 +285,6 @@ internal sealed partial class EventStoreSql
     /// without noticing queues behind the new owner and then sees the moved checkpoint instead of racing it.
     /// </summary>
     public string ProjectionBatchLockKey(string projection) => $"{Schema}:projection-batch:{projection}";
-
-    /// <summary>Second key of the appenders' lock: FNV-1a of the schema name, non-negative, stable across processes.</summary>
-    internal static int AppendersKey(string schema)
-    {
-        var hash = 2166136261u;
-        foreach (var c in schema)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash & 0x7FFFFFFF);
-    }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,49}$")]
     private static partial Regex IdentifierPattern();
