@@ -105,7 +105,7 @@ public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSch
 
     public override IReadOnlySet<string>? EventTypes { get; } = new HashSet<string> { EventAliases.ArticleReceived, EventAliases.ClaimExtracted };
 
-    public override IReadOnlyList<string> Tables { get; } = ["articles", "article_revisions", "article_claims", "sources", "source_articles", "source_claims"];
+    public override IReadOnlyList<string> Tables { get; } = ["articles", "article_revisions", "article_claims", "sources", "source_articles", "source_claims", "source_languages"];
 
     public override string TablesDdl => Schema + SourcesReadModel.Schema;
 
@@ -129,7 +129,8 @@ public sealed class ArticlesProjection(EventStore.EventStore store, ReadModelSch
             }
         }
 
-        // The outlets' counts: the touched articles' contributions out before the writes, back in after, then recounted.
+        // The outlets' counts: the touched articles' contributions out before the writes, back in after, then the touched
+        // outlets' dates and languages read again.
         // A rebuild counts its sources once, at its end: recounting every outlet each batch made a replay quadratic.
         var touched = revisions.ArticleId.Concat(claims.ArticleId).Distinct(StringComparer.Ordinal).ToList();
         var countSources = touched.Count > 0 && Target.IsLive;

@@ -6,11 +6,14 @@ namespace Claims.Query.Sources;
 /// </summary>
 /// <remarks>
 /// Counting an outlet from its articles' claims read every claim it ever published, and a batch touches most outlets:
-/// each batch recounted nearly the whole read model (60 ms a batch at 2,600 articles, 12 % of the database's time
-/// under load, and growing with the log). Two narrow tables now carry what the counts need: each article's current
-/// contribution (<c>source_articles</c>) and how many current mentions each outlet has of each claim
-/// (<c>source_claims</c>). A batch takes its articles' old contributions out before it writes, puts the new ones in
-/// after, and counts the touched outlets from those tables alone.
+/// each batch recounted nearly the whole read model (60 ms a batch at 2,600 articles). Narrow tables then carried what
+/// the counts need, each article's current contribution (<c>source_articles</c>) and each outlet's current mentions of
+/// each claim (<c>source_claims</c>), but recounting a touched outlet from them still read all of its articles: 5-9 ms
+/// a batch in the benchmark, growing with every article an outlet publishes. Now a batch moves the counts by its
+/// articles' contributions alone: it takes their old contributions out before it writes and puts the new ones in
+/// after, counting the claims and languages whose tallies leave or reach zero (<c>source_claims</c> and
+/// <c>source_languages</c> keep only positive tallies), and it reads an outlet's dates through indexes. What a batch
+/// costs depends on the batch, not on the outlets' history.
 /// </remarks>
 public static class SourcesReadModel
 {
@@ -31,64 +34,145 @@ public static class SourcesReadModel
             published_at timestamptz NOT NULL,
             received_at timestamptz NOT NULL,
             mentions int NOT NULL);
-        CREATE INDEX IF NOT EXISTS source_articles_source ON query.source_articles (source);
+        DROP INDEX IF EXISTS query.source_articles_source;
+        CREATE INDEX IF NOT EXISTS source_articles_published ON query.source_articles (source, published_at);
+        CREATE INDEX IF NOT EXISTS source_articles_received ON query.source_articles (source, received_at);
         CREATE TABLE IF NOT EXISTS query.source_claims (
             source text NOT NULL,
             claim_id text NOT NULL,
             mentions int NOT NULL,
             PRIMARY KEY (source, claim_id));
-        -- Read models projected before these tables existed: their contributions, once.
+        CREATE TABLE IF NOT EXISTS query.source_languages (
+            source text NOT NULL,
+            language text NOT NULL,
+            articles int NOT NULL,
+            PRIMARY KEY (source, language));
+        -- Read models projected before these tables existed: their contributions, once. (Older read models kept
+        -- claims whose tallies had fallen to zero; the counts never included them.)
         INSERT INTO query.source_articles
         {CurrentContributions("NOT EXISTS (SELECT 1 FROM query.source_articles)")};
         INSERT INTO query.source_claims
         {CurrentClaims("NOT EXISTS (SELECT 1 FROM query.source_claims)")};
+        DELETE FROM query.source_claims WHERE mentions <= 0;
+        INSERT INTO query.source_languages
+        {CurrentLanguages("NOT EXISTS (SELECT 1 FROM query.source_languages)")};
         """;
 
     /// <summary>
-    /// Before a batch writes: takes the current contributions of the articles in $1 out of <c>source_claims</c> and
-    /// <c>source_articles</c> (a new revision or more claims will put them back, changed).
+    /// Before a batch writes: takes the current contributions of the articles in $1 out (a new revision or more claims
+    /// will put them back, changed). A claim or a language whose tally reaches zero leaves its outlet's count, and an
+    /// outlet left without articles leaves the read model.
     /// </summary>
     public static readonly string TakeOut = $"""
-        WITH old AS (
+        WITH old_claims AS (
             {CurrentClaims("a.article_id = ANY ($1)")}),
+        vanished AS (
+            DELETE FROM query.source_claims s USING old_claims o
+            WHERE s.source = o.source AND s.claim_id = o.claim_id AND s.mentions <= o.mentions
+            RETURNING s.source),
         taken AS (
-            UPDATE query.source_claims s SET mentions = s.mentions - old.mentions
-            FROM old WHERE s.source = old.source AND s.claim_id = old.claim_id)
-        DELETE FROM query.source_articles WHERE article_id = ANY ($1)
-        """;
-
-    /// <summary>After a batch writes: puts the current contributions of the articles in $1 in.</summary>
-    public static readonly string PutIn = $"""
-        WITH put_articles AS (
-            INSERT INTO query.source_articles
-            {CurrentContributions("a.article_id = ANY ($1)")})
-        INSERT INTO query.source_claims
-        {CurrentClaims("a.article_id = ANY ($1)")}
-        ON CONFLICT (source, claim_id) DO UPDATE SET mentions = query.source_claims.mentions + EXCLUDED.mentions
+            UPDATE query.source_claims s SET mentions = s.mentions - o.mentions
+            FROM old_claims o
+            WHERE s.source = o.source AND s.claim_id = o.claim_id AND s.mentions > o.mentions),
+        old_articles AS (
+            DELETE FROM query.source_articles WHERE article_id = ANY ($1)
+            RETURNING source, language, mentions),
+        old_languages AS (
+            SELECT source, language, count(*)::int AS articles FROM old_articles GROUP BY source, language),
+        languages_gone AS (
+            DELETE FROM query.source_languages l USING old_languages o
+            WHERE l.source = o.source AND l.language = o.language AND l.articles <= o.articles),
+        languages_taken AS (
+            UPDATE query.source_languages l SET articles = l.articles - o.articles
+            FROM old_languages o
+            WHERE l.source = o.source AND l.language = o.language AND l.articles > o.articles),
+        deltas AS (
+            SELECT source, sum(articles)::int AS articles, sum(mentions)::int AS mentions, sum(claims)::int AS claims
+            FROM (SELECT source, count(*) AS articles, sum(mentions) AS mentions, 0 AS claims FROM old_articles GROUP BY source
+                  UNION ALL
+                  SELECT source, 0, 0, count(*) FROM vanished GROUP BY source) d
+            GROUP BY source),
+        emptied AS (
+            DELETE FROM query.sources s USING deltas d WHERE s.source = d.source AND s.article_count <= d.articles)
+        UPDATE query.sources s
+        SET article_count = s.article_count - d.articles, mention_count = s.mention_count - d.mentions, claim_count = s.claim_count - d.claims
+        FROM deltas d
+        WHERE s.source = d.source AND s.article_count > d.articles
         """;
 
     /// <summary>
-    /// Recounts every source that any revision of the articles in $1 had (a correction may move an article to another
-    /// outlet), and drops sources left without articles.
+    /// After a batch writes: puts the current contributions of the articles in $1 in. A claim or language an outlet
+    /// had no tally of joins its count; an outlet new to the read model joins it, with its dates and languages as
+    /// <see cref="Refresh"/> completes them.
+    /// </summary>
+    public static readonly string PutIn = $"""
+        WITH new_articles AS (
+            INSERT INTO query.source_articles
+            {CurrentContributions("a.article_id = ANY ($1)")}
+            RETURNING source, language, published_at, received_at, mentions),
+        languages_put AS (
+            INSERT INTO query.source_languages
+            SELECT source, language, count(*)::int FROM new_articles GROUP BY source, language
+            ON CONFLICT (source, language) DO UPDATE SET articles = query.source_languages.articles + EXCLUDED.articles),
+        new_claims AS (
+            {CurrentClaims("a.article_id = ANY ($1)")}),
+        claims_put AS (
+            INSERT INTO query.source_claims SELECT source, claim_id, mentions FROM new_claims
+            ON CONFLICT (source, claim_id) DO UPDATE SET mentions = query.source_claims.mentions + EXCLUDED.mentions
+            RETURNING source, claim_id, mentions),
+        -- Kept tallies are positive, so a tally that now equals what the batch put in had none before.
+        appeared AS (
+            SELECT p.source, count(*) AS claims
+            FROM claims_put p JOIN new_claims n ON n.source = p.source AND n.claim_id = p.claim_id
+            WHERE p.mentions = n.mentions
+            GROUP BY p.source),
+        deltas AS (
+            SELECT a.source, count(*)::int AS articles, sum(a.mentions)::int AS mentions, coalesce(max(p.claims), 0)::int AS claims,
+                   array_agg(DISTINCT a.language ORDER BY a.language) AS languages,
+                   min(a.published_at) AS first_published, max(a.published_at) AS last_published, max(a.received_at) AS last_seen
+            FROM new_articles a LEFT JOIN appeared p ON p.source = a.source
+            GROUP BY a.source)
+        INSERT INTO query.sources (source, article_count, mention_count, claim_count, languages, first_published_at, last_published_at, last_seen_at)
+        SELECT source, articles, mentions, claims, languages, first_published, last_published, last_seen FROM deltas
+        ON CONFLICT (source) DO UPDATE SET
+            article_count = query.sources.article_count + EXCLUDED.article_count,
+            mention_count = query.sources.mention_count + EXCLUDED.mention_count,
+            claim_count = query.sources.claim_count + EXCLUDED.claim_count
+        """;
+
+    /// <summary>
+    /// After <see cref="PutIn"/>: the languages and dates of every outlet that any revision of the articles in $1 had (a
+    /// correction may move an article to another outlet), each read through an index.
     /// </summary>
     public static readonly string Refresh = """
-        WITH touched AS (
-            SELECT DISTINCT source FROM query.article_revisions WHERE article_id = ANY ($1)),
-        """ + Recount;
+        UPDATE query.sources s SET
+            languages = ARRAY(SELECT l.language FROM query.source_languages l WHERE l.source = s.source ORDER BY l.language),
+            first_published_at = (SELECT min(a.published_at) FROM query.source_articles a WHERE a.source = s.source),
+            last_published_at = (SELECT max(a.published_at) FROM query.source_articles a WHERE a.source = s.source),
+            last_seen_at = (SELECT max(a.received_at) FROM query.source_articles a WHERE a.source = s.source)
+        WHERE s.source IN (SELECT DISTINCT source FROM query.article_revisions WHERE article_id = ANY ($1))
+        """;
 
     /// <summary>
     /// Counts every source from scratch: what a rebuild does once at its end instead of once a batch (its replay
     /// leaves the contribution tables empty).
     /// </summary>
     public static readonly string RefreshAll = $"""
-        TRUNCATE query.source_articles, query.source_claims;
+        TRUNCATE query.sources, query.source_articles, query.source_claims, query.source_languages;
         INSERT INTO query.source_articles
         {CurrentContributions("true")};
         INSERT INTO query.source_claims
         {CurrentClaims("true")};
-        WITH touched AS (
-            SELECT DISTINCT source FROM query.article_revisions),
-        """ + Recount;
+        INSERT INTO query.source_languages
+        {CurrentLanguages("true")};
+        INSERT INTO query.sources (source, article_count, mention_count, claim_count, languages, first_published_at, last_published_at, last_seen_at)
+        SELECT sa.source, count(*)::int, sum(sa.mentions)::int,
+               (SELECT count(*) FROM query.source_claims sc WHERE sc.source = sa.source)::int,
+               array_agg(DISTINCT sa.language ORDER BY sa.language),
+               min(sa.published_at), max(sa.published_at), max(sa.received_at)
+        FROM query.source_articles sa
+        GROUP BY sa.source;
+        """;
 
     /// <summary>Each article's current revision: its outlet, language, dates and number of mentions.</summary>
     private static string CurrentContributions(string filter) => $"""
@@ -108,26 +192,11 @@ public static class SourcesReadModel
         GROUP BY r.source, c.claim_id
         """;
 
-    private const string Recount = """
-
-        dropped_claims AS (
-            DELETE FROM query.source_claims WHERE source IN (SELECT source FROM touched) AND mentions <= 0),
-        stats AS (
-            SELECT sa.source, count(*)::int AS articles, sum(sa.mentions)::int AS mentions,
-                   (SELECT count(*) FROM query.source_claims sc WHERE sc.source = sa.source AND sc.mentions > 0)::int AS claims,
-                   array_agg(DISTINCT sa.language ORDER BY sa.language) AS languages,
-                   min(sa.published_at) AS first_published, max(sa.published_at) AS last_published, max(sa.received_at) AS last_seen
-            FROM query.source_articles sa
-            WHERE sa.source IN (SELECT source FROM touched)
-            GROUP BY sa.source),
-        gone AS (
-            DELETE FROM query.sources s
-            WHERE s.source IN (SELECT source FROM touched) AND NOT EXISTS (SELECT 1 FROM stats WHERE stats.source = s.source))
-        INSERT INTO query.sources (source, article_count, mention_count, claim_count, languages, first_published_at, last_published_at, last_seen_at)
-        SELECT source, articles, mentions, claims, languages, first_published, last_published, last_seen FROM stats
-        ON CONFLICT (source) DO UPDATE SET
-            article_count = EXCLUDED.article_count, mention_count = EXCLUDED.mention_count, claim_count = EXCLUDED.claim_count,
-            languages = EXCLUDED.languages, first_published_at = EXCLUDED.first_published_at,
-            last_published_at = EXCLUDED.last_published_at, last_seen_at = EXCLUDED.last_seen_at
+    /// <summary>How many current articles each outlet has in each language.</summary>
+    private static string CurrentLanguages(string filter) => $"""
+        SELECT r.source, r.language, count(*)::int
+        FROM query.articles a JOIN query.article_revisions r ON r.article_id = a.article_id AND r.revision = a.revision
+        WHERE {filter}
+        GROUP BY r.source, r.language
         """;
 }
