@@ -67,6 +67,23 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
             status text,
             mention_id uuid,
             PRIMARY KEY (claim_id, version));
+        CREATE TABLE IF NOT EXISTS query.claim_origins (
+            claim_id text NOT NULL,
+            origin text NOT NULL,
+            mentions int NOT NULL,
+            PRIMARY KEY (claim_id, origin));
+        CREATE TABLE IF NOT EXISTS query.claim_sources (
+            claim_id text NOT NULL,
+            source text NOT NULL,
+            mentions int NOT NULL,
+            PRIMARY KEY (claim_id, source));
+        -- Read models projected before the tallies existed: theirs, once.
+        INSERT INTO query.claim_origins
+        SELECT claim_id, origin, count(*)::int FROM query.claim_mentions
+        WHERE NOT superseded AND NOT EXISTS (SELECT 1 FROM query.claim_origins) GROUP BY claim_id, origin;
+        INSERT INTO query.claim_sources
+        SELECT claim_id, source, count(*)::int FROM query.claim_mentions
+        WHERE NOT superseded AND NOT EXISTS (SELECT 1 FROM query.claim_sources) GROUP BY claim_id, source;
         """;
 
     /// <summary>
@@ -170,23 +187,83 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         WHERE c.claim_id = u.claim_id
         """;
 
-    // Counts what still votes; a claim whose every mention was superseded or retracted counts zero (an aggregate
-    // without GROUP BY always returns its row). One pass over each claim's mentions: three subqueries read them three
-    // times, 5-17 ms a batch once claims held hundreds of mentions (the top statement at half load in the benchmark).
-    private const string RefreshCounts = """
-        UPDATE query.claims c SET mention_count = s.mentions, origin_count = s.origins, source_count = s.sources
-        FROM unnest($1::text[]) AS k (claim_id)
-             CROSS JOIN LATERAL (SELECT count(*)::int AS mentions, count(DISTINCT m.origin)::int AS origins, count(DISTINCT m.source)::int AS sources
-                                 FROM query.claim_mentions m WHERE m.claim_id = k.claim_id AND NOT m.superseded) AS s
-        WHERE c.claim_id = k.claim_id
+    // A claim counts what still votes: its mentions neither superseded nor retracted, and the origins and outlets they
+    // come from. Recounting every touched claim from all of its mentions cost 5-17 ms a batch once claims held hundreds
+    // of mentions (the top statement at half load in the benchmark), growing with each claim's history. Now the
+    // mentions a batch records, regroups or changes the status of have their votes taken out of the counts before its
+    // writes and put back in after: query.claim_origins and query.claim_sources keep each claim's positive tallies, and
+    // an origin or outlet counts for a claim while its tally does.
+    private const string TakeOutVotes = """
+        WITH old AS (
+            SELECT claim_id, origin, source FROM query.claim_mentions WHERE mention_id = ANY ($1) AND NOT superseded),
+        old_origins AS (SELECT claim_id, origin, count(*)::int AS mentions FROM old GROUP BY claim_id, origin),
+        origins_gone AS (
+            DELETE FROM query.claim_origins t USING old_origins o
+            WHERE t.claim_id = o.claim_id AND t.origin = o.origin AND t.mentions <= o.mentions
+            RETURNING t.claim_id),
+        origins_taken AS (
+            UPDATE query.claim_origins t SET mentions = t.mentions - o.mentions FROM old_origins o
+            WHERE t.claim_id = o.claim_id AND t.origin = o.origin AND t.mentions > o.mentions),
+        old_sources AS (SELECT claim_id, source, count(*)::int AS mentions FROM old GROUP BY claim_id, source),
+        sources_gone AS (
+            DELETE FROM query.claim_sources t USING old_sources o
+            WHERE t.claim_id = o.claim_id AND t.source = o.source AND t.mentions <= o.mentions
+            RETURNING t.claim_id),
+        sources_taken AS (
+            UPDATE query.claim_sources t SET mentions = t.mentions - o.mentions FROM old_sources o
+            WHERE t.claim_id = o.claim_id AND t.source = o.source AND t.mentions > o.mentions),
+        deltas AS (
+            SELECT claim_id, sum(mentions)::int AS mentions, sum(origins)::int AS origins, sum(sources)::int AS sources
+            FROM (SELECT claim_id, count(*) AS mentions, 0 AS origins, 0 AS sources FROM old GROUP BY claim_id
+                  UNION ALL SELECT claim_id, 0, count(*), 0 FROM origins_gone GROUP BY claim_id
+                  UNION ALL SELECT claim_id, 0, 0, count(*) FROM sources_gone GROUP BY claim_id) d
+            GROUP BY claim_id)
+        UPDATE query.claims c
+        SET mention_count = c.mention_count - d.mentions, origin_count = c.origin_count - d.origins, source_count = c.source_count - d.sources
+        FROM deltas d WHERE c.claim_id = d.claim_id
         """;
 
-    // A rebuild's counts, once at its end over fresh tables (claims without a voting mention keep their zeros).
+    // Kept tallies are positive, so a tally that now equals what the batch put in had none before: a new origin or outlet.
+    private const string PutInVotes = """
+        WITH new AS (
+            SELECT claim_id, origin, source FROM query.claim_mentions WHERE mention_id = ANY ($1) AND NOT superseded),
+        new_origins AS (SELECT claim_id, origin, count(*)::int AS mentions FROM new GROUP BY claim_id, origin),
+        origins_put AS (
+            INSERT INTO query.claim_origins SELECT claim_id, origin, mentions FROM new_origins
+            ON CONFLICT (claim_id, origin) DO UPDATE SET mentions = query.claim_origins.mentions + EXCLUDED.mentions
+            RETURNING claim_id, origin, mentions),
+        new_sources AS (SELECT claim_id, source, count(*)::int AS mentions FROM new GROUP BY claim_id, source),
+        sources_put AS (
+            INSERT INTO query.claim_sources SELECT claim_id, source, mentions FROM new_sources
+            ON CONFLICT (claim_id, source) DO UPDATE SET mentions = query.claim_sources.mentions + EXCLUDED.mentions
+            RETURNING claim_id, source, mentions),
+        deltas AS (
+            SELECT claim_id, sum(mentions)::int AS mentions, sum(origins)::int AS origins, sum(sources)::int AS sources
+            FROM (SELECT claim_id, count(*) AS mentions, 0 AS origins, 0 AS sources FROM new GROUP BY claim_id
+                  UNION ALL
+                  SELECT p.claim_id, 0, count(*), 0 FROM origins_put p JOIN new_origins n ON n.claim_id = p.claim_id AND n.origin = p.origin
+                  WHERE p.mentions = n.mentions GROUP BY p.claim_id
+                  UNION ALL
+                  SELECT p.claim_id, 0, 0, count(*) FROM sources_put p JOIN new_sources n ON n.claim_id = p.claim_id AND n.source = p.source
+                  WHERE p.mentions = n.mentions GROUP BY p.claim_id) d
+            GROUP BY claim_id)
+        UPDATE query.claims c
+        SET mention_count = c.mention_count + d.mentions, origin_count = c.origin_count + d.origins, source_count = c.source_count + d.sources
+        FROM deltas d WHERE c.claim_id = d.claim_id
+        """;
+
+    // A rebuild's tallies and counts, once at its end over fresh tables (claims without a voting mention keep their zeros).
     private const string RefreshAllCounts = """
-        UPDATE query.claims c SET mention_count = s.mentions, origin_count = s.origins, source_count = s.sources
-        FROM (SELECT claim_id, count(*)::int AS mentions, count(DISTINCT origin)::int AS origins, count(DISTINCT source)::int AS sources
-              FROM query.claim_mentions WHERE NOT superseded GROUP BY claim_id) AS s
-        WHERE c.claim_id = s.claim_id
+        TRUNCATE query.claim_origins, query.claim_sources;
+        INSERT INTO query.claim_origins SELECT claim_id, origin, count(*)::int FROM query.claim_mentions WHERE NOT superseded GROUP BY claim_id, origin;
+        INSERT INTO query.claim_sources SELECT claim_id, source, count(*)::int FROM query.claim_mentions WHERE NOT superseded GROUP BY claim_id, source;
+        UPDATE query.claims c SET mention_count = 0, origin_count = 0, source_count = 0
+        WHERE c.mention_count <> 0 OR c.origin_count <> 0 OR c.source_count <> 0;
+        UPDATE query.claims c SET mention_count = s.mentions,
+            origin_count = (SELECT count(*) FROM query.claim_origins o WHERE o.claim_id = c.claim_id),
+            source_count = (SELECT count(*) FROM query.claim_sources t WHERE t.claim_id = c.claim_id)
+        FROM (SELECT claim_id, count(*)::int AS mentions FROM query.claim_mentions WHERE NOT superseded GROUP BY claim_id) AS s
+        WHERE c.claim_id = s.claim_id;
         """;
 
     private readonly string _insertClaims = target.Qualify(InsertClaims);
@@ -200,7 +277,8 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         ? InsertHistory
         : target.Qualify(InsertHistory.Replace("ON CONFLICT (claim_id, version) DO NOTHING", "", StringComparison.Ordinal));
     private readonly string _updateClaims = target.Qualify(UpdateClaims);
-    private readonly string _refreshCounts = target.Qualify(RefreshCounts);
+    private readonly string _takeOutVotes = target.Qualify(TakeOutVotes);
+    private readonly string _putInVotes = target.Qualify(PutInVotes);
 
     // Wakes every query instance's /changes streams once a batch commits, instead of at their next poll; sent after the
     // commit, not inside it (see CommitNotifier: a NOTIFY inside serialised every committing writer's WAL flush).
@@ -244,7 +322,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
     public override IReadOnlySet<string>? EventTypesWithoutData { get; } = new HashSet<string> { EventAliases.ConflictDetected };
 
     /// <summary>Not <c>changes</c>: see <see cref="ChangesSchema"/>.</summary>
-    public override IReadOnlyList<string> Tables { get; } = ["claims", "claim_mentions", "claim_history"];
+    public override IReadOnlyList<string> Tables { get; } = ["claims", "claim_mentions", "claim_history", "claim_origins", "claim_sources"];
 
     public override string TablesDdl => Schema;
 
@@ -322,7 +400,6 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         public DateTimeOffset UpdatedAt;
         public string? Consensus;
         public string? Status;
-        public bool MentionsChanged;
     }
 
     /// <summary>A batch's writes as columns, one list per column of each set-based statement, in log order.</summary>
@@ -378,8 +455,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
                 _newUpdatedAt.Add(stored.RecordedAt);
             }
 
-            var claim = Touch(stored, m.ClaimId);
-            claim.MentionsChanged = true;
+            Touch(stored, m.ClaimId);
             _mentionId.Add(recorded.MentionId);
             _mentionClaim.Add(m.ClaimId);
             _mentionArticle.Add(a.ArticleId);
@@ -414,7 +490,7 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         public void AddRegroup(StoredEvent stored, MentionRegrouped regrouped)
         {
             _regrouped[regrouped.MentionId] = regrouped.Origin;
-            AddVersion(stored, regrouped.ClaimId, regrouped.MentionId).MentionsChanged = true;
+            AddVersion(stored, regrouped.ClaimId, regrouped.MentionId);
         }
 
         public void AddStatusChange(StoredEvent stored, string claimId, Guid mentionId, string change, Guid? supersededBy)
@@ -425,15 +501,14 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
             }
 
             changes.Add((change, supersededBy));
-            AddVersion(stored, claimId, mentionId).MentionsChanged = true;
+            AddVersion(stored, claimId, mentionId);
         }
 
         /// <summary>A version that changes neither the consensus nor the status.</summary>
-        public ClaimInBatch AddVersion(StoredEvent stored, string claimId, Guid? mentionId)
+        public void AddVersion(StoredEvent stored, string claimId, Guid? mentionId)
         {
-            var claim = Touch(stored, claimId);
+            Touch(stored, claimId);
             AddHistory(stored, claimId, Kind(stored.Type), null, mentionId, null, null);
-            return claim;
         }
 
         public void AddCommands(NpgsqlBatch commands, ClaimsProjection projection)
@@ -443,6 +518,14 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
                 commands.BatchCommands.Add(Command(projection._insertClaims,
                     Column(_newClaimId), Column(_newMetric), Column(_newSubjects), Column(_newDirection), Column(_newPeriod), Column(_newUnit),
                     Column(_newVersion), Column(_newUpdatedAt)));
+            }
+
+            // The votes of the mentions the batch touches leave the counts before its writes and come back after them. A
+            // rebuild counts once, at its end: counting each batch took a third of a replay's database time.
+            var touchedMentions = projection.Target.IsLive ? _mentionId.Concat(_regrouped.Keys).Concat(_statusChanges.Keys).Distinct().ToList() : [];
+            if (touchedMentions.Count > 0)
+            {
+                commands.BatchCommands.Add(Command(projection._takeOutVotes, Column(touchedMentions)));
             }
 
             if (_mentionId.Count > 0)
@@ -489,7 +572,6 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
             }
 
             var (claimIds, versions, updatedAt, consensus, status) = (new List<string>(), new List<long>(), new List<DateTimeOffset>(), new List<string?>(), new List<string?>());
-            var mentionsChanged = new List<string>();
             foreach (var (claimId, claim) in Claims)
             {
                 claimIds.Add(claimId);
@@ -497,21 +579,14 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
                 updatedAt.Add(claim.UpdatedAt);
                 consensus.Add(claim.Consensus);
                 status.Add(claim.Status);
-                if (claim.MentionsChanged)
-                {
-                    mentionsChanged.Add(claimId);
-                }
             }
 
             commands.BatchCommands.Add(Command(projection._updateClaims,
                 Column(claimIds), Column(versions), Column(updatedAt), JsonbColumn(consensus), Column(status)));
-            // A rebuild counts once, at its end: recounting each touched claim every batch read each claim's mentions
-            // again and again (a third of a replay's database time).
-            if (mentionsChanged.Count > 0 && projection.Target.IsLive)
+            if (touchedMentions.Count > 0)
             {
-                commands.BatchCommands.Add(Command(projection._refreshCounts, Column(mentionsChanged)));
+                commands.BatchCommands.Add(Command(projection._putInVotes, Column(touchedMentions)));
             }
-
         }
 
         private ClaimInBatch Touch(StoredEvent stored, string claimId)

@@ -1,0 +1,206 @@
+using Claims.Contracts;
+using Claims.Contracts.Events;
+using Claims.EventStore;
+using Claims.Query.ClaimsReadModel;
+using Claims.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Claims.Query.Tests;
+
+/// <summary>
+/// Each claim's counts of voting mentions, origins and outlets, kept batch by batch by the claims projection on real
+/// PostgreSQL, must always equal what counting from scratch gives (what a rebuild does at its end): through mentions
+/// recorded, regrouped, superseded, reinstated and retracted, several changes to one mention in a batch, and events
+/// delivered twice.
+/// </summary>
+public sealed class ClaimCountsTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly PostgresDatabase _database = new();
+    private ClaimsProjection _projection = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await using (var command = _database.DataSource.CreateCommand("CREATE SCHEMA query;\n" + ClaimsProjection.Schema + ClaimsProjection.ChangesSchema))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        _projection = new ClaimsProjection(new EventStore.EventStore(_database.DataSource, new EventTypeRegistry()));
+    }
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Counts_kept_batch_by_batch_equal_counts_from_scratch_after_every_batch(int seed)
+    {
+        var feed = new ClaimFeed(new Random(seed));
+        for (var batch = 0; batch < 80; batch++)
+        {
+            await ApplyAsync(feed.NextBatch());
+
+            var kept = await ReadModelAsync(recountFirst: false);
+            var recounted = await ReadModelAsync(recountFirst: true);
+            Assert.True(kept.SequenceEqual(recounted),
+                $"seed {seed}, batch {batch}: kept\n{string.Join('\n', kept)}\nfrom scratch\n{string.Join('\n', recounted)}");
+        }
+
+        Assert.True(feed.Changes > 20, "too few regroupings and status changes to say anything");
+    }
+
+    [Fact]
+    public async Task A_claim_counts_only_what_still_votes_and_where_it_comes_from()
+    {
+        var feed = new ClaimFeed(new Random(0));
+        var (a, b, c) = (feed.Record("claim-1", "outlet-a", "origin-1"), feed.Record("claim-1", "outlet-b", "origin-1"), feed.Record("claim-1", "outlet-b", "origin-2"));
+        await ApplyAsync([a.Event, b.Event, c.Event]);
+        Assert.Equal("claim-1 mentions=3 origins=2 sources=2", await CountsAsync("claim-1"));
+
+        // b now stands for an origin of its own; c is superseded by b: outlet-b still votes, through b alone.
+        await ApplyAsync([feed.Regroup(b, "origin-3"), feed.Supersede(c, b.Id)]);
+        Assert.Equal("claim-1 mentions=2 origins=2 sources=2", await CountsAsync("claim-1"));
+
+        // a retracted and b superseded in one batch, then c reinstated: one mention, one origin, one outlet.
+        await ApplyAsync([feed.Retract(a), feed.Supersede(b, c.Id), feed.Reinstate(c)]);
+        Assert.Equal("claim-1 mentions=1 origins=1 sources=1", await CountsAsync("claim-1"));
+
+        // Delivered again, a batch changes nothing.
+        await ApplyAsync([a.Event, feed.Reinstate(a)]);
+        Assert.Equal("claim-1 mentions=1 origins=1 sources=1", await CountsAsync("claim-1"));
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await _projection.ApplyAsync(new ProjectionBatch(events, connection, transaction), CancellationToken.None);
+        await transaction.CommitAsync();
+    }
+
+    private async Task<string> CountsAsync(string claimId) =>
+        (await ReadModelAsync(recountFirst: false)).Single(row => row.StartsWith(claimId + " ", StringComparison.Ordinal));
+
+    /// <summary>The claims' counts and tallies as text rows; with <paramref name="recountFirst"/>, as counted from scratch (then rolled back).</summary>
+    private async Task<List<string>> ReadModelAsync(bool recountFirst)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (recountFirst)
+        {
+            await _projection.CompleteRebuildAsync(connection, transaction, CancellationToken.None);
+        }
+
+        var rows = new List<string>();
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT claim_id || ' mentions=' || mention_count || ' origins=' || origin_count || ' sources=' || source_count FROM query.claims
+            UNION ALL SELECT 'origin ' || claim_id || ' ' || origin || '=' || mentions FROM query.claim_origins
+            UNION ALL SELECT 'source ' || claim_id || ' ' || source || '=' || mentions FROM query.claim_sources
+            ORDER BY 1
+            """, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+
+        await transaction.RollbackAsync();
+        return rows;
+    }
+
+    private sealed record Recorded(Guid Id, string ClaimId, StoredEvent Event);
+
+    /// <summary>A random stream of claim events over six claims, four outlets and five origins.</summary>
+    private sealed class ClaimFeed(Random random)
+    {
+        private readonly List<Recorded> _mentions = [];
+        private readonly List<StoredEvent> _delivered = [];
+        private readonly Dictionary<string, long> _versions = [];
+        private long _sequence;
+
+        public int Changes { get; private set; }
+
+        public IReadOnlyList<StoredEvent> NextBatch()
+        {
+            var events = new List<StoredEvent>();
+            var size = random.Next(1, 9);
+            while (events.Count < size)
+            {
+                var roll = random.NextDouble();
+                if (_mentions.Count < 3 || roll < 0.40)
+                {
+                    events.Add(Record($"claim-{random.Next(1, 7)}", $"outlet-{random.Next(1, 5)}", $"origin-{random.Next(1, 6)}").Event);
+                    continue;
+                }
+
+                var mention = _mentions[random.Next(_mentions.Count)];
+                Changes++;
+                events.Add(roll switch
+                {
+                    < 0.58 => Regroup(mention, $"origin-{random.Next(1, 6)}"),
+                    < 0.73 => Supersede(mention, _mentions[random.Next(_mentions.Count)].Id),
+                    < 0.86 => Reinstate(mention),
+                    < 0.93 => Retract(mention),
+                    _ => _delivered[random.Next(_delivered.Count)],
+                });
+            }
+
+            return events;
+        }
+
+        public Recorded Record(string claimId, string outlet, string origin)
+        {
+            var id = Guid.NewGuid();
+            var recorded = new Recorded(id, claimId, Append(claimId, EventAliases.MentionRecorded, new MentionRecorded
+            {
+                ClaimId = claimId,
+                MentionId = id,
+                Origin = origin,
+                Article = new SourceArticle { ArticleId = $"article-{id:N}", Revision = 1, Source = outlet, PublishedAt = Start, Language = "ru" },
+                Mention = new ClaimMention
+                {
+                    ClaimId = claimId,
+                    Metric = "trade-turnover",
+                    Subjects = ["AZ", "KZ"],
+                    Value = 470_000_000m,
+                    Unit = "USD",
+                    Qualifier = Qualifiers.Exact,
+                    Evidence = new Evidence { Text = "470 million", Start = 0, End = 11 },
+                    Confidence = 0.9,
+                },
+            }));
+            _mentions.Add(recorded);
+            return recorded;
+        }
+
+        public StoredEvent Regroup(Recorded mention, string origin) => Append(mention.ClaimId, EventAliases.MentionRegrouped,
+            new MentionRegrouped { ClaimId = mention.ClaimId, MentionId = mention.Id, PreviousOrigin = "unknown", Origin = origin });
+
+        public StoredEvent Supersede(Recorded mention, Guid by) => Append(mention.ClaimId, EventAliases.MentionSuperseded,
+            new MentionSuperseded { ClaimId = mention.ClaimId, MentionId = mention.Id, SupersededBy = by });
+
+        public StoredEvent Reinstate(Recorded mention) => Append(mention.ClaimId, EventAliases.MentionReinstated,
+            new MentionReinstated { ClaimId = mention.ClaimId, MentionId = mention.Id });
+
+        public StoredEvent Retract(Recorded mention) => Append(mention.ClaimId, EventAliases.MentionRetracted,
+            new MentionRetracted { ClaimId = mention.ClaimId, MentionId = mention.Id, ArticleId = $"article-{mention.Id:N}", ByRevision = 2 });
+
+        private StoredEvent Append(string claimId, string type, object data)
+        {
+            _sequence++;
+            var version = _versions[claimId] = _versions.GetValueOrDefault(claimId) + 1;
+            var stored = new StoredEvent(_sequence, (ulong)_sequence, Guid.NewGuid(), StreamIds.Claim(claimId), version, type, data,
+                new Dictionary<string, string>(), Start.AddMinutes(_sequence));
+            _delivered.Add(stored);
+            return stored;
+        }
+    }
+}
