@@ -223,29 +223,31 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
         FROM deltas d WHERE c.claim_id = d.claim_id
         """;
 
-    // Kept tallies are positive, so a tally that now equals what the batch put in had none before: a new origin or outlet.
+    // An origin or outlet without a tally before the batch puts its votes in is new to the claim. (Which tallies exist is
+    // read beside the upserts, in the statement's snapshot: joining what they return to what they were given would be
+    // a join of two intermediate results, which a live batch plans as a nested loop.)
     private const string PutInVotes = """
         WITH new AS (
             SELECT claim_id, origin, source FROM query.claim_mentions WHERE mention_id = ANY ($1) AND NOT superseded),
-        new_origins AS (SELECT claim_id, origin, count(*)::int AS mentions FROM new GROUP BY claim_id, origin),
+        new_origins AS (
+            SELECT n.claim_id, n.origin, n.mentions,
+                   NOT EXISTS (SELECT 1 FROM query.claim_origins t WHERE t.claim_id = n.claim_id AND t.origin = n.origin) AS appeared
+            FROM (SELECT claim_id, origin, count(*)::int AS mentions FROM new GROUP BY claim_id, origin) n),
         origins_put AS (
             INSERT INTO query.claim_origins SELECT claim_id, origin, mentions FROM new_origins
-            ON CONFLICT (claim_id, origin) DO UPDATE SET mentions = query.claim_origins.mentions + EXCLUDED.mentions
-            RETURNING claim_id, origin, mentions),
-        new_sources AS (SELECT claim_id, source, count(*)::int AS mentions FROM new GROUP BY claim_id, source),
+            ON CONFLICT (claim_id, origin) DO UPDATE SET mentions = query.claim_origins.mentions + EXCLUDED.mentions),
+        new_sources AS (
+            SELECT n.claim_id, n.source, n.mentions,
+                   NOT EXISTS (SELECT 1 FROM query.claim_sources t WHERE t.claim_id = n.claim_id AND t.source = n.source) AS appeared
+            FROM (SELECT claim_id, source, count(*)::int AS mentions FROM new GROUP BY claim_id, source) n),
         sources_put AS (
             INSERT INTO query.claim_sources SELECT claim_id, source, mentions FROM new_sources
-            ON CONFLICT (claim_id, source) DO UPDATE SET mentions = query.claim_sources.mentions + EXCLUDED.mentions
-            RETURNING claim_id, source, mentions),
+            ON CONFLICT (claim_id, source) DO UPDATE SET mentions = query.claim_sources.mentions + EXCLUDED.mentions),
         deltas AS (
             SELECT claim_id, sum(mentions)::int AS mentions, sum(origins)::int AS origins, sum(sources)::int AS sources
             FROM (SELECT claim_id, count(*) AS mentions, 0 AS origins, 0 AS sources FROM new GROUP BY claim_id
-                  UNION ALL
-                  SELECT p.claim_id, 0, count(*), 0 FROM origins_put p JOIN new_origins n ON n.claim_id = p.claim_id AND n.origin = p.origin
-                  WHERE p.mentions = n.mentions GROUP BY p.claim_id
-                  UNION ALL
-                  SELECT p.claim_id, 0, 0, count(*) FROM sources_put p JOIN new_sources n ON n.claim_id = p.claim_id AND n.source = p.source
-                  WHERE p.mentions = n.mentions GROUP BY p.claim_id) d
+                  UNION ALL SELECT claim_id, 0, count(*), 0 FROM new_origins WHERE appeared GROUP BY claim_id
+                  UNION ALL SELECT claim_id, 0, 0, count(*) FROM new_sources WHERE appeared GROUP BY claim_id) d
             GROUP BY claim_id)
         UPDATE query.claims c
         SET mention_count = c.mention_count + d.mentions, origin_count = c.origin_count + d.origins, source_count = c.source_count + d.sources

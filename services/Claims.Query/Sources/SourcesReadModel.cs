@@ -114,24 +114,24 @@ public static class SourcesReadModel
             INSERT INTO query.source_languages
             SELECT source, language, count(*)::int FROM new_articles GROUP BY source, language
             ON CONFLICT (source, language) DO UPDATE SET articles = query.source_languages.articles + EXCLUDED.articles),
+        -- A claim the outlet had no tally of before the batch puts its mentions in is new to the outlet. (Which tallies
+        -- exist is read beside the upsert, in the statement's snapshot: joining what it returns to what it was given
+        -- would be a join of two intermediate results, which a live batch plans as a nested loop.)
         new_claims AS (
-            {CurrentClaims("a.article_id = ANY ($1)")}),
+            SELECT n.source, n.claim_id, n.mentions,
+                   NOT EXISTS (SELECT 1 FROM query.source_claims s WHERE s.source = n.source AND s.claim_id = n.claim_id) AS appeared
+            FROM ({CurrentClaims("a.article_id = ANY ($1)")}) n),
         claims_put AS (
             INSERT INTO query.source_claims SELECT source, claim_id, mentions FROM new_claims
-            ON CONFLICT (source, claim_id) DO UPDATE SET mentions = query.source_claims.mentions + EXCLUDED.mentions
-            RETURNING source, claim_id, mentions),
-        -- Kept tallies are positive, so a tally that now equals what the batch put in had none before.
-        appeared AS (
-            SELECT p.source, count(*) AS claims
-            FROM claims_put p JOIN new_claims n ON n.source = p.source AND n.claim_id = p.claim_id
-            WHERE p.mentions = n.mentions
-            GROUP BY p.source),
+            ON CONFLICT (source, claim_id) DO UPDATE SET mentions = query.source_claims.mentions + EXCLUDED.mentions),
         deltas AS (
-            SELECT a.source, count(*)::int AS articles, sum(a.mentions)::int AS mentions, coalesce(max(p.claims), 0)::int AS claims,
-                   array_agg(DISTINCT a.language ORDER BY a.language) AS languages,
-                   min(a.published_at) AS first_published, max(a.published_at) AS last_published, max(a.received_at) AS last_seen
-            FROM new_articles a LEFT JOIN appeared p ON p.source = a.source
-            GROUP BY a.source)
+            SELECT source, sum(articles)::int AS articles, sum(mentions)::int AS mentions, sum(claims)::int AS claims,
+                   array_agg(DISTINCT language ORDER BY language) FILTER (WHERE language IS NOT NULL) AS languages,
+                   min(published_at) AS first_published, max(published_at) AS last_published, max(received_at) AS last_seen
+            FROM (SELECT source, 1 AS articles, mentions, 0 AS claims, language, published_at, received_at FROM new_articles
+                  UNION ALL
+                  SELECT source, 0, 0, 1, NULL, NULL, NULL FROM new_claims WHERE appeared) d
+            GROUP BY source)
         INSERT INTO query.sources (source, article_count, mention_count, claim_count, languages, first_published_at, last_published_at, last_seen_at)
         SELECT source, articles, mentions, claims, languages, first_published, last_published, last_seen FROM deltas
         ON CONFLICT (source) DO UPDATE SET
