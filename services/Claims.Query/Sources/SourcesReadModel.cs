@@ -11,8 +11,8 @@ namespace Claims.Query.Sources;
 /// each claim (<c>source_claims</c>), but recounting a touched outlet from them still read all of its articles: 5-9 ms
 /// a batch in the benchmark, growing with every article an outlet publishes. Now a batch moves the counts by its
 /// articles' contributions alone: it takes their old contributions out before it writes and puts the new ones in
-/// after, counting the claims and languages whose tallies leave or reach zero (<c>source_claims</c> and
-/// <c>source_languages</c> keep only positive tallies), and it reads an outlet's dates through indexes. What a batch
+/// after, counting the claims whose tallies leave or reach zero, and it reads an outlet's languages and dates through
+/// indexes (<c>source_languages</c> tallies each outlet's articles by language). What a batch
 /// costs depends on the batch, not on the outlets' history.
 /// </remarks>
 public static class SourcesReadModel
@@ -47,50 +47,40 @@ public static class SourcesReadModel
             language text NOT NULL,
             articles int NOT NULL,
             PRIMARY KEY (source, language));
-        -- Read models projected before these tables existed: their contributions, once. (Older read models kept
-        -- claims whose tallies had fallen to zero; the counts never included them.)
+        -- Read models projected before these tables existed: their contributions, once.
         INSERT INTO query.source_articles
         {CurrentContributions("NOT EXISTS (SELECT 1 FROM query.source_articles)")};
         INSERT INTO query.source_claims
         {CurrentClaims("NOT EXISTS (SELECT 1 FROM query.source_claims)")};
-        DELETE FROM query.source_claims WHERE mentions <= 0;
         INSERT INTO query.source_languages
         {CurrentLanguages("NOT EXISTS (SELECT 1 FROM query.source_languages)")};
         """;
 
     /// <summary>
-    /// Before a batch writes: takes the current contributions of the articles in $1 out (a new revision or more claims
-    /// will put them back, changed). A claim or a language whose tally reaches zero leaves its outlet's count, and an
-    /// outlet left without articles leaves the read model.
+    /// Before a batch writes: takes the current contributions of the articles in $1 out of the tallies and the counts
+    /// (a new revision or more claims will put them back, changed). A claim whose tally falls to zero leaves its outlet's
+    /// count, and an outlet left without articles leaves the read model. Rows stay where they are, at zero if need be:
+    /// the batch puts most of them back, and updating a row in place is cheaper than deleting and inserting it again.
     /// </summary>
     public static readonly string TakeOut = $"""
         WITH old_claims AS (
             {CurrentClaims("a.article_id = ANY ($1)")}),
-        vanished AS (
-            DELETE FROM query.source_claims s USING old_claims o
-            WHERE s.source = o.source AND s.claim_id = o.claim_id AND s.mentions <= o.mentions
-            RETURNING s.source),
         taken AS (
             UPDATE query.source_claims s SET mentions = s.mentions - o.mentions
             FROM old_claims o
-            WHERE s.source = o.source AND s.claim_id = o.claim_id AND s.mentions > o.mentions),
+            WHERE s.source = o.source AND s.claim_id = o.claim_id
+            RETURNING s.source, s.mentions <= 0 AND s.mentions + o.mentions > 0 AS vanished),
         old_articles AS (
-            DELETE FROM query.source_articles WHERE article_id = ANY ($1)
-            RETURNING source, language, mentions),
-        old_languages AS (
-            SELECT source, language, count(*)::int AS articles FROM old_articles GROUP BY source, language),
-        languages_gone AS (
-            DELETE FROM query.source_languages l USING old_languages o
-            WHERE l.source = o.source AND l.language = o.language AND l.articles <= o.articles),
+            SELECT source, language, mentions FROM query.source_articles WHERE article_id = ANY ($1)),
         languages_taken AS (
             UPDATE query.source_languages l SET articles = l.articles - o.articles
-            FROM old_languages o
-            WHERE l.source = o.source AND l.language = o.language AND l.articles > o.articles),
+            FROM (SELECT source, language, count(*)::int AS articles FROM old_articles GROUP BY source, language) o
+            WHERE l.source = o.source AND l.language = o.language),
         deltas AS (
             SELECT source, sum(articles)::int AS articles, sum(mentions)::int AS mentions, sum(claims)::int AS claims
             FROM (SELECT source, count(*) AS articles, sum(mentions) AS mentions, 0 AS claims FROM old_articles GROUP BY source
                   UNION ALL
-                  SELECT source, 0, 0, count(*) FROM vanished GROUP BY source) d
+                  SELECT source, 0, 0, count(*) FROM taken WHERE vanished GROUP BY source) d
             GROUP BY source),
         emptied AS (
             DELETE FROM query.sources s USING deltas d WHERE s.source = d.source AND s.article_count <= d.articles)
@@ -109,17 +99,20 @@ public static class SourcesReadModel
         WITH new_articles AS (
             INSERT INTO query.source_articles
             {CurrentContributions("a.article_id = ANY ($1)")}
+            ON CONFLICT (article_id) DO UPDATE SET source = EXCLUDED.source, language = EXCLUDED.language,
+                published_at = EXCLUDED.published_at, received_at = EXCLUDED.received_at, mentions = EXCLUDED.mentions
             RETURNING source, language, published_at, received_at, mentions),
         languages_put AS (
             INSERT INTO query.source_languages
             SELECT source, language, count(*)::int FROM new_articles GROUP BY source, language
             ON CONFLICT (source, language) DO UPDATE SET articles = query.source_languages.articles + EXCLUDED.articles),
-        -- A claim the outlet had no tally of before the batch puts its mentions in is new to the outlet. (Which tallies
-        -- exist is read beside the upsert, in the statement's snapshot: joining what it returns to what it was given
-        -- would be a join of two intermediate results, which a live batch plans as a nested loop.)
+        -- A claim the outlet had no mentions of before the batch puts its own in is new to the outlet. (The tallies are
+        -- read beside the upsert, in the statement's snapshot: joining what it returns to what it was given would be a
+        -- join of two intermediate results, which a live batch plans as a nested loop.)
         new_claims AS (
             SELECT n.source, n.claim_id, n.mentions,
-                   NOT EXISTS (SELECT 1 FROM query.source_claims s WHERE s.source = n.source AND s.claim_id = n.claim_id) AS appeared
+                   NOT EXISTS (SELECT 1 FROM query.source_claims s WHERE s.source = n.source AND s.claim_id = n.claim_id AND s.mentions > 0)
+                       AS appeared
             FROM ({CurrentClaims("a.article_id = ANY ($1)")}) n),
         claims_put AS (
             INSERT INTO query.source_claims SELECT source, claim_id, mentions FROM new_claims
@@ -146,7 +139,7 @@ public static class SourcesReadModel
     /// </summary>
     public static readonly string Refresh = """
         UPDATE query.sources s SET
-            languages = ARRAY(SELECT l.language FROM query.source_languages l WHERE l.source = s.source ORDER BY l.language),
+            languages = ARRAY(SELECT l.language FROM query.source_languages l WHERE l.source = s.source AND l.articles > 0 ORDER BY l.language),
             first_published_at = (SELECT min(a.published_at) FROM query.source_articles a WHERE a.source = s.source),
             last_published_at = (SELECT max(a.published_at) FROM query.source_articles a WHERE a.source = s.source),
             last_seen_at = (SELECT max(a.received_at) FROM query.source_articles a WHERE a.source = s.source)

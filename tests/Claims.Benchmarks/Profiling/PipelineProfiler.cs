@@ -59,9 +59,12 @@ public sealed record ProfileWindow(
 /// </summary>
 public sealed partial class PipelineProfiler : IAsyncDisposable
 {
-    // Which events each subscription handles, to count its lag in its own events (the log holds every type).
+    // Which events each subscription handles, to count its lag in its own events (the log holds every type). Each count
+    // walks the log's index from the subscription's checkpoint, at most 100,000 events: counted as a filter over the
+    // whole log, the sample took 325 ms by the end of a run, a sixth of a core at half load taken from what it measures.
     private const string LagSql = """
-        SELECT k.name, (SELECT count(*) FROM events.events e WHERE (e.tx, e.seq) > (p.tx, p.seq) AND e.type LIKE k.pattern)
+        SELECT k.name, (SELECT count(*) FILTER (WHERE t.type LIKE k.pattern) FROM (
+                            SELECT e.type FROM events.events e WHERE (e.tx, e.seq) > (p.tx, p.seq) ORDER BY e.tx, e.seq LIMIT 100000) t)
         FROM (VALUES ('ingestion-claim-extracted-relay', 'article.claim-extracted.%'),
                      ('reconciliation-claim-changed-relay', 'claim.consensus-changed.%'),
                      ('query-claims', 'claim.%'),
