@@ -2,8 +2,6 @@ using Claims.Contracts;
 using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Query.ClaimsReadModel;
-using Claims.Testing;
-using Npgsql;
 using Xunit;
 
 namespace Claims.Query.Tests;
@@ -16,23 +14,17 @@ namespace Claims.Query.Tests;
 /// </summary>
 public sealed class ClaimCountsTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private const string ReadModel = """
+        SELECT claim_id || ' mentions=' || mention_count || ' origins=' || origin_count || ' sources=' || source_count FROM query.claims
+        UNION ALL SELECT 'origin ' || claim_id || ' ' || origin || '=' || mentions FROM query.claim_origins
+        UNION ALL SELECT 'source ' || claim_id || ' ' || source || '=' || mentions FROM query.claim_sources
+        """;
 
-    private readonly PostgresDatabase _database = new();
-    private ClaimsProjection _projection = null!;
+    private readonly ProjectedReadModel _model = new(ClaimsProjection.Schema + ClaimsProjection.ChangesSchema, store => new ClaimsProjection(store));
 
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        await using (var command = _database.DataSource.CreateCommand("CREATE SCHEMA query;\n" + ClaimsProjection.Schema + ClaimsProjection.ChangesSchema))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
+    public Task InitializeAsync() => _model.InitializeAsync();
 
-        _projection = new ClaimsProjection(new EventStore.EventStore(_database.DataSource, new EventTypeRegistry()));
-    }
-
-    public Task DisposeAsync() => _database.DisposeAsync();
+    public Task DisposeAsync() => _model.DisposeAsync();
 
     [Theory]
     [InlineData(1)]
@@ -43,10 +35,10 @@ public sealed class ClaimCountsTests : IAsyncLifetime
         var feed = new ClaimFeed(new Random(seed));
         for (var batch = 0; batch < 80; batch++)
         {
-            await ApplyAsync(feed.NextBatch());
+            await _model.ApplyAsync(feed.NextBatch());
 
-            var kept = await ReadModelAsync(recountFirst: false);
-            var recounted = await ReadModelAsync(recountFirst: true);
+            var kept = await _model.RowsAsync(ReadModel);
+            var recounted = await _model.RowsAsync(ReadModel, countedFromScratch: true);
             Assert.True(kept.SequenceEqual(recounted),
                 $"seed {seed}, batch {batch}: kept\n{string.Join('\n', kept)}\nfrom scratch\n{string.Join('\n', recounted)}");
         }
@@ -59,62 +51,24 @@ public sealed class ClaimCountsTests : IAsyncLifetime
     {
         var feed = new ClaimFeed(new Random(0));
         var (a, b, c) = (feed.Record("claim-1", "outlet-a", "origin-1"), feed.Record("claim-1", "outlet-b", "origin-1"), feed.Record("claim-1", "outlet-b", "origin-2"));
-        await ApplyAsync([a.Event, b.Event, c.Event]);
+        await _model.ApplyAsync([a.Event, b.Event, c.Event]);
         Assert.Equal("claim-1 mentions=3 origins=2 sources=2", await CountsAsync("claim-1"));
 
         // b now stands for an origin of its own; c is superseded by b: outlet-b still votes, through b alone.
-        await ApplyAsync([feed.Regroup(b, "origin-3"), feed.Supersede(c, b.Id)]);
+        await _model.ApplyAsync([feed.Regroup(b, "origin-3"), feed.Supersede(c, b.Id)]);
         Assert.Equal("claim-1 mentions=2 origins=2 sources=2", await CountsAsync("claim-1"));
 
         // a retracted and b superseded in one batch, then c reinstated: one mention, one origin, one outlet.
-        await ApplyAsync([feed.Retract(a), feed.Supersede(b, c.Id), feed.Reinstate(c)]);
+        await _model.ApplyAsync([feed.Retract(a), feed.Supersede(b, c.Id), feed.Reinstate(c)]);
         Assert.Equal("claim-1 mentions=1 origins=1 sources=1", await CountsAsync("claim-1"));
 
         // Delivered again, a batch changes nothing.
-        await ApplyAsync([a.Event, feed.Reinstate(a)]);
+        await _model.ApplyAsync([a.Event, feed.Reinstate(a)]);
         Assert.Equal("claim-1 mentions=1 origins=1 sources=1", await CountsAsync("claim-1"));
     }
 
-    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
-    {
-        await using var connection = await _database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await _projection.ApplyAsync(new ProjectionBatch(events, connection, transaction), CancellationToken.None);
-        await transaction.CommitAsync();
-    }
-
     private async Task<string> CountsAsync(string claimId) =>
-        (await ReadModelAsync(recountFirst: false)).Single(row => row.StartsWith(claimId + " ", StringComparison.Ordinal));
-
-    /// <summary>The claims' counts and tallies as text rows; with <paramref name="recountFirst"/>, as counted from scratch (then rolled back).</summary>
-    private async Task<List<string>> ReadModelAsync(bool recountFirst)
-    {
-        await using var connection = await _database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        if (recountFirst)
-        {
-            await _projection.CompleteRebuildAsync(connection, transaction, CancellationToken.None);
-        }
-
-        var rows = new List<string>();
-        await using (var command = new NpgsqlCommand(
-            """
-            SELECT claim_id || ' mentions=' || mention_count || ' origins=' || origin_count || ' sources=' || source_count FROM query.claims
-            UNION ALL SELECT 'origin ' || claim_id || ' ' || origin || '=' || mentions FROM query.claim_origins
-            UNION ALL SELECT 'source ' || claim_id || ' ' || source || '=' || mentions FROM query.claim_sources
-            ORDER BY 1
-            """, connection, transaction))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                rows.Add(reader.GetString(0));
-            }
-        }
-
-        await transaction.RollbackAsync();
-        return rows;
-    }
+        (await _model.RowsAsync(ReadModel)).Single(row => row.StartsWith(claimId + " ", StringComparison.Ordinal));
 
     private sealed record Recorded(Guid Id, string ClaimId, StoredEvent Event);
 
@@ -164,18 +118,8 @@ public sealed class ClaimCountsTests : IAsyncLifetime
                 ClaimId = claimId,
                 MentionId = id,
                 Origin = origin,
-                Article = new SourceArticle { ArticleId = $"article-{id:N}", Revision = 1, Source = outlet, PublishedAt = Start, Language = "ru" },
-                Mention = new ClaimMention
-                {
-                    ClaimId = claimId,
-                    Metric = "trade-turnover",
-                    Subjects = ["AZ", "KZ"],
-                    Value = 470_000_000m,
-                    Unit = "USD",
-                    Qualifier = Qualifiers.Exact,
-                    Evidence = new Evidence { Text = "470 million", Start = 0, End = 11 },
-                    Confidence = 0.9,
-                },
+                Article = new SourceArticle { ArticleId = $"article-{id:N}", Revision = 1, Source = outlet, PublishedAt = Feeds.Start, Language = "ru" },
+                Mention = Feeds.Mention(claimId),
             }));
             _mentions.Add(recorded);
             return recorded;
@@ -195,10 +139,8 @@ public sealed class ClaimCountsTests : IAsyncLifetime
 
         private StoredEvent Append(string claimId, string type, object data)
         {
-            _sequence++;
             var version = _versions[claimId] = _versions.GetValueOrDefault(claimId) + 1;
-            var stored = new StoredEvent(_sequence, (ulong)_sequence, Guid.NewGuid(), StreamIds.Claim(claimId), version, type, data,
-                new Dictionary<string, string>(), Start.AddMinutes(_sequence));
+            var stored = ProjectedReadModel.Stored(++_sequence, StreamIds.Claim(claimId), version, type, data);
             _delivered.Add(stored);
             return stored;
         }

@@ -3,8 +3,6 @@ using Claims.Contracts.Events;
 using Claims.EventStore;
 using Claims.Query.Articles;
 using Claims.Query.Sources;
-using Claims.Testing;
-using Npgsql;
 using Xunit;
 
 namespace Claims.Query.Tests;
@@ -19,23 +17,23 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
 {
     private static readonly string[] Outlets = ["outlet-a", "outlet-b", "outlet-c", "outlet-d", "outlet-e"];
     private static readonly string[] Languages = ["ru", "kk", "en"];
-    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly PostgresDatabase _database = new();
-    private ArticlesProjection _projection = null!;
+    // The outlets and their tallies of claims and languages (those at zero left out: counting from scratch keeps none).
+    private const string ReadModel = """
+        SELECT 'sources ' || source || ' articles=' || article_count || ' mentions=' || mention_count || ' claims=' || claim_count
+               || ' languages=' || languages::text || ' first=' || to_char(first_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
+               || ' last=' || to_char(last_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
+               || ' seen=' || to_char(last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')
+        FROM query.sources
+        UNION ALL SELECT 'claims ' || source || ' ' || claim_id || '=' || mentions FROM query.source_claims WHERE mentions <> 0
+        UNION ALL SELECT 'languages ' || source || ' ' || language || '=' || articles FROM query.source_languages WHERE articles <> 0
+        """;
 
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        await using (var command = _database.DataSource.CreateCommand("CREATE SCHEMA query;\n" + ArticlesProjection.Schema + SourcesReadModel.Schema))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
+    private readonly ProjectedReadModel _model = new(ArticlesProjection.Schema + SourcesReadModel.Schema, store => new ArticlesProjection(store));
 
-        _projection = new ArticlesProjection(new EventStore.EventStore(_database.DataSource, new EventTypeRegistry()));
-    }
+    public Task InitializeAsync() => _model.InitializeAsync();
 
-    public Task DisposeAsync() => _database.DisposeAsync();
+    public Task DisposeAsync() => _model.DisposeAsync();
 
     [Theory]
     [InlineData(1)]
@@ -46,17 +44,17 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
         var feed = new Feed(new Random(seed));
         for (var batch = 0; batch < 80; batch++)
         {
-            await ApplyAsync(feed.NextBatch());
+            await _model.ApplyAsync(feed.NextBatch());
 
-            var kept = await ReadModelAsync(recountFirst: false);
-            var recounted = await ReadModelAsync(recountFirst: true);
+            var kept = await _model.RowsAsync(ReadModel);
+            var recounted = await _model.RowsAsync(ReadModel, countedFromScratch: true);
             Assert.True(kept.SequenceEqual(recounted),
                 $"seed {seed}, batch {batch}: kept\n{string.Join('\n', kept)}\nfrom scratch\n{string.Join('\n', recounted)}");
         }
 
         // The scenario must have exercised what it is about: outlets that lost articles, and several of them counted.
         Assert.True(feed.Moves > 0, "no correction moved an article to another outlet");
-        Assert.True((await ReadModelAsync(recountFirst: false)).Count(row => row.StartsWith("sources ", StringComparison.Ordinal)) >= 3);
+        Assert.True((await _model.RowsAsync(ReadModel)).Count(row => row.StartsWith("sources ", StringComparison.Ordinal)) >= 3);
     }
 
     [Fact]
@@ -64,70 +62,17 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
     {
         var feed = new Feed(new Random(0));
         var article = feed.NewArticle("outlet-a", "ru", day: 3);
-        await ApplyAsync([article, feed.Mention(article, "claim-1"), feed.Mention(article, "claim-2")]);
-        Assert.Contains(await ReadModelAsync(recountFirst: false), row => row.StartsWith("sources outlet-a articles=1 mentions=2 claims=2 languages={ru} first=2025-01-04 last=2025-01-04 ", StringComparison.Ordinal));
+        await _model.ApplyAsync([article, feed.Mention(article, "claim-1"), feed.Mention(article, "claim-2")]);
+        Assert.Contains(await _model.RowsAsync(ReadModel),
+            row => row.StartsWith("sources outlet-a articles=1 mentions=2 claims=2 languages={ru} first=2025-01-04 last=2025-01-04 ", StringComparison.Ordinal));
 
         var corrected = feed.Correction(article, "outlet-b", "en");
-        await ApplyAsync([corrected, feed.Mention(corrected, "claim-1")]);
+        await _model.ApplyAsync([corrected, feed.Mention(corrected, "claim-1")]);
 
-        var rows = await ReadModelAsync(recountFirst: false);
+        var rows = await _model.RowsAsync(ReadModel);
         Assert.DoesNotContain(rows, row => row.Contains("outlet-a", StringComparison.Ordinal));
-        Assert.Contains(rows, row => row.StartsWith("sources outlet-b articles=1 mentions=1 claims=1 languages={en} first=2025-01-04 last=2025-01-04 ", StringComparison.Ordinal));
-    }
-
-    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
-    {
-        await using var connection = await _database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await _projection.ApplyAsync(new ProjectionBatch(events, connection, transaction), CancellationToken.None);
-        await transaction.CommitAsync();
-    }
-
-    /// <summary>The outlets and their per-claim and per-language tallies (those at zero left out) as text rows; with <paramref name="recountFirst"/>, as counted from scratch (then rolled back).</summary>
-    private async Task<List<string>> ReadModelAsync(bool recountFirst)
-    {
-        await using var connection = await _database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        if (recountFirst)
-        {
-            await using var recount = new NpgsqlCommand(SourcesReadModel.RefreshAll, connection, transaction);
-            await recount.ExecuteNonQueryAsync();
-        }
-
-        var rows = new List<string>();
-        await using (var sources = new NpgsqlCommand(
-            """
-            SELECT 'sources ' || source || ' articles=' || article_count || ' mentions=' || mention_count || ' claims=' || claim_count
-                   || ' languages=' || languages::text || ' first=' || to_char(first_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-                   || ' last=' || to_char(last_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-                   || ' seen=' || to_char(last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')
-            FROM query.sources ORDER BY source
-            """, connection, transaction))
-        await using (var reader = await sources.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                rows.Add(reader.GetString(0));
-            }
-        }
-
-        await using (var claims = new NpgsqlCommand(
-            """
-            SELECT 'claims ' || source || ' ' || claim_id || '=' || mentions FROM query.source_claims WHERE mentions <> 0
-            UNION ALL
-            SELECT 'languages ' || source || ' ' || language || '=' || articles FROM query.source_languages WHERE articles <> 0
-            ORDER BY 1
-            """, connection, transaction))
-        await using (var reader = await claims.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                rows.Add(reader.GetString(0));
-            }
-        }
-
-        await transaction.RollbackAsync();
-        return rows;
+        Assert.Contains(rows,
+            row => row.StartsWith("sources outlet-b articles=1 mentions=1 claims=1 languages={en} first=2025-01-04 last=2025-01-04 ", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -183,10 +128,10 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
             Revision = 1,
             ContentHash = $"hash-{_sequence + 1}",
             Source = outlet,
-            PublishedAt = Start.AddDays(day),
+            PublishedAt = Feeds.Start.AddDays(day),
             Language = language,
             Text = "text",
-            ReceivedAt = Start.AddMinutes(_sequence),
+            ReceivedAt = Feeds.Start.AddMinutes(_sequence),
         });
 
         public StoredEvent Correction(StoredEvent article, string outlet, string language)
@@ -200,7 +145,7 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
                 ContentHash = $"hash-{_sequence + 1}",
                 Source = outlet,
                 Language = language,
-                ReceivedAt = Start.AddMinutes(_sequence),
+                ReceivedAt = Feeds.Start.AddMinutes(_sequence),
             });
         }
 
@@ -216,17 +161,7 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
         {
             MentionId = Guid.NewGuid(),
             Article = new SourceArticle { ArticleId = articleId, Revision = revision, Source = article.Source, PublishedAt = article.PublishedAt, Language = article.Language },
-            Mention = new ClaimMention
-            {
-                ClaimId = claimId,
-                Metric = "trade-turnover",
-                Subjects = ["AZ", "KZ"],
-                Value = 470_000_000m,
-                Unit = "USD",
-                Qualifier = Qualifiers.Exact,
-                Evidence = new Evidence { Text = "470 million", Start = 0, End = 11 },
-                Confidence = 0.9,
-            },
+            Mention = Feeds.Mention(claimId),
         });
 
         private StoredEvent Received(ArticleReceived article)
@@ -238,9 +173,7 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
 
         private StoredEvent Append(string articleId, string type, object data)
         {
-            _sequence++;
-            var stored = new StoredEvent(_sequence, (ulong)_sequence, Guid.NewGuid(), $"article-{articleId}", _sequence, type, data,
-                new Dictionary<string, string>(), Start.AddMinutes(_sequence));
+            var stored = ProjectedReadModel.Stored(++_sequence, $"article-{articleId}", _sequence, type, data);
             _delivered.Add(stored);
             return stored;
         }

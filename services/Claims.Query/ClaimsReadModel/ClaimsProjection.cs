@@ -193,30 +193,16 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
     // mentions a batch records, regroups or changes the status of have their votes taken out of the counts before its
     // writes and put back in after: query.claim_origins and query.claim_sources keep each claim's positive tallies, and
     // an origin or outlet counts for a claim while its tally does.
-    private const string TakeOutVotes = """
+    private static readonly string TakeOutVotes = $"""
         WITH old AS (
             SELECT claim_id, origin, source FROM query.claim_mentions WHERE mention_id = ANY ($1) AND NOT superseded),
-        old_origins AS (SELECT claim_id, origin, count(*)::int AS mentions FROM old GROUP BY claim_id, origin),
-        origins_gone AS (
-            DELETE FROM query.claim_origins t USING old_origins o
-            WHERE t.claim_id = o.claim_id AND t.origin = o.origin AND t.mentions <= o.mentions
-            RETURNING t.claim_id),
-        origins_taken AS (
-            UPDATE query.claim_origins t SET mentions = t.mentions - o.mentions FROM old_origins o
-            WHERE t.claim_id = o.claim_id AND t.origin = o.origin AND t.mentions > o.mentions),
-        old_sources AS (SELECT claim_id, source, count(*)::int AS mentions FROM old GROUP BY claim_id, source),
-        sources_gone AS (
-            DELETE FROM query.claim_sources t USING old_sources o
-            WHERE t.claim_id = o.claim_id AND t.source = o.source AND t.mentions <= o.mentions
-            RETURNING t.claim_id),
-        sources_taken AS (
-            UPDATE query.claim_sources t SET mentions = t.mentions - o.mentions FROM old_sources o
-            WHERE t.claim_id = o.claim_id AND t.source = o.source AND t.mentions > o.mentions),
+        {TakeOutOf("claim_origins", "origin")},
+        {TakeOutOf("claim_sources", "source")},
         deltas AS (
             SELECT claim_id, sum(mentions)::int AS mentions, sum(origins)::int AS origins, sum(sources)::int AS sources
             FROM (SELECT claim_id, count(*) AS mentions, 0 AS origins, 0 AS sources FROM old GROUP BY claim_id
-                  UNION ALL SELECT claim_id, 0, count(*), 0 FROM origins_gone GROUP BY claim_id
-                  UNION ALL SELECT claim_id, 0, 0, count(*) FROM sources_gone GROUP BY claim_id) d
+                  UNION ALL SELECT claim_id, 0, count(*), 0 FROM origin_gone GROUP BY claim_id
+                  UNION ALL SELECT claim_id, 0, 0, count(*) FROM source_gone GROUP BY claim_id) d
             GROUP BY claim_id)
         UPDATE query.claims c
         SET mention_count = c.mention_count - d.mentions, origin_count = c.origin_count - d.origins, source_count = c.source_count - d.sources
@@ -226,32 +212,46 @@ public sealed class ClaimsProjection(EventStore.EventStore store, ReadModelSchem
     // An origin or outlet without a tally before the batch puts its votes in is new to the claim. (Which tallies exist is
     // read beside the upserts, in the statement's snapshot: joining what they return to what they were given would be
     // a join of two intermediate results, which a live batch plans as a nested loop.)
-    private const string PutInVotes = """
+    private static readonly string PutInVotes = $"""
         WITH new AS (
             SELECT claim_id, origin, source FROM query.claim_mentions WHERE mention_id = ANY ($1) AND NOT superseded),
-        new_origins AS (
-            SELECT n.claim_id, n.origin, n.mentions,
-                   NOT EXISTS (SELECT 1 FROM query.claim_origins t WHERE t.claim_id = n.claim_id AND t.origin = n.origin) AS appeared
-            FROM (SELECT claim_id, origin, count(*)::int AS mentions FROM new GROUP BY claim_id, origin) n),
-        origins_put AS (
-            INSERT INTO query.claim_origins SELECT claim_id, origin, mentions FROM new_origins
-            ON CONFLICT (claim_id, origin) DO UPDATE SET mentions = query.claim_origins.mentions + EXCLUDED.mentions),
-        new_sources AS (
-            SELECT n.claim_id, n.source, n.mentions,
-                   NOT EXISTS (SELECT 1 FROM query.claim_sources t WHERE t.claim_id = n.claim_id AND t.source = n.source) AS appeared
-            FROM (SELECT claim_id, source, count(*)::int AS mentions FROM new GROUP BY claim_id, source) n),
-        sources_put AS (
-            INSERT INTO query.claim_sources SELECT claim_id, source, mentions FROM new_sources
-            ON CONFLICT (claim_id, source) DO UPDATE SET mentions = query.claim_sources.mentions + EXCLUDED.mentions),
+        {PutInto("claim_origins", "origin")},
+        {PutInto("claim_sources", "source")},
         deltas AS (
             SELECT claim_id, sum(mentions)::int AS mentions, sum(origins)::int AS origins, sum(sources)::int AS sources
             FROM (SELECT claim_id, count(*) AS mentions, 0 AS origins, 0 AS sources FROM new GROUP BY claim_id
-                  UNION ALL SELECT claim_id, 0, count(*), 0 FROM new_origins WHERE appeared GROUP BY claim_id
-                  UNION ALL SELECT claim_id, 0, 0, count(*) FROM new_sources WHERE appeared GROUP BY claim_id) d
+                  UNION ALL SELECT claim_id, 0, count(*), 0 FROM new_origin WHERE appeared GROUP BY claim_id
+                  UNION ALL SELECT claim_id, 0, 0, count(*) FROM new_source WHERE appeared GROUP BY claim_id) d
             GROUP BY claim_id)
         UPDATE query.claims c
         SET mention_count = c.mention_count + d.mentions, origin_count = c.origin_count + d.origins, source_count = c.source_count + d.sources
         FROM deltas d WHERE c.claim_id = d.claim_id
+        """;
+
+    /// <summary>
+    /// Takes the votes in <c>old</c> out of the per-claim tally <paramref name="table"/> by <paramref name="key"/>; a
+    /// tally that falls to zero is deleted, and <c>{key}_gone</c> names its claim.
+    /// </summary>
+    private static string TakeOutOf(string table, string key) => $"""
+        old_{key} AS (SELECT claim_id, {key}, count(*)::int AS mentions FROM old GROUP BY claim_id, {key}),
+        {key}_gone AS (
+            DELETE FROM query.{table} t USING old_{key} o
+            WHERE t.claim_id = o.claim_id AND t.{key} = o.{key} AND t.mentions <= o.mentions
+            RETURNING t.claim_id),
+        {key}_taken AS (
+            UPDATE query.{table} t SET mentions = t.mentions - o.mentions FROM old_{key} o
+            WHERE t.claim_id = o.claim_id AND t.{key} = o.{key} AND t.mentions > o.mentions)
+        """;
+
+    /// <summary>Puts the votes in <c>new</c> into the per-claim tally <paramref name="table"/> by <paramref name="key"/>; <c>new_{key}</c> marks the keys that had no tally.</summary>
+    private static string PutInto(string table, string key) => $"""
+        new_{key} AS (
+            SELECT n.claim_id, n.{key}, n.mentions,
+                   NOT EXISTS (SELECT 1 FROM query.{table} t WHERE t.claim_id = n.claim_id AND t.{key} = n.{key}) AS appeared
+            FROM (SELECT claim_id, {key}, count(*)::int AS mentions FROM new GROUP BY claim_id, {key}) n),
+        {key}_put AS (
+            INSERT INTO query.{table} SELECT claim_id, {key}, mentions FROM new_{key}
+            ON CONFLICT (claim_id, {key}) DO UPDATE SET mentions = query.{table}.mentions + EXCLUDED.mentions)
         """;
 
     // A rebuild's tallies and counts, once at its end over fresh tables (claims without a voting mention keep their zeros).
