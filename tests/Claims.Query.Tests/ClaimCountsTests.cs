@@ -33,15 +33,7 @@ public sealed class ClaimCountsTests : IAsyncLifetime
     public async Task Counts_kept_batch_by_batch_equal_counts_from_scratch_after_every_batch(int seed)
     {
         var feed = new ClaimFeed(new Random(seed));
-        for (var batch = 0; batch < 80; batch++)
-        {
-            await _model.ApplyAsync(feed.NextBatch());
-
-            var kept = await _model.RowsAsync(ReadModel);
-            var recounted = await _model.RowsAsync(ReadModel, countedFromScratch: true);
-            Assert.True(kept.SequenceEqual(recounted),
-                $"seed {seed}, batch {batch}: kept\n{string.Join('\n', kept)}\nfrom scratch\n{string.Join('\n', recounted)}");
-        }
+        await _model.AssertKeptAsCountedFromScratchAsync(feed.NextBatch, ReadModel, batches: 80, $"seed {seed}");
 
         Assert.True(feed.Changes > 20, "too few regroupings and status changes to say anything");
     }

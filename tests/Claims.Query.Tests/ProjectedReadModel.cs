@@ -38,6 +38,23 @@ internal sealed class ProjectedReadModel(string ddl, Func<EventStore.EventStore,
     }
 
     /// <summary>
+    /// Applies <paramref name="batches"/> batches from <paramref name="nextBatch"/> and after each one asserts that the
+    /// rows of <paramref name="readModel"/> as kept batch by batch equal them counted from scratch.
+    /// </summary>
+    public async Task AssertKeptAsCountedFromScratchAsync(Func<IReadOnlyList<StoredEvent>> nextBatch, string readModel, int batches, string scenario)
+    {
+        for (var batch = 0; batch < batches; batch++)
+        {
+            await ApplyAsync(nextBatch());
+
+            var kept = await RowsAsync(readModel);
+            var recounted = await RowsAsync(readModel, countedFromScratch: true);
+            Assert.True(kept.SequenceEqual(recounted),
+                $"{scenario}, batch {batch}: kept\n{string.Join('\n', kept)}\nfrom scratch\n{string.Join('\n', recounted)}");
+        }
+    }
+
+    /// <summary>
     /// The first column of <paramref name="sql"/>'s rows, sorted; with <paramref name="countedFromScratch"/>, as the read
     /// model stands after the counts a rebuild completes it with (<see cref="SqlBatchProjection.CompleteRebuildAsync"/>),
     /// which is then rolled back.

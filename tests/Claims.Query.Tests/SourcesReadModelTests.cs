@@ -42,15 +42,7 @@ public sealed class SourcesReadModelTests : IAsyncLifetime
     public async Task Counts_kept_batch_by_batch_equal_counts_from_scratch_after_every_batch(int seed)
     {
         var feed = new Feed(new Random(seed));
-        for (var batch = 0; batch < 80; batch++)
-        {
-            await _model.ApplyAsync(feed.NextBatch());
-
-            var kept = await _model.RowsAsync(ReadModel);
-            var recounted = await _model.RowsAsync(ReadModel, countedFromScratch: true);
-            Assert.True(kept.SequenceEqual(recounted),
-                $"seed {seed}, batch {batch}: kept\n{string.Join('\n', kept)}\nfrom scratch\n{string.Join('\n', recounted)}");
-        }
+        await _model.AssertKeptAsCountedFromScratchAsync(feed.NextBatch, ReadModel, batches: 80, $"seed {seed}");
 
         // The scenario must have exercised what it is about: outlets that lost articles, and several of them counted.
         Assert.True(feed.Moves > 0, "no correction moved an article to another outlet");
