@@ -91,9 +91,9 @@ public static class SourcesReadModel
         """;
 
     /// <summary>
-    /// After a batch writes: puts the current contributions of the articles in $1 in. A claim or language an outlet
-    /// had no tally of joins its count; an outlet new to the read model joins it, with its dates and languages as
-    /// <see cref="Refresh"/> completes them.
+    /// After a batch writes: puts the current contributions of the articles in $1 in. A claim the outlet had no
+    /// mentions of joins its count; an outlet new to the read model joins it with the batch's dates and languages, which
+    /// <see cref="Refresh"/> then completes from all of its articles.
     /// </summary>
     public static readonly string PutIn = $"""
         WITH new_articles AS (
