@@ -12,8 +12,13 @@ internal readonly record struct SentenceSpan(int Start, int End, int Paragraph);
 /// </summary>
 internal static class SentenceSplitter
 {
-    /// <summary>Line breaks and end marks: the only places a sentence can end, found by a vectorised search.</summary>
-    private static readonly SearchValues<char> _stops = SearchValues.Create(".!?…\n\r\u2028\u2029");
+    /// <summary>
+    /// Line breaks and end marks are the only places a sentence can end, found by vectorised
+    /// searches: the ASCII ones, and apart from them the three above ASCII. One set of all eight is
+    /// searched through a probabilistic map, at a fraction of the speed.
+    /// </summary>
+    private static readonly SearchValues<char> _asciiStops = SearchValues.Create(".!?\n\r");
+    private static readonly SearchValues<char> _otherStops = SearchValues.Create("…\u2028\u2029");
 
     public static List<SentenceSpan> Split(string text, int from)
     {
@@ -21,15 +26,22 @@ internal static class SentenceSplitter
         var paragraph = 0;
         var sentenceStart = from;
         var i = from;
+        var otherStop = -1;
         while (i < text.Length)
         {
-            var offset = text.AsSpan(i).IndexOfAny(_stops);
-            if (offset < 0)
+            if (otherStop < i)
+            {
+                var ahead = text.AsSpan(i).IndexOfAny(_otherStops);
+                otherStop = ahead < 0 ? text.Length : i + ahead;
+            }
+
+            var offset = text.AsSpan(i, otherStop - i).IndexOfAny(_asciiStops);
+            if (offset < 0 && otherStop == text.Length)
             {
                 break;
             }
 
-            i += offset;
+            i = offset < 0 ? otherStop : i + offset;
             var c = text[i];
             if (c is '\n' or '\r' or '\u2028' or '\u2029')
             {
