@@ -12,14 +12,20 @@ namespace Claims.EventStore;
 /// <remarks>
 /// A notification is only a hint to pollers (they poll anyway), so one lost to a failure costs latency, never an
 /// event. Signals coalesce: while one notification is being sent, any number of further signals send one more.
+/// A signal may name the event types its commit holds; the notification's payload is then their aliases, separated by
+/// spaces (<see cref="Concerns"/>), so a listener that reads other types can sleep on. An empty payload concerns
+/// everybody: a signal that names no types, or more than fit in a payload.
 /// </remarks>
 public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
 {
-    private const int Idle = 0;
-    private const int Sending = 1;
-    private const int SendingAndAgain = 2;
+    /// <summary>Below PostgreSQL's payload limit (8,000 bytes), with room for multi-byte characters.</summary>
+    private const int MaxPayloadLength = 2000;
 
-    private int _state;
+    private readonly Lock _gate = new();
+    private readonly SortedSet<string> _pendingTypes = new(StringComparer.Ordinal);
+    private bool _pending;
+    private bool _pendingForEverybody;
+    private bool _sending;
     private long _sent;
 
     /// <summary>Notifications sent so far (not signals: those coalesce).</summary>
@@ -28,33 +34,83 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
     /// <summary>The channel listeners <c>LISTEN</c> on.</summary>
     public string Channel { get; } = channel;
 
-    /// <summary>Asks for a notification soon; returns at once. Call it after the commit that listeners should see.</summary>
-    public void Signal()
+    /// <summary>Asks for a notification that concerns every listener soon; returns at once. Call it after the commit that listeners should see.</summary>
+    public void Signal() => Signal(eventTypes: null);
+
+    /// <summary>
+    /// Asks for a notification soon, for listeners of <paramref name="eventTypes"/> (the aliases of the event types the
+    /// commit holds); returns at once. Call it after the commit that listeners should see.
+    /// </summary>
+    public void Signal(IEnumerable<string>? eventTypes)
     {
-        while (true)
+        lock (_gate)
         {
-            var state = Volatile.Read(ref _state);
-            if (state == SendingAndAgain)
+            _pending = true;
+            if (eventTypes is null)
+            {
+                _pendingForEverybody = true;
+            }
+            else if (!_pendingForEverybody)
+            {
+                _pendingTypes.UnionWith(eventTypes);
+            }
+
+            if (_sending)
             {
                 return;
             }
 
-            if (Interlocked.CompareExchange(ref _state, state + 1, state) == state)
-            {
-                if (state == Idle)
-                {
-                    _ = Task.Run(SendAsync);
-                }
+            _sending = true;
+        }
 
-                return;
+        _ = Task.Run(SendAsync);
+    }
+
+    /// <summary>
+    /// Whether a notification's <paramref name="payload"/> concerns a listener that reads <paramref name="eventTypes"/>
+    /// (<see langword="null"/>: every type). Allocates nothing: runners ask it of every notification.
+    /// </summary>
+    public static bool Concerns(string payload, IReadOnlySet<string>? eventTypes)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (payload.Length == 0 || eventTypes is null)
+        {
+            return true;
+        }
+
+        var hasSpanLookup = eventTypes is HashSet<string> set && set.TryGetAlternateLookup<ReadOnlySpan<char>>(out var spanLookup);
+        foreach (var range in payload.AsSpan().Split(' '))
+        {
+            var alias = payload.AsSpan(range);
+            if (alias.Length > 0 && (hasSpanLookup ? spanLookup.Contains(alias) : eventTypes.Contains(alias.ToString())))
+            {
+                return true;
             }
         }
+
+        return false;
     }
 
     private async Task SendAsync()
     {
-        do
+        while (true)
         {
+            string payload;
+            lock (_gate)
+            {
+                if (!_pending)
+                {
+                    _sending = false;
+                    return;
+                }
+
+                payload = _pendingForEverybody ? "" : string.Join(' ', _pendingTypes);
+                payload = payload.Length > MaxPayloadLength ? "" : payload;
+                _pending = false;
+                _pendingForEverybody = false;
+                _pendingTypes.Clear();
+            }
+
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync();
@@ -65,7 +121,10 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
                         new NpgsqlBatchCommand("BEGIN"),
                         // The transaction has nothing to make durable; PostgreSQL gives it an id for the notification.
                         new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"),
-                        new NpgsqlBatchCommand("SELECT pg_notify(@channel, '')") { Parameters = { new NpgsqlParameter<string>("channel", Channel) } },
+                        new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)")
+                        {
+                            Parameters = { new NpgsqlParameter<string>("channel", Channel), new NpgsqlParameter<string>("payload", payload) },
+                        },
                         new NpgsqlBatchCommand("COMMIT"),
                     },
                 };
@@ -77,6 +136,5 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
                 // Only a hint: pollers find the events at their next poll.
             }
         }
-        while (Interlocked.Decrement(ref _state) != Idle);
     }
 }

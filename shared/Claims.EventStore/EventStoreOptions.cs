@@ -13,7 +13,7 @@ public sealed class EventStoreOptions
     /// Whether a committed append sends <c>NOTIFY "&lt;schema&gt;_events"</c> so projection runners poll at once
     /// instead of at their next interval. Only a hint: runners poll anyway. Sent after the commit, in a transaction of
     /// its own (<see cref="CommitNotifier"/>); for appends in a transaction of the caller's, once the caller calls
-    /// <see cref="EventStore.NotifyCommitted"/>.
+    /// <see cref="EventStore.NotifyCommitted(IEnumerable{Type})"/>.
     /// </summary>
     public bool NotifyOnAppend { get; set; } = true;
 

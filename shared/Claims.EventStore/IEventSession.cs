@@ -38,7 +38,7 @@ public interface IEventSession : IAsyncDisposable
     /// <summary>
     /// Stores the queued appends inside the caller's <paramref name="transaction"/>, so that other rows can be written
     /// atomically with the events. The caller commits; nothing is visible to readers until then. After committing, call
-    /// <see cref="EventStore.NotifyCommitted"/> so projection runners read at once rather than at their next poll.
+    /// <see cref="EventStore.NotifyCommitted(IEnumerable{Type})"/> so projection runners read at once rather than at their next poll.
     /// </summary>
     /// <returns>The events inserted, in append order.</returns>
     /// <exception cref="ConcurrencyException">A stream was not at its expected version. The transaction may be aborted.</exception>

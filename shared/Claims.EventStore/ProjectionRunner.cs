@@ -32,6 +32,9 @@ public sealed partial class ProjectionRunner : BackgroundService
     private TaskCompletionSource _checkpointMoved = NewSignal();
     private volatile bool _isActive;
     private volatile bool _wakeRequested;
+
+    // Set by the lock connection's notification handler, which runs within its waits: no other thread touches it.
+    private bool _notifiedOfOwnTypes;
     // Whether the last read left committed events behind a transaction still open, and how many reads in a row did.
     private volatile bool _heldBack;
     private int _heldBackReads;
@@ -199,6 +202,9 @@ public sealed partial class ProjectionRunner : BackgroundService
             await Task.Delay(_options.LockRetryInterval, _time, ct);
         }
 
+        // A notification whose commit holds none of this projection's types wakes nobody here (CommitNotifier.Concerns).
+        lockConnection.Notification += (_, notification) =>
+            _notifiedOfOwnTypes |= CommitNotifier.Concerns(notification.Payload, _projection.EventTypes);
         try
         {
             await ConfigureAsync(lockConnection, listen: true, ct);
@@ -633,16 +639,17 @@ public sealed partial class ProjectionRunner : BackgroundService
         SetCheckpoint(committed);
     }
 
-    /// <summary>Waits for the poll interval, a NOTIFY from an append, or a wake-up request, whichever comes first.</summary>
+    /// <summary>Waits for the poll interval, a NOTIFY of a commit that holds events of its types, or a wake-up request, whichever comes first.</summary>
     private async Task WaitForWakeUpAsync(NpgsqlConnection lockConnection, TimeSpan interval, CancellationToken ct)
     {
         var started = _time.GetTimestamp();
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (_wakeRequested)
+            if (_wakeRequested || _notifiedOfOwnTypes)
             {
                 _wakeRequested = false;
+                _notifiedOfOwnTypes = false;
                 return;
             }
 
@@ -654,11 +661,9 @@ public sealed partial class ProjectionRunner : BackgroundService
 
             // Short uncancelled waits keep stop and wake-up requests prompt; Npgsql is least robust when a wait is
             // cancelled. A wait also reads the connection, so a lost lock connection surfaces here as an exception.
+            // Notifications that came while a batch ran are delivered by the next wait, which then returns at once.
             var slice = Math.Max(1, (int)Math.Ceiling(Math.Min(remaining.TotalMilliseconds, _waitSlice.TotalMilliseconds)));
-            if (await lockConnection.WaitAsync(slice, CancellationToken.None))
-            {
-                return;
-            }
+            await lockConnection.WaitAsync(slice, CancellationToken.None);
         }
     }
 

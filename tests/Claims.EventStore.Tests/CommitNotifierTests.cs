@@ -72,22 +72,59 @@ public sealed class CommitNotifierTests(PostgresDatabase db) : IClassFixture<Pos
         await Eventually.HoldsAsync(() => notifier.Sent == before + 1 && listener.Received == before + 1, "a notification after the pause");
     }
 
+    [Fact]
+    public async Task A_notification_names_the_event_types_of_its_commit()
+    {
+        var channel = "commit_notifier_" + Guid.NewGuid().ToString("N")[..8];
+        await using var listener = await Listener.StartAsync(db.DataSource, channel);
+        var notifier = new CommitNotifier(db.DataSource, channel);
+
+        notifier.Signal(["claim.b.v1", "claim.a.v1", "claim.b.v1"]);
+        await Eventually.HoldsAsync(() => listener.Received == 1, "the notification");
+        notifier.Signal();
+        await Eventually.HoldsAsync(() => listener.Received == 2, "the notification for everybody");
+
+        Assert.Equal(["claim.a.v1 claim.b.v1", ""], listener.Payloads);
+    }
+
+    [Theory]
+    [InlineData("", "claim.a.v1", true)]
+    [InlineData("claim.a.v1 claim.b.v1", null, true)]
+    [InlineData("claim.a.v1 claim.b.v1", "claim.b.v1", true)]
+    [InlineData("claim.a.v1 claim.b.v1", "claim.c.v1 claim.a.v", false)]
+    [InlineData("claim.a.v1", "CLAIM.A.V1", false)]
+    public void A_notification_concerns_listeners_of_one_of_its_types_and_everybody_when_it_names_none(string payload, string? readTypes, bool concerns)
+    {
+        var types = readTypes?.Split(' ').ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(concerns, CommitNotifier.Concerns(payload, types));
+        // A set without a span lookup (a sorted set) is asked the same way.
+        Assert.Equal(concerns, CommitNotifier.Concerns(payload, types is null ? null : new SortedSet<string>(types, StringComparer.Ordinal)));
+    }
+
     /// <summary>A connection that LISTENs on a channel and counts what arrives.</summary>
     private sealed class Listener : IAsyncDisposable
     {
         private readonly NpgsqlConnection _connection;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _waiting;
+        private readonly ConcurrentQueue<string> _payloads = new();
         private int _received;
 
         private Listener(NpgsqlConnection connection)
         {
             _connection = connection;
-            _connection.Notification += (_, _) => Interlocked.Increment(ref _received);
+            _connection.Notification += (_, notification) =>
+            {
+                _payloads.Enqueue(notification.Payload);
+                Interlocked.Increment(ref _received);
+            };
             _waiting = WaitAsync();
         }
 
         public int Received => Volatile.Read(ref _received);
+
+        public IReadOnlyList<string> Payloads => [.. _payloads];
 
         public static async Task<Listener> StartAsync(NpgsqlDataSource dataSource, string channel)
         {

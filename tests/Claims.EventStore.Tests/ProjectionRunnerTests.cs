@@ -549,6 +549,37 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         }
     }
 
+    [Fact]
+    public async Task A_runner_sleeps_through_notifications_of_commits_without_its_types_and_wakes_for_its_own()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        // Reads notes only; polling every minute, so within the test only a notification wakes it.
+        var projection = new RecordingProjection(store.Options.Schema);
+        var options = Fast();
+        options.BusyPollInterval = TimeSpan.FromMinutes(1);
+        options.IdlePollInterval = TimeSpan.FromMinutes(1);
+        var runner = CreateRunner(store, projection, options);
+        await using (await StartAsync(runner))
+        {
+            await Eventually.HoldsAsync(() => runner.LogReads >= 1, "the runner's first read");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var readsBefore = runner.LogReads;
+
+            await using (var session = store.OpenSession())
+            {
+                session.Append("remarks-1", ExpectedVersion.Any, [NewEvent.Create(new Remarked("not a note"))]);
+                await session.SaveChangesAsync();
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal(readsBefore, runner.LogReads);
+
+            await AppendNotesAsync(store, "notes-1", 1);
+            await Eventually.ReturnsAsync(() => RecordingProjection.ReadModelAsync(store), rows => rows.Count == 1, TimeSpan.FromSeconds(15),
+                "the note to be projected on its notification");
+        }
+    }
+
     private async Task<int?> LockHolderAsync(EventStore store, string projection)
     {
         await using var command = db.DataSource.CreateCommand(

@@ -119,8 +119,12 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
         await wait.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Tells projection runners that decisions the caller committed are in the log (<see cref="EventStore.EventStore.NotifyCommitted"/>).</summary>
-    public void NotifyCommitted() => store.NotifyCommitted();
+    /// <summary>
+    /// Tells the projection runners that read claim events that the caller committed <paramref name="decided"/>
+    /// (<see cref="EventStore.EventStore.NotifyCommitted(IEnumerable{Type})"/>).
+    /// </summary>
+    public void NotifyCommitted(IReadOnlyDictionary<string, IReadOnlyList<object>> decided) =>
+        store.NotifyCommitted(decided.Values.SelectMany(events => events).Select(e => e.GetType()));
 
     /// <summary>Decides about many claims in transactions of its own, <paramref name="chunk"/> claims at a time, deciding a chunk again when another writer got there first.</summary>
     /// <param name="claims">The claims and their commands.</param>
@@ -151,7 +155,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                     }
                     var decided = await DecideAsync(part, transaction, ct, appendBetweenRecordings: true);
                     await transaction.CommitAsync(ct);
-                    NotifyCommitted();
+                    NotifyCommitted(decided);
                     changes += decided.Values.Sum(events => events.OfType<ConsensusChanged>().Count());
                     break;
                 }
