@@ -77,17 +77,33 @@ public sealed class MentionRecorderTests : IAsyncLifetime
         await RecordAsync([Mentions.InClaim(Mentions.Of("a4", 470_000_000m), "a")]);
         Assert.Equal(3, _decisions.CachedMentions);
 
-        // b's two would make five of at most four: the cache is emptied first.
+        // b's two make five of at most four: a, used longer ago, leaves.
         await RecordAsync([Mentions.InClaim(Mentions.Of("b3", 470_000_000m), "b")]);
         Assert.Equal(2, _decisions.CachedMentions);
 
-        // a was evicted: it is folded from its stream again, and decided with every mention.
+        // a was evicted: it is folded from its stream again, and decided with every mention; b leaves in turn.
         await RecordAsync([Mentions.InClaim(Mentions.Of("a5", 470_000_000m), "a")]);
         Assert.Equal(4, _decisions.CachedMentions);
         var (state, version) = await _decisions.FoldAsync("a", CancellationToken.None);
         Assert.Equal(5, state.Mentions.Count);
         Assert.Equal(470_000_000m, state.Consensus!.Value);
         Assert.Equal(version, (await _store.FetchStreamAsync(StreamIds.Claim("a"))).Count);
+    }
+
+    [Fact]
+    public async Task A_cached_claim_decided_again_counts_only_its_new_mentions_against_the_bound_and_evicts_nobody()
+    {
+        await RecordAsync([Mentions.InClaim(Mentions.Of("x1", 470_000_000m), "x")]);
+        await RecordAsync([.. new[] { 1, 2 }.Select(i => Mentions.InClaim(Mentions.Of($"y{i}", 470_000_000m), "y"))]);
+        await RecordAsync([Mentions.InClaim(Mentions.Of("x2", 470_000_000m), "x")]);
+        await RecordAsync([Mentions.InClaim(Mentions.Of("y3", 470_000_000m), "y")]);
+        Assert.Equal(3, _decisions.CachedMentions);
+
+        // y, cached with two, is folded with three: four of at most four, x stays. (Counting y's mentions again as if
+        // new had made six and emptied the cache.)
+        await RecordAsync([Mentions.InClaim(Mentions.Of("y4", 470_000_000m), "y")]);
+
+        Assert.Equal(4, _decisions.CachedMentions);
     }
 
     private Task RecordAsync(IEnumerable<ClaimExtracted> mentions) =>
