@@ -16,7 +16,7 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
     private static readonly TimeSpan s_pipelineTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Every_service_reports_its_memory_on_the_liveness_probe_heap_by_generation_included()
+    public async Task Every_service_reports_its_memory_and_compiled_code_on_the_liveness_probe_heap_by_generation_included()
     {
         foreach (var service in new[] { system.Ingestion!, system.Reconciliation!, system.Query! })
         {
@@ -29,6 +29,8 @@ public sealed class PipelineTests(ClaimsSystem system, ITestOutputHelper output)
             // A running service has collected at least once, so something survived into gen1 or gen2.
             Assert.True(generations.GetProperty("gen1").GetDouble() + generations.GetProperty("gen2").GetDouble() > 0, service.Name + ": " + memory);
             Assert.True(memory.GetProperty("workingSetMb").GetDouble() >= memory.GetProperty("gcHeapMb").GetDouble(), service.Name + ": " + memory);
+            // A service that answers has compiled its code, and the compiling took time.
+            Assert.True(memory.GetProperty("jitMethods").GetInt64() > 100 && memory.GetProperty("jitMs").GetDouble() > 0, service.Name + ": " + memory);
         }
     }
 

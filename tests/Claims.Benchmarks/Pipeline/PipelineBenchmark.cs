@@ -53,9 +53,10 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
             }
             var load = new LoadGenerator(http, generator, tracker);
 
-            var sustained = await SaturateAsync(load, tracker, listener, profiler);
+            var sustained = await SaturateAsync(load, tracker, listener, profiler, services);
             var saturatedProfile = sustained.Profile;
             var memoryAfterLoad = await MemorySnapshot.TakeAsync(services);
+            var compiling = CompilingWhileSaturated(sustained.AtStart, memoryAfterLoad, sustained.Figures.Seconds);
             var latency = await HalfLoadAsync(load, tracker, listener, profiler, database, sustained.Figures);
             var idle = await IdleAsync(profiler, listener);
             var (reprints, largestOrigin) = await OriginsAsync(database);
@@ -72,7 +73,8 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
                 .ToDictionary(w => w.Name, w => listener.CausesBetween(w.From, w.To));
             var findings = Reporting.Findings.Describe(idle.Profile, saturatedProfile, sustained.Figures, latency.Figures, ingestionOnly, spread, causes, latency.Profile.Name, idle.ClaimChangedPerSecond);
             findings.Add(Reporting.Findings.DescribeMemory(memory, memoryAfterLoad));
-            return new PipelineFigures(check, sustained.Figures, latency.Figures, ingestionOnly, spread, memory, memoryAfterLoad, idle.Profile, idle.ClaimChangedPerSecond,
+            findings.Add(Reporting.Findings.DescribeCompiling(compiling, sustained.Figures.WarmupSeconds));
+            return new PipelineFigures(check, sustained.Figures, latency.Figures, ingestionOnly, spread, memory, memoryAfterLoad, compiling, idle.Profile, idle.ClaimChangedPerSecond,
                 saturatedProfile, latency.Profile, causes, findings,
                 load.Errors, tracker.Reconnects, rebuild);
         }
@@ -119,8 +121,17 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
         return (await profiler.SummarizeAsync("idle", from, to), slices);
     }
 
-    private async Task<(SustainedFigures Figures, ProfileWindow Profile)> SaturateAsync(
-        LoadGenerator load, VisibilityTracker tracker, ClaimChangedListener listener, PipelineProfiler profiler)
+    /// <summary>
+    /// Each service's cores spent compiling code (the JIT) between the end of the warm-up and the snapshot after the
+    /// saturated phase drained: what of its CPU went to getting started rather than to claims.
+    /// </summary>
+    private static IReadOnlyDictionary<string, double> CompilingWhileSaturated(
+        IReadOnlyDictionary<string, MemorySnapshot> atStart, IReadOnlyDictionary<string, MemorySnapshot> atEnd, double seconds) =>
+        atEnd.Where(end => atStart.ContainsKey(end.Key)).ToDictionary(
+            end => end.Key, end => Math.Round((end.Value.JitMs - atStart[end.Key].JitMs) / 1000 / seconds, 3), StringComparer.Ordinal);
+
+    private async Task<(SustainedFigures Figures, ProfileWindow Profile, IReadOnlyDictionary<string, MemorySnapshot> AtStart)> SaturateAsync(
+        LoadGenerator load, VisibilityTracker tracker, ClaimChangedListener listener, PipelineProfiler profiler, IReadOnlyList<ServiceProcess> services)
     {
         var start = RunClock.Now;
         var from = start + options.WarmupSeconds;
@@ -129,6 +140,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
         var posting = load.SaturateAsync(Saturated, to, options.Clients, options.MaxBacklogClaims);
         await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
         await profiler.ResetStatementsAsync();
+        var atStart = await MemorySnapshot.TakeAsync(services);
         using (var progress = Report(load, tracker, "saturated"))
         {
             await posting;
@@ -165,7 +177,7 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
             timeline);
         Console.WriteLine($"pipeline: sustained {figures.VisibleClaimsPerSecond:0.0} claims/s visible ({figures.AcceptedClaimsPerSecond:0.0} accepted); " +
             (undrained == 0 ? $"drained in {drainSeconds:0.0} s" : $"{undrained} claims still not visible after {drainSeconds:0} s"));
-        return (figures, profile);
+        return (figures, profile, atStart);
     }
 
     private async Task<(LatencyFigures Figures, ProfileWindow Profile)> HalfLoadAsync(

@@ -70,6 +70,7 @@ public sealed record PipelineFigures(
     ClaimSpread Spread,
     IReadOnlyDictionary<string, double> PeakMemoryMb,
     IReadOnlyDictionary<string, MemorySnapshot> MemoryAfterSaturation,
+    IReadOnlyDictionary<string, double> CompilingCoresWhileSaturated,
     ProfileWindow IdleProfile,
     IReadOnlyList<double> IdleClaimChangedPerSecond,
     ProfileWindow SaturatedProfile,

@@ -7,9 +7,10 @@ namespace Claims.Benchmarks.Profiling;
 /// <summary>
 /// A service's memory as it reports it on <c>/health/live</c>: the garbage collector's heap after its last
 /// collection (live objects and fragmentation), what the collector has committed, and the working set. Next to the
-/// peak resident size it tells a large live set from a heap kept in reserve or memory outside the heap.
+/// peak resident size it tells a large live set from a heap kept in reserve or memory outside the heap. It also
+/// carries the time the service has spent compiling code since it started (<see cref="JitMs"/>).
 /// </summary>
-public sealed record MemorySnapshot(double GcHeapMb, double GcCommittedMb, double WorkingSetMb, string GcMode)
+public sealed record MemorySnapshot(double GcHeapMb, double GcCommittedMb, double WorkingSetMb, string GcMode, double JitMs, long JitMethods)
 {
     public static async Task<IReadOnlyDictionary<string, MemorySnapshot>> TakeAsync(IEnumerable<ServiceProcess> services)
     {
@@ -23,7 +24,8 @@ public sealed record MemorySnapshot(double GcHeapMb, double GcCommittedMb, doubl
             {
                 snapshots[service.Name] = new MemorySnapshot(
                     data.GetProperty("gcHeapMb").GetDouble(), data.GetProperty("gcCommittedMb").GetDouble(),
-                    data.GetProperty("workingSetMb").GetDouble(), data.GetProperty("gcMode").GetString() ?? "");
+                    data.GetProperty("workingSetMb").GetDouble(), data.GetProperty("gcMode").GetString() ?? "",
+                    data.GetProperty("jitMs").GetDouble(), data.GetProperty("jitMethods").GetInt64());
             }
         }
         return snapshots;

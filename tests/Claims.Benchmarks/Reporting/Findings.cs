@@ -108,6 +108,11 @@ public static class Findings
     /// <summary>The benchmark's own process is measured too, but it is the load, not the pipeline.</summary>
     private static bool IsPipeline(CpuShare cpu) => !cpu.Process.StartsWith("benchmark", StringComparison.Ordinal);
 
+    /// <summary>Each service's cores spent compiling code while saturated: CPU the measured throughput did not get.</summary>
+    public static string DescribeCompiling(IReadOnlyDictionary<string, double> compilingCores, double warmupSeconds) =>
+        $"Compiling code (the JIT's tiers) while saturated, {warmupSeconds:0} s and more after the services started, in cores of 2: " +
+        string.Join(", ", compilingCores.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:0.00}")) + ".";
+
     /// <summary>Each service's peak resident size next to what its garbage collector held right after the saturated phase.</summary>
     public static string DescribeMemory(IReadOnlyDictionary<string, double> peakMb, IReadOnlyDictionary<string, MemorySnapshot> afterLoad) =>
         "Memory right after the saturated phase (GC heap after the last collection / committed by the GC / working set; peak resident over the whole run, flood and rebuild included): " +
