@@ -146,7 +146,7 @@ public sealed class ClaimDecisionTests
     {
         var state = Record([Of("a1", 470_000_000m, source: "Trend", day: 1), Of("a2", 480_000_000m, source: "Trend", day: 5)]);
 
-        var superseded = state.Mentions.Values.Single(t => t.Article.ArticleId == "a1");
+        var superseded = state.Mentions.Values.Single(t => t.ArticleId == "a1");
         Assert.NotNull(superseded.SupersededBy);
         Assert.Equal(480_000_000m, state.Consensus!.Value);
         Assert.Equal(ClaimStatuses.SingleSource, state.Status);

@@ -113,6 +113,6 @@ public sealed class MentionRecorderTests : IAsyncLifetime
     {
         var events = await _store.FetchStreamAsync(StreamIds.Claim(claimId));
         var state = events.Where(e => e.Data is not null).Select(e => e.Data!).Aggregate(ClaimState.Initial(claimId), ClaimState.Evolve);
-        return Assert.Single(state.Mentions.Values, t => t.Article.ArticleId == articleId).Origin;
+        return Assert.Single(state.Mentions.Values, t => t.ArticleId == articleId).Origin;
     }
 }

@@ -17,7 +17,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     private const int MaxAttempts = 20;
     private const int MaxCachedClaims = 20_000;
     /// <summary>
-    /// Bounds the mentions the folded claims cached between batches hold (about 1 KB of heap each): claims differ a
+    /// Bounds the mentions the folded claims cached between batches hold (about 400 bytes of heap each): claims differ a
     /// thousandfold in size, since a claim every outlet repeats carries thousands of mentions, so a bound on claims
     /// alone does not bound memory. Past it (or past <see cref="MaxCachedClaims"/>), the claims used longest ago leave
     /// the cache until it is three quarters full, and are folded from their streams again when next decided.

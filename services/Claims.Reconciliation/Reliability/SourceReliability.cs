@@ -29,8 +29,8 @@ public static class SourceReliability
             return new Dictionary<string, bool>();
         }
         return state.Mentions.Values
-            .Where(t => t.Votes && t.Mention.Qualifier is not (Contracts.Qualifiers.Target or Contracts.Qualifiers.Forecast))
-            .GroupBy(t => t.Article.Source)
+            .Where(t => t.Votes && t.Qualifier is not (Contracts.Qualifiers.Target or Contracts.Qualifiers.Forecast))
+            .GroupBy(t => t.Source)
             .ToDictionary(g => g.Key, g => g.Any(t => ConsensusRule.Agree(t, consensus, options)));
     }
 
