@@ -55,13 +55,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>
-    /// Starts <c>services/{name}/bin/{configuration}/net10.0/{name}.dll</c> with the given configuration, on a free
-    /// port or at <paramref name="address"/> (a restart keeps its predecessor's, so clients reconnect to it).
+    /// Starts <c>services/{name}/bin/{configuration}/net10.0/{name}.dll</c>, or the service published in
+    /// <paramref name="publishedIn"/>, with the given configuration, on a free port or at <paramref name="address"/>
+    /// (a restart keeps its predecessor's, so clients reconnect to it).
     /// </summary>
-    public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment, Uri? address = null)
+    public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment, Uri? address = null, string? publishedIn = null)
     {
         address ??= new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = StartInfo(name, [], environment);
+        var start = StartInfo(name, [], environment, publishedIn);
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + name);
         return new ServiceProcess(name, process, address);
