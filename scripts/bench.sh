@@ -34,7 +34,4 @@ dotnet build tests/Claims.Benchmarks -c Release -warnaserror -nologo -clp:Errors
 # scripts/rebuild.sh publishes it too, so that only the first publish takes minutes).
 publish_rebuild_command "$root/.run/rebuild-command"
 export CLAIMS_BENCH_REBUILD_COMMAND="$root/.run/rebuild-command"
-# The services run as the Docker image ships them: published, compiled ahead of time.
-publish_services "$root/.run/services"
-export CLAIMS_BENCH_SERVICES="$root/.run/services"
 dotnet tests/Claims.Benchmarks/bin/Release/net10.0/Claims.Benchmarks.dll "$@"

@@ -138,12 +138,12 @@ start_private_infra() {
 # seconds spent a fifth of its CPU in the JIT when compiled at run time; ReadyToRun per assembly still left the
 # generic code that spans assemblies (collections and JSON converters of our types) to the JIT, another tenth of the
 # command's CPU. The first publish takes about two minutes, later ones seconds.
-# publish_services DIR: the three services as the Docker image ships them, into DIR/<name>: framework-dependent, each
-# assembly (packages included) compiled ahead of time with ReadyToRun. Compiled at run time, the services spent 0.4 of
-# the machine's 2 cores in the JIT through the benchmark's first minute, reconciliation a fifth of its CPU. Their own
-# intermediate folder: the rebuild command's composite publish of the query service leaves ReadyToRun images in the
-# default one that a later publish takes as up to date, and those components of a composite image absent here make
-# the runtime abort at start.
+# publish_services DIR: the three services into DIR/<name>, framework-dependent, each assembly (packages included)
+# compiled ahead of time with ReadyToRun; for measuring them so (CLAIMS_BENCH_SERVICES=DIR ./scripts/bench.sh). The
+# services ship compiled at run time: so published, they compiled more under load, not less (README, "Benchmarks").
+# Their own intermediate folder: the rebuild command's composite publish of the query service leaves ReadyToRun
+# images in the default one that a later publish takes as up to date, and those components of a composite image
+# absent here make the runtime abort at start.
 publish_services() {
   local repository name
   repository=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

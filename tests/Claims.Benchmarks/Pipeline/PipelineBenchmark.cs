@@ -30,10 +30,11 @@ public sealed class PipelineBenchmark(BenchmarkOptions options)
                 ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
                 ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
             };
-            // As the Docker image ships them (scripts/bench.sh publishes them), or else the solution's build.
+            // The solution's build, as shipped; or, to measure them so, the services published in CLAIMS_BENCH_SERVICES
+            // (publish_services in scripts/lib/infra.sh: compiled ahead of time).
             var published = Environment.GetEnvironmentVariable("CLAIMS_BENCH_SERVICES") is { Length: > 0 } directory ? directory : null;
             Console.WriteLine(published is null
-                ? "pipeline: starting ingestion, reconciliation and query (CLAIMS_BENCH_SERVICES not set: the solution's build, compiled at run time)"
+                ? "pipeline: starting ingestion, reconciliation and query (the solution's build, compiled at run time)"
                 : $"pipeline: starting ingestion, reconciliation and query, published in {published} (ReadyToRun)");
             services.AddRange(new[] { "Claims.Ingestion", "Claims.Reconciliation", "Claims.Query" }
                 .Select(name => ServiceProcess.Start(name, environment, publishedIn: published is null ? null : Path.Combine(published, name))));

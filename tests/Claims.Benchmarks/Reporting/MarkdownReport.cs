@@ -79,10 +79,10 @@ public static class MarkdownReport
         var configuration = report.Options.ServiceEnvironment.Count == 0
             ? "configured as shipped (no telemetry export)"
             : "configured as shipped (no telemetry export) except " + string.Join(", ", report.Options.ServiceEnvironment.Select(e => $"`{e.Key}={e.Value}`"));
-        // scripts/bench.sh publishes the services as the Docker image ships them; run otherwise, they are the solution's build.
+        // The solution's build, as shipped, unless CLAIMS_BENCH_SERVICES named published ones (PipelineBenchmark).
         var build = Environment.GetEnvironmentVariable("CLAIMS_BENCH_SERVICES") is { Length: > 0 }
-            ? "published as the Docker image ships them (compiled ahead of time, ReadyToRun)"
-            : "from the solution's build (compiled at run time)";
+            ? "published with ReadyToRun (compiled ahead of time; not as shipped)"
+            : "from the solution's build (compiled at run time, as shipped)";
         text.AppendLine($"How: the three services run as processes, {build}, {configuration}, on a private PostgreSQL and RabbitMQ. " +
             $"Synthetic articles from the seeds' sentences (country pair, years and numbers changed; {pipeline.Generator.MeanClaimsPerArticle:0.0} claims each, " +
             $"{pipeline.Spread.DistinctClaimIds:N0} claim ids, {pipeline.Spread.MeanMentionsPerClaim:0.0} mentions each) are posted by {sustained.Clients} clients for {sustained.WarmupSeconds:0} s of warm-up and " +
