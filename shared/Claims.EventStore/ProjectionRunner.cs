@@ -202,9 +202,10 @@ public sealed partial class ProjectionRunner : BackgroundService
             await Task.Delay(_options.LockRetryInterval, _time, ct);
         }
 
-        // A notification whose commit holds none of this projection's types wakes nobody here (CommitNotifier.Concerns).
+        // A notification whose commit holds none of this projection's types wakes nobody here (CommitNotifier.Concerns),
+        // unless its events wait behind an open transaction: any commit may be that one's end, whatever it appended.
         lockConnection.Notification += (_, notification) =>
-            _notifiedOfOwnTypes |= CommitNotifier.Concerns(notification.Payload, _projection.EventTypes);
+            _notifiedOfOwnTypes |= _heldBack || CommitNotifier.Concerns(notification.Payload, _projection.EventTypes);
         try
         {
             await ConfigureAsync(lockConnection, listen: true, ct);

@@ -580,6 +580,47 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         }
     }
 
+    [Fact]
+    public async Task A_held_back_runner_reads_on_at_the_commit_that_held_it_back_though_that_commit_holds_none_of_its_types()
+    {
+        var store = await CreateStoreWithReadModelAsync();
+        // Reads notes only. Polling once a minute, and held-back polling that has backed off to seconds by the time the
+        // blocker commits: only the blocker's notification, which names remarks alone, can wake it in time.
+        var projection = new RecordingProjection(store.Options.Schema);
+        var options = Fast();
+        options.BusyPollInterval = TimeSpan.FromMinutes(1);
+        options.IdlePollInterval = TimeSpan.FromMinutes(1);
+        options.HeldBackPollInterval = TimeSpan.FromMilliseconds(100);
+        var runner = CreateRunner(store, projection, options);
+        await using (await StartAsync(runner))
+        {
+            await Eventually.HoldsAsync(() => runner.LogReads >= 1, "the runner's first read");
+
+            await using var blocker = await db.DataSource.OpenConnectionAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await store.PrepareForAppendsAsync(transaction);
+            await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", blocker, transaction))
+            {
+                await takeId.ExecuteScalarAsync();
+            }
+            await AppendNotesAsync(store, "notes-1", 1);
+            await Eventually.HoldsAsync(() => runner.IsHeldBack, "the runner found the note held back");
+            // Its held-back reads come 0.1, 0.3, 0.7, 1.5, 3.1 and 6.3 s after the first: the commit falls in a long wait.
+            await Task.Delay(TimeSpan.FromSeconds(4));
+
+            await using (var session = store.OpenSession())
+            {
+                session.Append("remarks-1", ExpectedVersion.Any, [NewEvent.Create(new Remarked("the blocker's own"))]);
+                await session.SaveChangesAsync(transaction, CancellationToken.None);
+            }
+            await transaction.CommitAsync();
+            store.NotifyCommitted([typeof(Remarked)]);
+
+            await Eventually.ReturnsAsync(() => RecordingProjection.ReadModelAsync(store), rows => rows.Count == 1, TimeSpan.FromSeconds(1),
+                "the note to be projected on the blocker's notification");
+        }
+    }
+
     private async Task<int?> LockHolderAsync(EventStore store, string projection)
     {
         await using var command = db.DataSource.CreateCommand(
