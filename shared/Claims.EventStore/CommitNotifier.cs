@@ -23,7 +23,6 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
 
     private readonly Lock _gate = new();
     private readonly SortedSet<string> _pendingTypes = new(StringComparer.Ordinal);
-    private bool _pending;
     private bool _pendingForEverybody;
     private bool _sending;
     private long _sent;
@@ -45,7 +44,6 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
     {
         lock (_gate)
         {
-            _pending = true;
             if (eventTypes is null)
             {
                 _pendingForEverybody = true;
@@ -55,7 +53,8 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
                 _pendingTypes.UnionWith(eventTypes);
             }
 
-            if (_sending)
+            // A commit that names no types at all (nothing appended) notifies nobody.
+            if (_sending || !IsPending)
             {
                 return;
             }
@@ -68,7 +67,8 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
 
     /// <summary>
     /// Whether a notification's <paramref name="payload"/> concerns a listener that reads <paramref name="eventTypes"/>
-    /// (<see langword="null"/>: every type). Allocates nothing: runners ask it of every notification.
+    /// (<see langword="null"/>: every type). Allocates nothing for a <see cref="HashSet{T}"/> of strings (what runners
+    /// pass): they ask it of every notification.
     /// </summary>
     public static bool Concerns(string payload, IReadOnlySet<string>? eventTypes)
     {
@@ -91,6 +91,8 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
         return false;
     }
 
+    private bool IsPending => _pendingForEverybody || _pendingTypes.Count > 0;
+
     private async Task SendAsync()
     {
         while (true)
@@ -98,7 +100,7 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
             string payload;
             lock (_gate)
             {
-                if (!_pending)
+                if (!IsPending)
                 {
                     _sending = false;
                     return;
@@ -106,7 +108,6 @@ public sealed class CommitNotifier(NpgsqlDataSource dataSource, string channel)
 
                 payload = _pendingForEverybody ? "" : string.Join(' ', _pendingTypes);
                 payload = payload.Length > MaxPayloadLength ? "" : payload;
-                _pending = false;
                 _pendingForEverybody = false;
                 _pendingTypes.Clear();
             }

@@ -509,7 +509,6 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         return ids;
     }
 
-    /// <summary>The backend holding the projection's session lock: the active runner's lock connection.</summary>
     [Fact]
     public async Task A_projection_held_back_by_an_open_transaction_reads_on_soon_after_it_ends_though_that_transaction_notifies_nobody()
     {
@@ -529,13 +528,8 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
 
             // A transaction with an id that may append and ends without: it holds the log's readers back, and its
             // end sends no NOTIFY.
-            await using var blocker = await db.DataSource.OpenConnectionAsync();
-            await using var transaction = await blocker.BeginTransactionAsync();
-            await store.PrepareForAppendsAsync(transaction);
-            await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", blocker, transaction))
-            {
-                await takeId.ExecuteScalarAsync();
-            }
+            await using var blocker = await OpenBlockerAsync(store);
+            var transaction = blocker.Transaction;
             var held = await AppendNotesAsync(store, "claim-2", 1);
             // The append's notification wakes the runner; its read finds the event committed but held back.
             await Eventually.HoldsAsync(() => runner.IsHeldBack, "the runner found the event held back");
@@ -555,10 +549,7 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         var store = await CreateStoreWithReadModelAsync();
         // Reads notes only; polling every minute, so within the test only a notification wakes it.
         var projection = new RecordingProjection(store.Options.Schema);
-        var options = Fast();
-        options.BusyPollInterval = TimeSpan.FromMinutes(1);
-        options.IdlePollInterval = TimeSpan.FromMinutes(1);
-        var runner = CreateRunner(store, projection, options);
+        var runner = CreateRunner(store, projection, PollingOnceAMinute());
         await using (await StartAsync(runner))
         {
             await Eventually.HoldsAsync(() => runner.LogReads >= 1, "the runner's first read");
@@ -587,22 +578,15 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         // Reads notes only. Polling once a minute, and held-back polling that has backed off to seconds by the time the
         // blocker commits: only the blocker's notification, which names remarks alone, can wake it in time.
         var projection = new RecordingProjection(store.Options.Schema);
-        var options = Fast();
-        options.BusyPollInterval = TimeSpan.FromMinutes(1);
-        options.IdlePollInterval = TimeSpan.FromMinutes(1);
+        var options = PollingOnceAMinute();
         options.HeldBackPollInterval = TimeSpan.FromMilliseconds(100);
         var runner = CreateRunner(store, projection, options);
         await using (await StartAsync(runner))
         {
             await Eventually.HoldsAsync(() => runner.LogReads >= 1, "the runner's first read");
 
-            await using var blocker = await db.DataSource.OpenConnectionAsync();
-            await using var transaction = await blocker.BeginTransactionAsync();
-            await store.PrepareForAppendsAsync(transaction);
-            await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", blocker, transaction))
-            {
-                await takeId.ExecuteScalarAsync();
-            }
+            await using var blocker = await OpenBlockerAsync(store);
+            var transaction = blocker.Transaction;
             await AppendNotesAsync(store, "notes-1", 1);
             await Eventually.HoldsAsync(() => runner.IsHeldBack, "the runner found the note held back");
             // Its held-back reads come 0.1, 0.3, 0.7, 1.5, 3.1 and 6.3 s after the first: the commit falls in a long wait.
@@ -621,6 +605,7 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         }
     }
 
+    /// <summary>The backend holding the projection's session lock: the active runner's lock connection.</summary>
     private async Task<int?> LockHolderAsync(EventStore store, string projection)
     {
         await using var command = db.DataSource.CreateCommand(
@@ -659,6 +644,43 @@ public sealed class ProjectionRunnerTests(PostgresDatabase db, ITestOutputHelper
         RetryDelay = TimeSpan.FromMilliseconds(10),
         MaxAttempts = 3,
     };
+
+    /// <summary><see cref="Fast"/>, but busy and idle polls once a minute: within a test, only notifications and held-back polls wake the runner.</summary>
+    private static ProjectionOptions PollingOnceAMinute()
+    {
+        var options = Fast();
+        options.BusyPollInterval = TimeSpan.FromMinutes(1);
+        options.IdlePollInterval = TimeSpan.FromMinutes(1);
+        return options;
+    }
+
+    /// <summary>
+    /// A transaction with an id that may append: it holds the log's readers back until it ends. Its end sends no
+    /// notification unless the test sends one.
+    /// </summary>
+    private async Task<Blocker> OpenBlockerAsync(EventStore store)
+    {
+        var connection = await db.DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(transaction);
+        await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction))
+        {
+            await takeId.ExecuteScalarAsync();
+        }
+
+        return new Blocker(connection, transaction);
+    }
+
+    private sealed class Blocker(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public NpgsqlTransaction Transaction { get; } = transaction;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
 
     private static async Task<IAsyncDisposable> StartAsync(ProjectionRunner runner)
     {
