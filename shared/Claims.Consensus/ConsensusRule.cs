@@ -100,7 +100,8 @@ public static class ConsensusRule
             Interval(qualifier, value, lower, upper, options),
             Interval(consensus.Qualifier, consensus.Value, consensus.Lower, consensus.Upper, options));
 
-    private static bool Overlap((decimal? Low, decimal? High) a, (decimal? Low, decimal? High) b) =>
+    /// <summary>Whether two intervals overlap; a missing bound is open.</summary>
+    internal static bool Overlap((decimal? Low, decimal? High) a, (decimal? Low, decimal? High) b) =>
         (a.Low is null || b.High is null || a.Low <= b.High) && (b.Low is null || a.High is null || b.Low <= a.High);
 
     public static double Precision(IVote mention, ConsensusOptions options) => mention.Qualifier switch
@@ -308,7 +309,8 @@ public static class ConsensusRule
         }
     }
 
-    private static (decimal? Low, decimal? High) Interval(IVote m, ConsensusOptions options) => Interval(m.Qualifier, m.Value, m.Lower, m.Upper, options);
+    /// <summary>The values a mention admits: its rounding, hedge band or open end (<see cref="Agree(IVote, IVote, ConsensusOptions)"/>).</summary>
+    internal static (decimal? Low, decimal? High) Interval(IVote m, ConsensusOptions options) => Interval(m.Qualifier, m.Value, m.Lower, m.Upper, options);
 
     /// <summary>An approximate figure gets the configured band around it, whatever band the extractor read.</summary>
     private static (decimal? Low, decimal? High) Interval(string qualifier, decimal value, decimal? lower, decimal? upper, ConsensusOptions options) => qualifier switch

@@ -8,26 +8,39 @@ public static class Supersession
 {
     /// <summary>
     /// The mention that supersedes each superseded one among <paramref name="standing"/> (mentions not retracted):
-    /// the latest-published mention of the same source, from another article, that disagrees with it. Derived from
-    /// the set alone, so any arrival order ends the same.
+    /// the latest-published mention of the same source, from another article, that disagrees with it (ties: the lowest
+    /// id). Derived from the set alone, so any arrival order ends the same.
     /// </summary>
+    /// <remarks>
+    /// Only a mention's own source can supersede it, and each source's mentions are ordered once, newest first, with
+    /// their intervals computed once: the first of them, newer than a mention, that qualifies is its superseder. A
+    /// source revising its figure is found at the first step. Searching and sorting each mention's candidates anew
+    /// took a sixth of reconciliation's CPU at full load, on claims with hundreds of mentions from a few outlets.
+    /// </remarks>
     public static IReadOnlyDictionary<Guid, TVote> Superseders<TVote>(IReadOnlyCollection<TVote> standing, ConsensusOptions options)
         where TVote : IVote
     {
-        // Only a mention's own source can supersede it: comparing within sources keeps a claim with hundreds of
-        // mentions from costing the square of them at every decision.
-        var bySource = standing.ToLookup(v => v.Source, StringComparer.Ordinal);
         var superseders = new Dictionary<Guid, TVote>();
-        foreach (var older in standing)
+        foreach (var source in standing.GroupBy(v => v.Source, StringComparer.Ordinal))
         {
-            var newer = bySource[older.Source]
-                .Where(n => n.ArticleId != older.ArticleId && n.PublishedAt > older.PublishedAt && !ConsensusRule.Agree(n, older, options))
-                .OrderByDescending(n => n.PublishedAt)
-                .ThenBy(n => n.MentionId)
-                .FirstOrDefault();
-            if (newer is not null)
+            var newestFirst = source.OrderByDescending(v => v.PublishedAt).ThenBy(v => v.MentionId).ToArray();
+            if (newestFirst.Length < 2)
             {
-                superseders[older.MentionId] = newer;
+                continue;
+            }
+            var intervals = Array.ConvertAll(newestFirst, v => ConsensusRule.Interval(v, options));
+            for (var older = 1; older < newestFirst.Length; older++)
+            {
+                var olderVote = newestFirst[older];
+                for (var newer = 0; newer < older && newestFirst[newer].PublishedAt > olderVote.PublishedAt; newer++)
+                {
+                    if (!string.Equals(newestFirst[newer].ArticleId, olderVote.ArticleId, StringComparison.Ordinal)
+                        && !ConsensusRule.Overlap(intervals[newer], intervals[older]))
+                    {
+                        superseders[olderVote.MentionId] = newestFirst[newer];
+                        break;
+                    }
+                }
             }
         }
         return superseders;

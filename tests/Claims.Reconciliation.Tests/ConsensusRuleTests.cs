@@ -55,6 +55,33 @@ public sealed class ConsensusRuleTests
         Assert.Equal(JsonSerializer.Serialize(PlainGroups(votes, ConsensusOptions.Default)), JsonSerializer.Serialize(decided.Groups));
     }
 
+    [Fact]
+    public void Superseders_are_those_of_the_plain_definition()
+    {
+        var votes = from count in Gen.Choose(1, 120)
+                    from drawn in Gen.ListOf(VoteOf(), count)
+                    select drawn.Select((vote, i) => vote with { MentionId = Guid.Parse($"00000000-0000-0000-0000-{(i * 7919) % 1000:D12}") })
+                        .DistinctBy(vote => vote.MentionId).ToList();
+        var property = Prop.ForAll(Arb.From(votes), drawn =>
+        {
+            var superseders = Supersession.Superseders(drawn, ConsensusOptions.Default);
+            var expected = PlainSuperseders(drawn, ConsensusOptions.Default);
+            return superseders.Count == expected.Count
+                && expected.All(pair => superseders.TryGetValue(pair.Key, out var newer) && newer.MentionId == pair.Value.MentionId);
+        });
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(400), property);
+    }
+
+    /// <summary>Supersession's definition, computed the plain way: each mention searches every other one.</summary>
+    private static Dictionary<Guid, Vote> PlainSuperseders(IReadOnlyList<Vote> standing, ConsensusOptions options) => standing
+        .Select(older => (Older: older, Newer: standing
+            .Where(n => n.Source == older.Source && n.ArticleId != older.ArticleId && n.PublishedAt > older.PublishedAt && !ConsensusRule.Agree(n, older, options))
+            .OrderByDescending(n => n.PublishedAt).ThenBy(n => n.MentionId)
+            .FirstOrDefault()))
+        .Where(pair => pair.Newer is not null)
+        .ToDictionary(pair => pair.Older.MentionId, pair => pair.Newer!);
+
     private static Gen<Vote> VoteOf() =>
         from article in Gen.Choose(0, 14)
         from source in Gen.Choose(0, 3)

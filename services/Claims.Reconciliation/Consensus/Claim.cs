@@ -64,18 +64,29 @@ public sealed record TrackedMention(
     }
 }
 
-/// <summary>A claim folded from its stream: who said what, where it counts, and the consensus it stands at.</summary>
+/// <summary>
+/// A claim folded from its stream: who said what, where it counts, and the consensus it stands at. The lowest and
+/// highest article revisions among its mentions tell a decision when no mention can be outdated or late, without
+/// searching them all: articles are seldom corrected, and a claim may carry thousands of mentions.
+/// </summary>
 public sealed record ClaimState(
     string ClaimId,
     ImmutableDictionary<Guid, TrackedMention> Mentions,
     ConsensusValue? Consensus,
-    string? Status)
+    string? Status,
+    int LowestRevision = int.MaxValue,
+    int HighestRevision = int.MinValue)
 {
     public static ClaimState Initial(string claimId) => new(claimId, ImmutableDictionary<Guid, TrackedMention>.Empty, null, null);
 
     public static ClaimState Evolve(ClaimState state, object @event) => @event switch
     {
-        MentionRecorded m => state with { Mentions = state.Mentions.SetItem(m.MentionId, TrackedMention.Of(m, m.Origin)) },
+        MentionRecorded m => state with
+        {
+            Mentions = state.Mentions.SetItem(m.MentionId, TrackedMention.Of(m, m.Origin)),
+            LowestRevision = Math.Min(state.LowestRevision, m.Article.Revision),
+            HighestRevision = Math.Max(state.HighestRevision, m.Article.Revision),
+        },
         MentionRegrouped r => state.Update(r.MentionId, t => t with { Origin = r.Origin }),
         MentionRetracted r => state.Update(r.MentionId, t => t with { Retracted = true }),
         MentionSuperseded s => state.Update(s.MentionId, t => t with { SupersededBy = s.SupersededBy }),
@@ -176,7 +187,7 @@ public static class Claim
         };
         List<object> facts = [recorded];
         // A mention of a revision older than one already recorded arrived late: it never stands.
-        if (state.Mentions.Values.FirstOrDefault(t => t.ArticleId == extracted.Article.ArticleId && t.ArticleRevision > extracted.Article.Revision) is { } newer)
+        if (extracted.Article.Revision < state.HighestRevision && state.Mentions.Values.FirstOrDefault(t => t.ArticleId == extracted.Article.ArticleId && t.ArticleRevision > extracted.Article.Revision) is { } newer)
         {
             facts.Add(new MentionRetracted { ClaimId = state.ClaimId, MentionId = extracted.MentionId, ArticleId = extracted.Article.ArticleId, ByRevision = newer.ArticleRevision });
         }
@@ -211,7 +222,7 @@ public static class Claim
 
     private static string Version(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static IEnumerable<object> RetractionsBefore(ClaimState state, string articleId, int revision) => state.Mentions.Values
+    private static IEnumerable<object> RetractionsBefore(ClaimState state, string articleId, int revision) => revision <= state.LowestRevision ? [] : state.Mentions.Values
         .Where(t => t.ArticleId == articleId && t.ArticleRevision < revision && !t.Retracted)
         .OrderBy(t => t.MentionId)
         .Select(t => new MentionRetracted { ClaimId = state.ClaimId, MentionId = t.MentionId, ArticleId = articleId, ByRevision = revision });
@@ -268,13 +279,11 @@ public static class Claim
     {
         var standing = state.Mentions.Values.Where(t => !t.Retracted).ToList();
         var superseders = Supersession.Superseders(standing, options);
-        foreach (var older in standing.OrderBy(t => t.MentionId))
+        // Few change in a decision: only those are put in order.
+        var changed = standing.Where(older => superseders.GetValueOrDefault(older.MentionId)?.MentionId != older.SupersededBy);
+        foreach (var older in changed.OrderBy(t => t.MentionId))
         {
             var newer = superseders.GetValueOrDefault(older.MentionId);
-            if (newer?.MentionId == older.SupersededBy)
-            {
-                continue;
-            }
             yield return newer is null
                 ? new MentionReinstated { ClaimId = state.ClaimId, MentionId = older.MentionId }
                 : new MentionSuperseded { ClaimId = state.ClaimId, MentionId = older.MentionId, SupersededBy = newer.MentionId };
