@@ -36,8 +36,8 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
                 var origins = await figures.OriginsInClaimsAsync(connection, transaction, articles, regrouped, ct);
                 var decided = await decisions.DecideAsync(Commands(mentions, recorded.Outdated, origins), transaction, ct);
                 await transaction.CommitAsync(ct);
-                decisions.NotifyCommitted(decided);
-                Log(decided);
+                decisions.Committed(decided);
+                Log(decided.Events);
                 return;
             }
             catch (ConcurrencyException) when (attempt < ImmediateAttempts)
