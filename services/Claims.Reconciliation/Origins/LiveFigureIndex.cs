@@ -72,6 +72,12 @@ public sealed class LiveFigureIndex
     /// counts them). <paramref name="current"/> holds the live figures of every article the unit of work recorded, as
     /// it left them (uncommitted, so not in the index yet); every other article is counted from the index.
     /// </summary>
+    /// <remarks>
+    /// A figure many articles state (a round percentage, "three times") would have each refresh walk thousands of
+    /// articles that share nothing else, under the origins lock. A pair needs <see cref="OriginOptions.MinSharedFigures"/>
+    /// shared figures, so an article that shares only the refreshed article's most common figures, fewer than that
+    /// many of them counted, cannot qualify: candidates are found through the other figures alone, then counted in full.
+    /// </remarks>
     public IReadOnlyList<(string Refreshed, string Other)> SharingPairs(
         IEnumerable<string> refreshed, IReadOnlyDictionary<string, IReadOnlyDictionary<(decimal Value, string Unit), int>> current, OriginOptions options)
     {
@@ -85,22 +91,35 @@ public sealed class LiveFigureIndex
                     continue;
                 }
 
-                var shared = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var (figure, count) in figures)
+                var indexed = figures
+                    .Select(figure => (figure.Value, Stating: _articlesByFigure.GetValueOrDefault(figure.Key)))
+                    .Where(figure => figure.Stating is not null)
+                    .OrderByDescending(figure => figure.Stating!.Count)
+                    .ToList();
+                var passedOver = 0;
+                var probed = 0;
+                while (probed < indexed.Count && passedOver + indexed[probed].Value < options.MinSharedFigures)
                 {
-                    if (!_articlesByFigure.TryGetValue(figure, out var stating))
-                    {
-                        continue;
-                    }
+                    passedOver += indexed[probed++].Value;
+                }
 
-                    foreach (var (other, theirs) in stating)
+                var candidates = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (_, stating) in indexed.Skip(probed))
+                {
+                    foreach (var other in stating!.Keys)
                     {
                         // The articles of this unit of work are counted from what it left, not from the index.
                         if (!current.ContainsKey(other))
                         {
-                            shared[other] = shared.GetValueOrDefault(other) + Math.Min(count, theirs);
+                            candidates.Add(other);
                         }
                     }
+                }
+
+                var shared = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var other in candidates)
+                {
+                    shared[other] = indexed.Sum(figure => Math.Min(figure.Value, figure.Stating!.GetValueOrDefault(other)));
                 }
 
                 foreach (var (other, theirFigures) in current)
