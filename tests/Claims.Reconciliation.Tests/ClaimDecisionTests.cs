@@ -153,6 +153,20 @@ public sealed class ClaimDecisionTests
     }
 
     [Fact]
+    public void When_the_superseding_mention_is_retracted_the_older_one_stands_again()
+    {
+        // Trend's later article no longer states the figure once corrected: its earlier 470 million counts again.
+        var state = Record([Of("a1", 470_000_000m, source: "Trend", day: 1), Of("a2", 480_000_000m, source: "Trend", day: 5), Of("a3", 490_000_000m, source: "Kazinform", day: 6)]);
+
+        var events = Claim.Decide(state, new RetractRevisionsBefore("a2", 2), Now);
+
+        Assert.Contains(events, e => e is MentionReinstated);
+        var after = Apply(state, events);
+        Assert.Null(after.Mentions.Values.Single(t => t.ArticleId == "a1").SupersededBy);
+        Assert.Equal(ClaimStatuses.Conflicted, after.Status);
+    }
+
+    [Fact]
     public void The_band_of_an_approximate_figure_is_configurable()
     {
         // "about 470 million" against an exact 490 million: 4.3 % apart.

@@ -155,7 +155,27 @@ public static class Claim
             return [];
         }
         cause ??= new Cause(reevaluation!.Reason, null, null);
-        return WithConsequences(state, facts, cause, now, options);
+        // A mention is superseded only by its own source's, so only the sources whose mentions came or went can change;
+        // a reevaluation checks them all.
+        var sources = reevaluation is null ? SourcesOf(facts, current) : null;
+        return WithConsequences(state, facts, cause, now, options, sources);
+    }
+
+    private static HashSet<string> SourcesOf(IEnumerable<object> facts, ClaimState after)
+    {
+        var sources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var fact in facts)
+        {
+            if (fact is MentionRecorded recorded)
+            {
+                sources.Add(recorded.Article.Source);
+            }
+            else if (fact is MentionRetracted retracted && after.Mentions.TryGetValue(retracted.MentionId, out var mention))
+            {
+                sources.Add(mention.Source);
+            }
+        }
+        return sources;
     }
 
     /// <summary>Why a decision was taken: the reason a consensus change records, and the mention that caused it.</summary>
@@ -228,11 +248,12 @@ public static class Claim
         .Select(t => new MentionRetracted { ClaimId = state.ClaimId, MentionId = t.MentionId, ArticleId = articleId, ByRevision = revision });
 
     /// <summary>Appends to <paramref name="facts"/> what follows from them: supersessions, then consensus, status and conflict changes.</summary>
-    private static IReadOnlyList<object> WithConsequences(ClaimState state, List<object> facts, Cause cause, DateTimeOffset now, ConsensusOptions? options)
+    private static IReadOnlyList<object> WithConsequences(
+        ClaimState state, List<object> facts, Cause cause, DateTimeOffset now, ConsensusOptions? options, IReadOnlySet<string>? sources)
     {
         options ??= ConsensusOptions.Default;
         var after = facts.Aggregate(state, ClaimState.Evolve);
-        foreach (var change in SupersessionChanges(after, options).ToList())
+        foreach (var change in SupersessionChanges(after, options, sources).ToList())
         {
             facts.Add(change);
             after = ClaimState.Evolve(after, change);
@@ -273,11 +294,15 @@ public static class Claim
 
     /// <summary>
     /// What the state implies but does not record yet: mentions to supersede (or supersede by a later one) and
-    /// mentions to reinstate.
+    /// mentions to reinstate, among the mentions of <paramref name="sources"/> (null: of every source).
     /// </summary>
-    private static IEnumerable<object> SupersessionChanges(ClaimState state, ConsensusOptions options)
+    private static IEnumerable<object> SupersessionChanges(ClaimState state, ConsensusOptions options, IReadOnlySet<string>? sources)
     {
-        var standing = state.Mentions.Values.Where(t => !t.Retracted).ToList();
+        if (sources is { Count: 0 })
+        {
+            yield break;
+        }
+        var standing = state.Mentions.Values.Where(t => !t.Retracted && (sources is null || sources.Contains(t.Source))).ToList();
         var superseders = Supersession.Superseders(standing, options);
         // Few change in a decision: only those are put in order.
         var changed = standing.Where(older => superseders.GetValueOrDefault(older.MentionId)?.MentionId != older.SupersededBy);

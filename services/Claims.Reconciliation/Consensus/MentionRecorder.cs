@@ -34,7 +34,7 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
                 var articles = mentions.Select(m => m.Extracted.Article.ArticleId).Distinct(StringComparer.Ordinal).ToList();
                 var regrouped = await figures.RefreshOriginsAsync(connection, transaction, articles, recorded, OriginOptions.Default, ct);
                 var origins = await figures.OriginsInClaimsAsync(connection, transaction, articles, regrouped, ct);
-                var decided = await decisions.DecideAsync(Commands(mentions, recorded.Outdated, origins), transaction, ct);
+                var decided = await decisions.DecideAsync(Commands(mentions, recorded.Outdated, origins, regrouped), transaction, ct);
                 await transaction.CommitAsync(ct);
                 decisions.Committed(decided);
                 Log(decided.Events);
@@ -51,11 +51,14 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
 
     /// <summary>
     /// Every claim's commands: the mentions it receives in arrival order (each counted in its article's origin as
-    /// regrouped just now), retractions of outdated revisions, then the current origins of its articles in this batch
-    /// or regrouped by it.
+    /// regrouped just now), retractions of outdated revisions, then the current origins of its articles this unit of
+    /// work regrouped. Only those can have moved: a mention is recorded in its article's current origin, and every
+    /// regrouping commits with the decisions of the claims it moves (<see cref="ArticleFigureStore.OriginsInClaimsAsync"/>).
+    /// A regrouping of all the batch's articles had each claim's decision search all its mentions, every batch.
     /// </summary>
     private static List<ClaimCommands> Commands(
-        IReadOnlyList<ReceivedMention> mentions, IReadOnlyList<OutdatedRevision> outdated, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> origins)
+        IReadOnlyList<ReceivedMention> mentions, IReadOnlyList<OutdatedRevision> outdated, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> origins,
+        IReadOnlySet<string> regrouped)
     {
         var mentionsOf = mentions.ToLookup(m => m.Extracted.Mention.ClaimId, StringComparer.Ordinal);
         var outdatedOf = outdated.ToLookup(o => o.ClaimId, StringComparer.Ordinal);
@@ -66,9 +69,13 @@ public sealed partial class MentionRecorder(ClaimDecisions decisions, ArticleFig
                 var (claimId, originOf) = (claim.Key, claim.Value);
                 List<object> commands = [.. mentionsOf[claimId].Select(m => new RecordMention(m.Extracted, originOf[m.Extracted.Article.ArticleId]))];
                 commands.AddRange(outdatedOf[claimId].Select(o => new RetractRevisionsBefore(o.ArticleId, o.LatestRevision)));
-                commands.Add(new Regroup(originOf));
+                var moved = originOf.Where(article => regrouped.Contains(article.Key)).ToDictionary(StringComparer.Ordinal);
+                if (moved.Count > 0)
+                {
+                    commands.Add(new Regroup(moved));
+                }
                 return new ClaimCommands(claimId, commands, mentionsOf[claimId].FirstOrDefault()?.Headers);
-            }),
+            }).Where(claim => claim.Commands.Count > 0),
         ];
     }
 
