@@ -16,10 +16,17 @@ namespace Claims.Reconciliation.Origins;
 public sealed class LiveFigureIndex
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(decimal Value, string Unit), Dictionary<string, int>> _articlesByFigure = [];
-    private readonly Dictionary<string, int> _sizes = new(StringComparer.Ordinal);
+    // Articles are numbered as first seen: the counting below works on arrays indexed by number rather than on
+    // dictionaries keyed by article id, whose hashing took most of a refresh's time under the origins lock.
+    private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+    private readonly List<string> _articles = [];
+    private readonly List<int> _sizes = [];
+    private readonly Dictionary<(decimal Value, string Unit), Dictionary<int, int>> _articlesByFigure = [];
     private readonly HashSet<Guid> _live = [];
     private long _seen;
+    // Scratch space of SharingPairs (used under the lock): figures shared with each article, and which were touched.
+    private int[] _shared = [];
+    private readonly List<int> _touched = [];
 
     /// <summary>The last change applied: read the changes after it.</summary>
     public long Seen
@@ -72,18 +79,18 @@ public sealed class LiveFigureIndex
     /// counts them). <paramref name="current"/> holds the live figures of every article the unit of work recorded, as
     /// it left them (uncommitted, so not in the index yet); every other article is counted from the index.
     /// </summary>
-    /// <remarks>
-    /// A figure many articles state (a round percentage, "three times") would have each refresh walk thousands of
-    /// articles that share nothing else, under the origins lock. A pair needs <see cref="OriginOptions.MinSharedFigures"/>
-    /// shared figures, so an article that shares only the refreshed article's most common figures, fewer than that
-    /// many of them counted, cannot qualify: candidates are found through the other figures alone, then counted in full.
-    /// </remarks>
     public IReadOnlyList<(string Refreshed, string Other)> SharingPairs(
         IEnumerable<string> refreshed, IReadOnlyDictionary<string, IReadOnlyDictionary<(decimal Value, string Unit), int>> current, OriginOptions options)
     {
         var pairs = new List<(string, string)>();
         lock (_lock)
         {
+            if (_shared.Length < _articles.Count)
+            {
+                _shared = new int[Math.Max(_articles.Count, _shared.Length * 2)];
+            }
+            // The articles of this unit of work are counted from what it left, not from the index.
+            var counted = new HashSet<int>(current.Keys.Select(article => _numbers.GetValueOrDefault(article, -1)).Where(number => number >= 0));
             foreach (var article in refreshed.Distinct(StringComparer.Ordinal))
             {
                 if (!current.TryGetValue(article, out var figures))
@@ -91,50 +98,42 @@ public sealed class LiveFigureIndex
                     continue;
                 }
 
-                var indexed = figures
-                    .Select(figure => (figure.Value, Stating: _articlesByFigure.GetValueOrDefault(figure.Key)))
-                    .Where(figure => figure.Stating is not null)
-                    .OrderByDescending(figure => figure.Stating!.Count)
-                    .ToList();
-                var passedOver = 0;
-                var probed = 0;
-                while (probed < indexed.Count && passedOver + indexed[probed].Value < options.MinSharedFigures)
+                foreach (var (figure, count) in figures)
                 {
-                    passedOver += indexed[probed++].Value;
-                }
-
-                var candidates = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (_, stating) in indexed.Skip(probed))
-                {
-                    foreach (var other in stating!.Keys)
+                    if (!_articlesByFigure.TryGetValue(figure, out var stating))
                     {
-                        // The articles of this unit of work are counted from what it left, not from the index.
-                        if (!current.ContainsKey(other))
-                        {
-                            candidates.Add(other);
-                        }
+                        continue;
                     }
-                }
 
-                var shared = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var other in candidates)
-                {
-                    shared[other] = indexed.Sum(figure => Math.Min(figure.Value, figure.Stating!.GetValueOrDefault(other)));
-                }
-
-                foreach (var (other, theirFigures) in current)
-                {
-                    if (other != article && OriginGrouping.SharedFigures(figures, theirFigures) is > 0 and var count)
+                    foreach (var (other, theirs) in stating)
                     {
-                        shared[other] = count;
+                        if (counted.Contains(other))
+                        {
+                            continue;
+                        }
+                        if (_shared[other] == 0)
+                        {
+                            _touched.Add(other);
+                        }
+                        _shared[other] += Math.Min(count, theirs);
                     }
                 }
 
                 var size = figures.Values.Sum();
-                foreach (var (other, count) in shared)
+                foreach (var other in _touched)
                 {
-                    var otherSize = current.TryGetValue(other, out var theirFigures) ? theirFigures.Values.Sum() : _sizes[other];
-                    if (options.SharesEnough(count, size, otherSize))
+                    if (options.SharesEnough(_shared[other], size, _sizes[other]))
+                    {
+                        pairs.Add((article, _articles[other]));
+                    }
+                    _shared[other] = 0;
+                }
+                _touched.Clear();
+
+                foreach (var (other, theirFigures) in current)
+                {
+                    if (other != article && OriginGrouping.SharedFigures(figures, theirFigures) is > 0 and var count
+                        && options.SharesEnough(count, size, theirFigures.Values.Sum()))
                     {
                         pairs.Add((article, other));
                     }
@@ -147,35 +146,34 @@ public sealed class LiveFigureIndex
 
     private void Tally(FigureChange change, int delta)
     {
+        if (!_numbers.TryGetValue(change.ArticleId, out var article))
+        {
+            _numbers[change.ArticleId] = article = _articles.Count;
+            _articles.Add(change.ArticleId);
+            _sizes.Add(0);
+        }
+
         var figure = (change.Value, change.Unit);
         if (!_articlesByFigure.TryGetValue(figure, out var stating))
         {
-            _articlesByFigure[figure] = stating = new Dictionary<string, int>(StringComparer.Ordinal);
+            _articlesByFigure[figure] = stating = [];
         }
 
-        var count = stating.GetValueOrDefault(change.ArticleId) + delta;
+        var count = stating.GetValueOrDefault(article) + delta;
         if (count > 0)
         {
-            stating[change.ArticleId] = count;
+            stating[article] = count;
         }
         else
         {
-            stating.Remove(change.ArticleId);
+            stating.Remove(article);
             if (stating.Count == 0)
             {
                 _articlesByFigure.Remove(figure);
             }
         }
 
-        var size = _sizes.GetValueOrDefault(change.ArticleId) + delta;
-        if (size > 0)
-        {
-            _sizes[change.ArticleId] = size;
-        }
-        else
-        {
-            _sizes.Remove(change.ArticleId);
-        }
+        _sizes[article] += delta;
     }
 }
 
