@@ -16,7 +16,6 @@ public static class IngestionExtensions
         builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
         builder.Services.AddSingleton(_ => new ClaimExtractor());
         builder.Services.AddSingleton<ArticleIngestion>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ArticleIngestion>());
         builder.Services.AddEventStore(
             sp => sp.GetRequiredService<NpgsqlDataSource>(),
             types => types.Register(EventCatalog.ArticleStream),
