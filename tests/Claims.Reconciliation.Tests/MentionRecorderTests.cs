@@ -103,6 +103,22 @@ public sealed class MentionRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_decided_again_in_the_background_is_not_counted_as_used_and_leaves_the_cache_first()
+    {
+        await RecordAsync([.. new[] { 1, 2 }.Select(i => Mentions.InClaim(Mentions.Of($"r{i}", 470_000_000m), "r"))]);
+        await RecordAsync([Mentions.InClaim(Mentions.Of("s1", 470_000_000m), "s")]);
+        // Rescoring decides r again, after s was last used.
+        await _decisions.DecideInChunksAsync([new ClaimCommands("r", [new Reevaluate(ChangeReasons.Reliability)])], chunk: 50, CancellationToken.None);
+        Assert.Equal(3, _decisions.CachedMentions);
+
+        // t's two make five of at most four: r, last used by a recording before s, leaves; s stays. (Had the rescoring
+        // counted as a use, s would have left, and r after it.)
+        await RecordAsync([.. new[] { 1, 2 }.Select(i => Mentions.InClaim(Mentions.Of($"t{i}", 470_000_000m), "t"))]);
+
+        Assert.Equal(3, _decisions.CachedMentions);
+    }
+
+    [Fact]
     public async Task A_decided_claim_is_not_read_back_from_its_stream_but_what_another_writer_appends_is()
     {
         await RecordAsync([Mentions.InClaim(Mentions.Of("d1", 470_000_000m), "d")]);

@@ -62,17 +62,20 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     /// <param name="claims">The claims and their commands, each claim once.</param>
     /// <param name="transaction">The caller's transaction.</param>
     /// <param name="ct">Cancels the work.</param>
-    /// <param name="appendBetweenRecordings">
-    /// Append only while no recording of mentions runs (under the origins lock), for decisions made outside one. A
-    /// recording takes its transaction id when it writes figures, before it locks its claims' streams: appending to one
-    /// of them meanwhile would put the recording's later append before this one in the log, which the store refuses as
-    /// a conflict, and the recording starts over (a benchmark saw a hot claim make a batch fail all five attempts that
-    /// way). The lock is taken after folding and deciding, so a recording waits only for the append and the commit.
+    /// <param name="background">
+    /// Decisions made outside a recording of mentions (rescoring). They append only while no recording runs (under the
+    /// origins lock): a recording takes its transaction id when it writes figures, before it locks its claims' streams,
+    /// and appending to one of them meanwhile would put the recording's later append before this one in the log, which
+    /// the store refuses as a conflict, and the recording starts over (a benchmark saw a hot claim make a batch fail all
+    /// five attempts that way). The lock is taken after folding and deciding, so a recording waits only for the append
+    /// and the commit. Nor do they count as a use of their claims for the cache: a rescoring round decides every claim
+    /// of each source that moved, and had that counted, the claims recordings keep deciding would be the ones shed once
+    /// the cache overflows.
     /// </param>
     public async Task<DecidedClaims> DecideAsync(
-        IReadOnlyCollection<ClaimCommands> claims, NpgsqlTransaction transaction, CancellationToken ct, bool appendBetweenRecordings = false)
+        IReadOnlyCollection<ClaimCommands> claims, NpgsqlTransaction transaction, CancellationToken ct, bool background = false)
     {
-        var folded = await FoldAsync(claims.Select(c => c.ClaimId), transaction, ct);
+        var folded = await FoldAsync(claims.Select(c => c.ClaimId), transaction, ct, background);
         if (folded.Count != claims.Count)
         {
             throw new ArgumentException("Each claim may appear once in a batched decision.", nameof(claims));
@@ -105,14 +108,14 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
         }
         if (decided.Count > 0)
         {
-            if (appendBetweenRecordings)
+            if (background)
             {
                 await WaitForRecordingsAsync(transaction, ct);
             }
             await session.SaveChangesAsync(transaction, ct);
             await ReliabilityStore.SaveVotesAsync(transaction.Connection!, transaction, votes, ct);
         }
-        return new DecidedClaims(decided, after);
+        return new DecidedClaims(decided, after, background);
     }
 
     /// <summary>
@@ -140,14 +143,14 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     /// </remarks>
     public void Committed(DecidedClaims decided)
     {
-        var lastUsed = Interlocked.Read(ref _folds);
+        var now = Interlocked.Read(ref _folds);
         foreach (var (claimId, (state, version)) in decided.After)
         {
             while (true)
             {
                 if (!_cache.TryGetValue(claimId, out var cached))
                 {
-                    if (_cache.TryAdd(claimId, new CachedClaim(state, version, lastUsed)))
+                    if (_cache.TryAdd(claimId, new CachedClaim(state, version, decided.Background ? 0 : now)))
                     {
                         Interlocked.Add(ref _cachedMentions, state.Mentions.Count);
                         break;
@@ -157,14 +160,14 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                 {
                     break;
                 }
-                else if (_cache.TryUpdate(claimId, new CachedClaim(state, version, lastUsed), cached))
+                else if (_cache.TryUpdate(claimId, new CachedClaim(state, version, decided.Background ? cached.LastUsed : now), cached))
                 {
                     Interlocked.Add(ref _cachedMentions, state.Mentions.Count - cached.State.Mentions.Count);
                     break;
                 }
             }
         }
-        KeepWithinBounds(usedSince: lastUsed);
+        KeepWithinBounds(usedSince: now);
         store.NotifyCommitted(decided.Events.Values.SelectMany(events => events).Select(e => e.GetType()));
     }
 
@@ -195,7 +198,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                         // off from the fold on, or a claim in every batch would make each attempt stale.
                         await WaitForRecordingsAsync(transaction, ct);
                     }
-                    var decided = await DecideAsync(part, transaction, ct, appendBetweenRecordings: true);
+                    var decided = await DecideAsync(part, transaction, ct, background: true);
                     await transaction.CommitAsync(ct);
                     Committed(decided);
                     changes += decided.Events.Values.Sum(events => events.OfType<ConsensusChanged>().Count());
@@ -223,9 +226,10 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     /// <remarks>
     /// Read in <paramref name="transaction"/>, before it appends anything: what is cached is then committed state,
     /// even if the transaction later rolls back. (A cached state ahead of its stream would fail every append.)
+    /// A <paramref name="background"/> fold leaves the claims' last use as it was (a claim it brings in, as never used).
     /// </remarks>
     public async Task<IReadOnlyDictionary<string, (ClaimState State, long Version)>> FoldAsync(
-        IEnumerable<string> claimIds, NpgsqlTransaction? transaction, CancellationToken ct)
+        IEnumerable<string> claimIds, NpgsqlTransaction? transaction, CancellationToken ct, bool background = false)
     {
         var fold = Interlocked.Increment(ref _folds);
         var known = new Dictionary<string, (ClaimState State, long Version)>(StringComparer.Ordinal);
@@ -240,7 +244,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
             // Counted by what the claim grew by: counting a cached claim's mentions again each time it was folded had
             // taken a batch of large claims for an overflow and emptied the whole cache, again and again.
             var replaced = _cache.TryGetValue(state.ClaimId, out var before) ? before.State.Mentions.Count : 0;
-            _cache[state.ClaimId] = new CachedClaim(state, version, fold);
+            _cache[state.ClaimId] = new CachedClaim(state, version, !background ? fold : before?.LastUsed ?? 0);
             Interlocked.Add(ref _cachedMentions, state.Mentions.Count - replaced);
             byClaim[state.ClaimId] = (state, version);
         }
@@ -289,7 +293,8 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
 /// <summary>What a batched decision decided: each claim's new events, and its state and stream version after them.</summary>
 public sealed record DecidedClaims(
     IReadOnlyDictionary<string, IReadOnlyList<object>> Events,
-    IReadOnlyDictionary<string, (ClaimState State, long Version)> After);
+    IReadOnlyDictionary<string, (ClaimState State, long Version)> After,
+    bool Background);
 
 /// <summary>One claim's part of a batched decision: its commands in order, and headers for the events they cause.</summary>
 public sealed record ClaimCommands(string ClaimId, IReadOnlyList<object> Commands, IReadOnlyDictionary<string, string>? Headers = null);
