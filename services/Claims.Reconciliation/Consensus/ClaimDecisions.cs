@@ -143,14 +143,14 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     /// </remarks>
     public void Committed(DecidedClaims decided)
     {
-        var now = Interlocked.Read(ref _folds);
+        var currentFold = Interlocked.Read(ref _folds);
         foreach (var (claimId, (state, version)) in decided.After)
         {
             while (true)
             {
                 if (!_cache.TryGetValue(claimId, out var cached))
                 {
-                    if (_cache.TryAdd(claimId, new CachedClaim(state, version, decided.Background ? 0 : now)))
+                    if (_cache.TryAdd(claimId, new CachedClaim(state, version, LastUse(decided.Background, cached, currentFold))))
                     {
                         Interlocked.Add(ref _cachedMentions, state.Mentions.Count);
                         break;
@@ -160,14 +160,14 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                 {
                     break;
                 }
-                else if (_cache.TryUpdate(claimId, new CachedClaim(state, version, decided.Background ? cached.LastUsed : now), cached))
+                else if (_cache.TryUpdate(claimId, new CachedClaim(state, version, LastUse(decided.Background, cached, currentFold)), cached))
                 {
                     Interlocked.Add(ref _cachedMentions, state.Mentions.Count - cached.State.Mentions.Count);
                     break;
                 }
             }
         }
-        KeepWithinBounds(usedSince: now);
+        KeepWithinBounds(usedSince: currentFold);
         store.NotifyCommitted(decided.Events.Values.SelectMany(events => events).Select(e => e.GetType()));
     }
 
@@ -244,13 +244,16 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
             // Counted by what the claim grew by: counting a cached claim's mentions again each time it was folded had
             // taken a batch of large claims for an overflow and emptied the whole cache, again and again.
             var replaced = _cache.TryGetValue(state.ClaimId, out var before) ? before.State.Mentions.Count : 0;
-            _cache[state.ClaimId] = new CachedClaim(state, version, !background ? fold : before?.LastUsed ?? 0);
+            _cache[state.ClaimId] = new CachedClaim(state, version, LastUse(background, before, fold));
             Interlocked.Add(ref _cachedMentions, state.Mentions.Count - replaced);
             byClaim[state.ClaimId] = (state, version);
         }
         KeepWithinBounds(usedSince: fold);
         return byClaim;
     }
+
+    /// <summary>When a claim counts as last used: now, unless in the background (then as before, or never if new).</summary>
+    private static long LastUse(bool background, CachedClaim? cached, long currentFold) => background ? cached?.LastUsed ?? 0 : currentFold;
 
     private void KeepWithinBounds(long usedSince)
     {
