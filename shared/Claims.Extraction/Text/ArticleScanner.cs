@@ -21,80 +21,146 @@ internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, int
 }
 
 /// <summary>
-/// The first pass over an article: one walk over its characters that finds words without
-/// allocating them, classifies each by walking the <see cref="WordIndex"/> as it goes, and matches
-/// the gazetteer's multi-word names on the words found. Most sentences of a news article state no
+/// The first pass over an article. It finds words by the bit marks of <see cref="WordMarks"/>
+/// without allocating them, walks through the <see cref="WordIndex"/> only those a
+/// <see cref="StemPrefixFilter"/> lets through (the words that may be a name, a "between the two
+/// countries" cue, a number word or a unit; about a third of a news article's words), and matches
+/// the gazetteer's multi-word names on the words walked. Most sentences of a news article state no
 /// figure; this pass is all they cost, and it is what the article's main countries and each
 /// paragraph's context are drawn from.
 /// </summary>
-internal sealed class ArticleScanner(Vocabulary vocabulary)
+internal sealed class ArticleScanner
 {
     private const WordClass FigureWords = WordClass.MultiplierWord | WordClass.TimesWord | WordClass.FractionWord;
 
-    private readonly WordIndex _index = vocabulary.Index;
+    /// <summary>What may follow a number word for it to state a figure (<see cref="UnitFollows"/>).</summary>
+    private const WordClass Units = WordClass.Scale | WordClass.CurrencyWord | WordClass.Tonne | WordClass.PercentWord | WordClass.Multiplier
+        | WordClass.ContainerUnit | WordClass.CubicMetre | WordClass.CountNoun | WordClass.HedgeWord | WordClass.HalfWord | WordClass.NumberWord;
 
-    /// <summary>A word of the sentence being scanned; <see cref="JoinsPrevious"/> when only spaces, hyphens or quotes separate it from the one before.</summary>
-    private readonly record struct Word(int Start, int End, int Node, bool Whole, WordClass Classes, bool JoinsPrevious);
+    /// <summary>Every class this pass asks of a word.</summary>
+    private const WordClass ScannedClasses = FigureWords | Units | WordClass.EntityStart | WordClass.PairCueStart | WordClass.CurrencyCountry;
+
+    private readonly WordIndex _index;
+
+    /// <summary>The words worth a walk: those that may be of a scanned class or a later word of a name or a cue; null walks every word.</summary>
+    private readonly StemPrefixFilter? _worthWalking;
+
+    /// <param name="vocabulary">What words are matched against.</param>
+    /// <param name="walkEveryWord">Walks every word instead of the words the filter lets through: slower, and what tests hold the filter to.</param>
+    public ArticleScanner(Vocabulary vocabulary, bool walkEveryWord = false)
+    {
+        _index = vocabulary.Index;
+        if (walkEveryWord)
+        {
+            return;
+        }
+
+        var stems = _index.StemsOf(ScannedClasses).ToArray();
+        var phraseStems = stems.SelectMany(stem => stem.Entry.Payload switch
+        {
+            Phrase<EntityRef> name => name.Stems,
+            Phrase<bool> cue => cue.Stems,
+            _ => [],
+        });
+        _worthWalking = _index.PrefixFilter(stems.Select(stem => stem.Stem).Concat(phraseStems));
+    }
+
+    /// <summary>
+    /// A word of the sentence being scanned. <see cref="Ordinal"/> counts every word of the sentence,
+    /// including those the filter ruled out (and left out of the list); <see cref="JoinsPrevious"/>
+    /// when only spaces, hyphens or quotes separate it from the word before it in the list.
+    /// </summary>
+    private readonly record struct Word(int Start, int End, int Node, bool Whole, WordClass Classes, bool JoinsPrevious, int Ordinal);
 
     public SentenceScan[] Scan(string text, List<SentenceSpan> sentences, string language)
     {
+        using var marks = WordMarks.Of(text);
         var scans = new SentenceScan[sentences.Count];
-        var words = new List<Word>(64);
+        var words = new List<Word>(32);
         var hits = new List<EntityHit>();
         var cues = new List<int>();
         for (var s = 0; s < sentences.Count; s++)
         {
             var span = sentences[s];
-            words.Clear();
-            var mayHoldFigure = false;
-            var numberWordAt = -1;
-            var joins = false;
-            var i = span.Start;
-            while (i < span.End)
-            {
-                var c = text[i];
-                if (CharClass.IsLetter(c))
-                {
-                    var word = ReadWord(text, i, span.End, joins);
-                    words.Add(word);
-                    if ((word.Classes & FigureWords) != 0)
-                    {
-                        mayHoldFigure = true;
-                    }
-                    else if (numberWordAt < 0 && (((word.Classes & WordClass.NumberWord) != 0 && IsNumberIn(word, language)) || (word.Classes & WordClass.HalfWord) != 0))
-                    {
-                        numberWordAt = words.Count - 1;
-                    }
-
-                    joins = true;
-                    i = word.End;
-                }
-                else if (CharClass.IsAsciiDigit(c))
-                {
-                    var runEnd = i + 1;
-                    while (runEnd < span.End && CharClass.IsAsciiDigit(text[runEnd]))
-                    {
-                        runEnd++;
-                    }
-
-                    // A year alone ("в 2024 году") states no figure; any other number may.
-                    mayHoldFigure = mayHoldFigure || !IsYear(text, i, runEnd);
-                    joins = false;
-                    i = runEnd;
-                }
-                else
-                {
-                    // Spaces, soft hyphens, hyphens and quotes keep a name together; anything else breaks it.
-                    joins = joins && CharClass.KeepsNameTogether(c);
-                    i++;
-                }
-            }
-
-            mayHoldFigure = mayHoldFigure || (numberWordAt >= 0 && UnitFollows(words, numberWordAt));
+            var mayHoldFigure = ScanWords(text, span, marks, language, words) || HasNumberOtherThanYear(text, span, marks);
             scans[s] = new SentenceScan(span, FindEntities(text, words, hits), FindPairCues(words, cues), mayHoldFigure);
         }
 
         return scans;
+    }
+
+    /// <summary>
+    /// Collects the sentence's words worth a walk, walked, and tells whether a word in it may state a
+    /// figure. Only the words the filter lets through are looked at beyond their first characters.
+    /// </summary>
+    private bool ScanWords(string text, SentenceSpan span, WordMarks marks, string language, List<Word> words)
+    {
+        words.Clear();
+        var mayHoldFigure = false;
+        var numberWordAt = -1;
+        var ordinal = 0;
+
+        // The splitter never cuts a word, but a sentence's span is what the later reading tokenizes.
+        var wordStart = WordMarks.IsSet(marks.InWord, span.Start) && CharClass.IsLetter(text[span.Start])
+            ? span.Start
+            : WordMarks.NextSet(marks.Starts, span.Start, span.End);
+        while (wordStart < span.End)
+        {
+            var wordEnd = WordMarks.NextClear(marks.InWord, wordStart + 1, span.End);
+            ordinal++;
+            if (_worthWalking is null || _worthWalking.MayMatch(text, wordStart, wordEnd))
+            {
+                // Between it and the last word walked lie the letters of any word the filter dropped,
+                // which break a name as punctuation does: no name has a word the filter drops.
+                var joinsPrevious = words.Count > 0 && KeepsNameTogether(text, words[^1].End, wordStart);
+                var node = _index.WalkWord(text, wordStart, wordEnd, out _, out var whole);
+                var word = new Word(wordStart, wordEnd, node, whole, _index.Classes(node, whole), joinsPrevious, ordinal);
+                words.Add(word);
+                if ((word.Classes & FigureWords) != 0)
+                {
+                    mayHoldFigure = true;
+                }
+                else if (numberWordAt < 0 && (((word.Classes & WordClass.NumberWord) != 0 && IsNumberIn(word, language)) || (word.Classes & WordClass.HalfWord) != 0))
+                {
+                    numberWordAt = words.Count - 1;
+                }
+            }
+
+            wordStart = WordMarks.NextSet(marks.Starts, wordEnd, span.End);
+        }
+
+        return mayHoldFigure || (numberWordAt >= 0 && UnitFollows(words, numberWordAt));
+    }
+
+    /// <summary>Spaces, soft hyphens, hyphens and quotes keep a name together; anything else between two words breaks it.</summary>
+    private static bool KeepsNameTogether(string text, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            if (!CharClass.KeepsNameTogether(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a number in the sentence may state a figure: a year alone ("в 2024 году") does not.</summary>
+    private static bool HasNumberOtherThanYear(string text, SentenceSpan span, WordMarks marks)
+    {
+        for (var start = WordMarks.NextSet(marks.Numbers, span.Start, span.End); start < span.End;)
+        {
+            var end = WordMarks.NextClear(marks.Numbers, start + 1, span.End);
+            if (!IsYear(text, start, end))
+            {
+                return true;
+            }
+
+            start = WordMarks.NextSet(marks.Numbers, end, span.End);
+        }
+
+        return false;
     }
 
     /// <summary>A four-digit year 1900–2100 not written with decimals or thousands ("1926", "2024", but not "2024,5").</summary>
@@ -116,8 +182,6 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
     /// </summary>
     private static bool UnitFollows(List<Word> words, int numberWordAt)
     {
-        const WordClass units = WordClass.Scale | WordClass.CurrencyWord | WordClass.Tonne | WordClass.PercentWord | WordClass.Multiplier
-            | WordClass.ContainerUnit | WordClass.CubicMetre | WordClass.CountNoun | WordClass.HedgeWord | WordClass.HalfWord | WordClass.NumberWord;
         for (var k = numberWordAt; k < words.Count; k++)
         {
             if ((words[k].Classes & (WordClass.NumberWord | WordClass.HalfWord)) == 0)
@@ -125,9 +189,9 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
                 continue;
             }
 
-            for (var next = k + 1; next < words.Count && next <= k + 3; next++)
+            for (var next = k + 1; next < words.Count && words[next].Ordinal <= words[k].Ordinal + 3; next++)
             {
-                if ((words[next].Classes & units & ~WordClass.NumberWord) != 0)
+                if ((words[next].Classes & Units & ~WordClass.NumberWord) != 0)
                 {
                     return true;
                 }
@@ -135,12 +199,6 @@ internal sealed class ArticleScanner(Vocabulary vocabulary)
         }
 
         return false;
-    }
-
-    private Word ReadWord(string text, int start, int end, bool joins)
-    {
-        var node = _index.WalkWord(text, start, end, out var wordEnd, out var whole);
-        return new Word(start, wordEnd, node, whole, _index.Classes(node, whole), joins);
     }
 
     private bool IsNumberIn(Word word, string language) =>

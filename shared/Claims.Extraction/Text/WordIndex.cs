@@ -361,6 +361,25 @@ internal sealed class WordIndex
 
     /// <summary>The stems that end exactly at a node, for callers that walk the path themselves without allocating.</summary>
     public IndexEntry[] EntriesAt(int node) => _entries[node];
+
+    /// <summary>Every stem with an entry of one of <paramref name="classes"/>, with that entry.</summary>
+    public IEnumerable<(StemRef Stem, IndexEntry Entry)> StemsOf(WordClass classes)
+    {
+        for (var node = 0; node < _entries.Length; node++)
+        {
+            foreach (var entry in _entries[node])
+            {
+                if ((entry.Class & classes) != 0)
+                {
+                    yield return (new StemRef(node, entry.Exact, _pathText[node].Length), entry);
+                }
+            }
+        }
+    }
+
+    /// <summary>A filter that lets through the words that may match one of <paramref name="stems"/> (<see cref="StemPrefixFilter"/>).</summary>
+    public StemPrefixFilter PrefixFilter(IEnumerable<StemRef> stems) =>
+        new(_codes, stems.Select(stem => (_pathText[stem.Node], stem.Exact)));
 }
 
 /// <summary>Collects stems with their classes and payloads, then freezes them into a <see cref="WordIndex"/>.</summary>
