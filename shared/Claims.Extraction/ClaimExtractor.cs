@@ -98,7 +98,7 @@ public sealed class ClaimExtractor
     private AnalysedSentence Analyse(string text, SentenceScan sentence)
     {
         var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End);
-        return new AnalysedSentence(sentence.Span, tokens, EntityFinder.Place(tokens, sentence.Entities), EntityFinder.PlaceCues(tokens, sentence.PairCueStarts));
+        return new AnalysedSentence(sentence.Span, tokens, EntityFinder.Place(tokens, sentence.Entities), EntityFinder.PlaceCues(tokens, _scanner.PairCueStarts(tokens)));
     }
 
     /// <summary>

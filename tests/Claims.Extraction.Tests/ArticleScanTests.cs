@@ -94,7 +94,6 @@ public sealed class ArticleScanTests
             {
                 var sentence = text[expected[s].Span.Start..expected[s].Span.End];
                 Assert.True(expected[s].Entities.SequenceEqual(actual[s].Entities), $"entities of \"{sentence}\"");
-                Assert.True(expected[s].PairCueStarts.SequenceEqual(actual[s].PairCueStarts), $"cues of \"{sentence}\"");
                 Assert.True(expected[s].MayHoldFigure == actual[s].MayHoldFigure, $"figure in \"{sentence}\"");
                 scanned += expected[s].Entities.Length;
             }
@@ -102,6 +101,24 @@ public sealed class ArticleScanTests
 
         // The comparison means something only if names were found.
         Assert.True(scanned > 500, $"{scanned} names");
+    }
+
+    [Theory]
+    [InlineData("Товарооборот между странами достиг 5 млн долларов.", "между")]
+    [InlineData("Товарооборот между «нашими» странами достиг 5 млн долларов.", "между")]
+    [InlineData("Товарооборот между нашими, странами достиг 5 млн долларов.", null)]
+    [InlineData("Товарооборот между 2 странами достиг 5 млн долларов.", null)]
+    [InlineData("Екі ел арасындағы тауар айналымы 5 млн долларға жетті.", "Екі")]
+    [InlineData("Trade between the two countries reached $5 million.", "between")]
+    [InlineData("Bilateral trade reached $5 million.", "Bilateral")]
+    public void Pair_cues_are_found_on_the_tokens_of_a_sentence_read_in_full(string text, string? cue)
+    {
+        var scanner = new ArticleScanner(_vocabulary);
+        var tokens = new Tokenizer(_vocabulary.Index).Tokenize(text, 0, text.Length);
+
+        var starts = scanner.PairCueStarts(tokens);
+
+        Assert.Equal(cue is null ? [] : [text.IndexOf(cue, StringComparison.Ordinal)], starts);
     }
 
     [Theory]

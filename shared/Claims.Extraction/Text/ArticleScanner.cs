@@ -10,11 +10,11 @@ internal readonly record struct EntityHit(int Start, int End, EntityRef Entity, 
 }
 
 /// <summary>
-/// What the cheap pass over every sentence learns: the entities and "between the two countries"
-/// cues it names, and whether it may state a figure at all (a digit, or a number written in words).
-/// Only sentences that may are tokenized and read in full.
+/// What the cheap pass over every sentence learns: the entities it names, and whether it may
+/// state a figure at all (a digit, or a number written in words). Only sentences that may are
+/// tokenized and read in full.
 /// </summary>
-internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, int[] PairCueStarts, bool MayHoldFigure)
+internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, bool MayHoldFigure)
 {
     /// <summary>Whether the sentence names a place, a body or a company (<see cref="EntityHit.IsSubject"/>).</summary>
     public bool NamesSubject { get; } = Array.Exists(Entities, entity => entity.IsSubject);
@@ -23,8 +23,8 @@ internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, int
 /// <summary>
 /// The first pass over an article. It finds words by the bit marks of <see cref="WordMarks"/>
 /// without allocating them, walks through the <see cref="WordIndex"/> only those a
-/// <see cref="StemPrefixFilter"/> lets through (the words that may be a name, a "between the two
-/// countries" cue, a number word or a unit; about a third of a news article's words), and matches
+/// <see cref="StemPrefixFilter"/> lets through (the words that may be a name, a number word or a
+/// unit; about a quarter of a news article's words), and matches
 /// the gazetteer's multi-word names on the words walked. Most sentences of a news article state no
 /// figure; this pass is all they cost, and it is what the article's main countries and each
 /// paragraph's context are drawn from.
@@ -38,7 +38,7 @@ internal sealed class ArticleScanner
         | WordClass.ContainerUnit | WordClass.CubicMetre | WordClass.CountNoun | WordClass.HedgeWord | WordClass.HalfWord | WordClass.NumberWord;
 
     /// <summary>Every class this pass asks of a word.</summary>
-    private const WordClass ScannedClasses = FigureWords | Units | WordClass.EntityStart | WordClass.PairCueStart | WordClass.CurrencyCountry;
+    private const WordClass ScannedClasses = FigureWords | Units | WordClass.EntityStart | WordClass.CurrencyCountry;
 
     private readonly WordIndex _index;
 
@@ -59,7 +59,6 @@ internal sealed class ArticleScanner
         var phraseStems = stems.SelectMany(stem => stem.Entry.Payload switch
         {
             Phrase<EntityRef> name => name.Stems,
-            Phrase<bool> cue => cue.Stems,
             _ => [],
         });
         _worthWalking = _index.PrefixFilter(stems.Select(stem => stem.Stem).Concat(phraseStems));
@@ -78,12 +77,11 @@ internal sealed class ArticleScanner
         var scans = new SentenceScan[sentences.Count];
         var words = new List<Word>(32);
         var hits = new List<EntityHit>();
-        var cues = new List<int>();
         for (var s = 0; s < sentences.Count; s++)
         {
             var span = sentences[s];
             var mayHoldFigure = ScanWords(text, span, marks, language, words) || HasNumberOtherThanYear(text, span, marks);
-            scans[s] = new SentenceScan(span, FindEntities(text, words, hits), FindPairCues(words, cues), mayHoldFigure);
+            scans[s] = new SentenceScan(span, FindEntities(text, words, hits), mayHoldFigure);
         }
 
         return scans;
@@ -240,9 +238,36 @@ internal sealed class ArticleScanner
         return previous || next || sign;
     }
 
-    private int[] FindPairCues(List<Word> words, List<int> starts)
+    /// <summary>
+    /// Where a sentence read in full says "between the two countries" ("между странами", "екі ел
+    /// арасындағы"): the offsets of the cues' first words. Only the figures of such sentences use
+    /// cues, and their words are all walked by the tokenizer, so cues are found on the tokens: in the
+    /// scan of every sentence, cue words as common as "the", "ел" and "стран" were a seventh of all
+    /// words walked. Between two words of a cue only connectors ("-", "«") may stand, as in a name.
+    /// </summary>
+    public int[] PairCueStarts(Token[] tokens)
     {
-        starts.Clear();
+        var words = new List<Word>(tokens.Length);
+        var joins = false;
+        foreach (var token in tokens)
+        {
+            if (token.IsWord)
+            {
+                words.Add(new Word(token.Start, token.End, token.Node, token.Whole, token.Classes, joins, words.Count + 1));
+                joins = true;
+            }
+            else
+            {
+                joins = joins && token.Kind == TokenKind.Symbol && CharClass.IsConnector(token.Text[0]);
+            }
+        }
+
+        return FindPairCues(words);
+    }
+
+    private int[] FindPairCues(List<Word> words)
+    {
+        var starts = new List<int>();
         for (var i = 0; i < words.Count; i++)
         {
             if ((words[i].Classes & WordClass.PairCueStart) == 0 || Longest<bool>(words, i, WordClass.PairCueStart) is not { } match)
