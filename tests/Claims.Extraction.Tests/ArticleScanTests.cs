@@ -130,16 +130,21 @@ public sealed class ArticleScanTests
     [InlineData("т", true)]
     [InlineData("тонн", true)]
     [InlineData("ёлка", true)]
-    // The filter knows first characters only: an exact stem lets through longer words that start like it.
-    [InlineData("двадцать", true)]
+    [InlineData("млн", true)]
+    [InlineData("млнлар", true)]
+    [InlineData("двадцать", false)]
+    [InlineData("млрд", false)]
     [InlineData("дверь", false)]
     [InlineData("развитие", false)]
     [InlineData("Азия", false)]
     [InlineData("во", false)]
+
+    // The filter knows a stem's first four characters only: a longer exact stem lets through words that start like it.
+    [InlineData("детина", true)]
     public void The_prefix_filter_passes_every_word_that_may_match_a_stem(string word, bool passes)
     {
         var builder = new WordIndexBuilder();
-        var stems = new[] { "азербайджан", "=два", "т", "=тонн", "ел" }.Select(stem => builder.Add(stem, WordClass.EntityStart)).ToArray();
+        var stems = new[] { "азербайджан", "=два", "т", "=тонн", "ел", "млн", "=дети" }.Select(stem => builder.Add(stem, WordClass.EntityStart)).ToArray();
 
         // Stems outside the filter's set are in the index but let nothing through.
         builder.Add("развит", WordClass.MetricStem);

@@ -4,13 +4,14 @@ using System.Runtime.InteropServices;
 namespace Claims.Extraction.Text;
 
 /// <summary>
-/// Rules words out before their walk through the <see cref="WordIndex"/>: a word can match a stem
-/// of three or more characters only if its first three characters are the stem's, so a set of
-/// stems is kept as one bit per hash of their first three characters (and, for the few prefix
-/// stems shorter than that, per first one or two characters). A word that passes may still match
-/// nothing; one that fails matches none of the stems. The article scan checks every word of every
-/// article against the stems it needs and walks only the words that pass: most words are none of
-/// them, and a walk is a chain of dependent loads, one per letter.
+/// Rules words out before their walk through the <see cref="WordIndex"/>. A word can match a stem
+/// only if it starts with the stem: a stem of four or more characters is kept as one bit per hash
+/// of its first four, a shorter one by its characters (three-character stems in two sets: prefix
+/// stems, which any longer word may start with, and exact ones, which only a word that short may
+/// equal). A word that passes may still match nothing; one that fails matches none of the stems.
+/// The article scan checks every word of every article against the stems it needs and walks only
+/// the words that pass: most words are none of them, and a walk is a chain of dependent loads,
+/// one per letter.
 /// </summary>
 internal sealed class StemPrefixFilter
 {
@@ -18,8 +19,14 @@ internal sealed class StemPrefixFilter
 
     private readonly byte[] _codes;
 
-    /// <summary>Stems of three or more characters, by a hash of their first three.</summary>
+    /// <summary>Stems of four or more characters, by a hash of their first four.</summary>
+    private readonly ulong[] _quads = new ulong[(1 << HashBits) / 64];
+
+    /// <summary>Stems of three characters, prefix or exact: what a word of three may match.</summary>
     private readonly ulong[] _triples = new ulong[(1 << HashBits) / 64];
+
+    /// <summary>Prefix stems of three characters, which longer words may start with.</summary>
+    private readonly ulong[] _triplePrefixes = new ulong[(1 << HashBits) / 64];
 
     /// <summary>Prefix stems of one or two characters, by their code or pair of codes (<see cref="Short"/>).</summary>
     private readonly ulong[] _shortPrefixes = new ulong[(1 << 16) / 64];
@@ -34,9 +41,18 @@ internal sealed class StemPrefixFilter
         _codes = codes;
         foreach (var (text, exact) in stems)
         {
-            if (text.Length >= 3)
+            if (text.Length >= 4)
             {
-                Set(_triples, Hash(codes[text[0]], codes[text[1]], codes[text[2]]));
+                Set(_quads, Hash(codes[text[0]], codes[text[1]], codes[text[2]], codes[text[3]]));
+            }
+            else if (text.Length == 3)
+            {
+                var hash = Hash(codes[text[0]], codes[text[1]], codes[text[2]], 0);
+                Set(_triples, hash);
+                if (!exact)
+                {
+                    Set(_triplePrefixes, hash);
+                }
             }
             else if (text.Length > 0)
             {
@@ -76,18 +92,34 @@ internal sealed class StemPrefixFilter
             return IsSet(_shortStems, pair) || IsSet(_shortPrefixes, first);
         }
 
+        if (IsSet(_shortPrefixes, first) || IsSet(_shortPrefixes, pair))
+        {
+            return true;
+        }
+
         int third = Unsafe.Add(ref codes, text[start + 2]);
-        return third == WordIndex.IgnorableCode
-            || IsSet(_triples, Hash(first, second, third))
-            || IsSet(_shortPrefixes, first) || IsSet(_shortPrefixes, pair);
+        if (third == WordIndex.IgnorableCode)
+        {
+            return true;
+        }
+
+        var triple = Hash(first, second, third, 0);
+        if (length == 3)
+        {
+            return IsSet(_triples, triple);
+        }
+
+        int fourth = Unsafe.Add(ref codes, text[start + 3]);
+        return fourth == WordIndex.IgnorableCode || IsSet(_triplePrefixes, triple) || IsSet(_quads, Hash(first, second, third, fourth));
     }
 
     /// <summary>One character's code, or a pair's: a pair is at least 256, since no code is 0, so the two never meet.</summary>
     private static int Short(int first, int second) => second == 0 ? first : (first << 8) | second;
 
+    /// <summary>A hash of three or four codes (the fourth 0 for three); no code is 0, so three never hash as four by construction.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(int first, int second, int third) =>
-        (int)(((uint)((first * 65_599) + (second * 257) + third) * 2_654_435_761u) >> (32 - HashBits));
+    private static int Hash(int first, int second, int third, int fourth) =>
+        (int)(((uint)((first * 16_777_619) ^ (second * 65_599) ^ (third * 257) ^ fourth) * 2_654_435_761u) >> (32 - HashBits));
 
     private static void Set(ulong[] bits, int index) => bits[index >> 6] |= 1UL << index;
 
