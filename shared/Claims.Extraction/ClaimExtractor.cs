@@ -105,28 +105,52 @@ public sealed class ClaimExtractor
     /// The countries the article is about: the two named most often (ties go to the one named
     /// first), which is what "между странами" and "екі ел арасындағы" refer to.
     /// </summary>
+    /// <remarks>An article names a handful of countries, so they are counted in a short list rather than hashed.</remarks>
     private static IReadOnlyList<string> MainCountries(SentenceScan[] sentences)
     {
-        var counts = new Dictionary<string, (int Count, int First)>(StringComparer.Ordinal);
-        var order = 0;
+        var counts = new List<(string Country, int Count)>();
         foreach (var sentence in sentences)
         {
             foreach (var entity in sentence.Entities)
             {
-                if (entity.Country is { } country)
+                if (entity.Country is not { } country)
                 {
-                    counts[country] = counts.TryGetValue(country, out var seen) ? (seen.Count + 1, seen.First) : (1, order);
-                    order++;
+                    continue;
+                }
+
+                var at = counts.FindIndex(entry => entry.Country == country);
+                if (at < 0)
+                {
+                    counts.Add((country, 1));
+                }
+                else
+                {
+                    counts[at] = (country, counts[at].Count + 1);
                 }
             }
         }
 
-        return [.. counts
-            .OrderByDescending(entry => entry.Value.Count)
-            .ThenBy(entry => entry.Value.First)
-            .Take(2)
-            .Select(entry => entry.Key)
-            .Order(StringComparer.Ordinal)];
+        // The list is in order of first mention, so the first of equal counts is the one named first.
+        (string Country, int Count)? first = null;
+        (string Country, int Count)? second = null;
+        foreach (var entry in counts)
+        {
+            if (first is not { } leader || entry.Count > leader.Count)
+            {
+                (first, second) = (entry, first);
+            }
+            else if (second is not { } runnerUp || entry.Count > runnerUp.Count)
+            {
+                second = entry;
+            }
+        }
+
+        return (first, second) switch
+        {
+            (null, _) => [],
+            ({ } only, null) => [only.Country],
+            ({ } one, { } other) => string.CompareOrdinal(one.Country, other.Country) < 0 ? [one.Country, other.Country] : [other.Country, one.Country],
+        };
     }
 
     private static ClaimMention ToMention(string claimId, Evidence evidence, Figure figure) => new()
