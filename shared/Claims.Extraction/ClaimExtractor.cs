@@ -73,7 +73,8 @@ public sealed class ClaimExtractor
             IReadOnlyList<Figure> figures = [];
             if (sentence.MayHoldFigure)
             {
-                figures = _figureResolver.Resolve(Analyse(text, sentence), reading, context);
+                var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End);
+                figures = _figureResolver.Resolve(tokens, () => Analyse(sentence, tokens), reading, context);
                 Evidence? evidence = null;
                 foreach (var figure in figures)
                 {
@@ -95,11 +96,9 @@ public sealed class ClaimExtractor
         return new ExtractionResult(language, claims);
     }
 
-    private AnalysedSentence Analyse(string text, SentenceScan sentence)
-    {
-        var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End);
-        return new AnalysedSentence(sentence.Span, tokens, EntityFinder.Place(tokens, sentence.Entities), EntityFinder.PlaceCues(tokens, _scanner.PairCueStarts(tokens)));
-    }
+    /// <summary>Places the scan's names and finds the pair cues on the tokens: asked only of sentences that hold a quantity.</summary>
+    private AnalysedSentence Analyse(SentenceScan sentence, Token[] tokens) =>
+        new(sentence.Span, tokens, EntityFinder.Place(tokens, sentence.Entities), EntityFinder.PlaceCues(tokens, _scanner.PairCueStarts(tokens)));
 
     /// <summary>
     /// The countries the article is about: the two named most often (ties go to the one named

@@ -43,15 +43,19 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         HeadNoun,
     }
 
-    public IReadOnlyList<Figure> Resolve(AnalysedSentence sentence, ArticleReading article, ParagraphContext context)
+    /// <param name="tokens">The sentence's tokens.</param>
+    /// <param name="analyse">The rest of what is known about the sentence, worked out only if it holds a quantity (many numbers are dates and ordinals).</param>
+    /// <param name="article">What holds for the whole article.</param>
+    /// <param name="context">What the paragraph so far has established.</param>
+    public IReadOnlyList<Figure> Resolve(Token[] tokens, Func<AnalysedSentence> analyse, ArticleReading article, ParagraphContext context)
     {
-        var tokens = sentence.Tokens;
         var quantities = quantityReader.ReadAll(tokens, article.Language);
         if (quantities.Count == 0)
         {
             return [];
         }
 
+        var sentence = analyse();
         var periods = periodReader.Read(tokens, article.PublishedAt);
         var clauses = Clauses(tokens, quantities);
         var facts = new SentenceFacts(sentence, periods);
