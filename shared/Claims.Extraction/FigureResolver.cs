@@ -615,9 +615,36 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     }
 
     private static IReadOnlyList<string> Admissible(IReadOnlyList<string> subjects, bool allowsRegions) =>
-        allowsRegions ? subjects : [.. subjects.Where(IsCountryCode)];
+        allowsRegions ? subjects : WhereCountry(subjects);
 
-    private static bool IsCountryCode(string subject) => subject.Length == 2 && subject.All(char.IsAsciiLetterUpper);
+    private static bool IsCountryCode(string subject) => subject.Length == 2 && char.IsAsciiLetterUpper(subject[0]) && char.IsAsciiLetterUpper(subject[1]);
+
+    /// <summary>The names that are (or are not) country codes, in their order.</summary>
+    private static string[] WhereCountry(IReadOnlyList<string> names, bool country = true)
+    {
+        var count = 0;
+        foreach (var name in names)
+        {
+            count += IsCountryCode(name) == country ? 1 : 0;
+        }
+
+        if (count == names.Count)
+        {
+            return names as string[] ?? [.. names];
+        }
+
+        var kept = new string[count];
+        count = 0;
+        foreach (var name in names)
+        {
+            if (IsCountryCode(name) == country)
+            {
+                kept[count++] = name;
+            }
+        }
+
+        return kept;
+    }
 
     /// <summary>
     /// Origin and destination from the roles of the clause's entities; when only one side is
@@ -631,10 +658,12 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     {
         var origins = Sides(inClause, EntityRole.Origin, []);
         var destinations = Sides(inClause, EntityRole.Destination, origins);
-        var countries = subjects.Where(IsCountryCode).ToArray();
+        var countries = WhereCountry(subjects);
 
         // Visits go to regions too ("трижды посетил страны Центральной Азии"); goods through a port stay between countries.
-        var region = countries.Length == 1 && metric.RegionSides ? origins.Concat(destinations).FirstOrDefault(side => !IsCountryCode(side)) : null;
+        var region = countries.Length == 1 && metric.RegionSides
+            ? (WhereCountry(origins, country: false) is [var first, ..] ? first : WhereCountry(destinations, country: false) is [var next, ..] ? next : null)
+            : null;
         if (region is not null)
         {
             subjects = DistinctSorted([.. subjects, region]);
@@ -642,8 +671,8 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         }
         else
         {
-            origins = [.. origins.Where(IsCountryCode)];
-            destinations = [.. destinations.Where(IsCountryCode)];
+            origins = WhereCountry(origins);
+            destinations = WhereCountry(destinations);
         }
 
         var origin = origins.Length == 1 ? origins[0] : null;
@@ -660,15 +689,32 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
 
         if (countries.Length == 2)
         {
-            origin ??= countries.Contains(destination) ? countries.First(country => country != destination) : null;
-            destination ??= countries.Contains(origin) ? countries.First(country => country != origin) : null;
+            origin ??= OtherOf(countries, destination);
+            destination ??= OtherOf(countries, origin);
         }
 
         return (subjects, origin is not null && destination is not null && origin != destination ? ClaimIds.Direction(origin, destination) : null);
     }
 
-    private static string[] Sides(IReadOnlyList<EntityMention> inClause, EntityRole role, string[] exclude) =>
-        [.. inClause.Where(entity => entity.Role == role).Select(entity => entity.Country ?? entity.Entry.Name).Distinct().Where(side => !exclude.Contains(side))];
+    /// <summary>The other of two countries when <paramref name="one"/> is one of them, else null.</summary>
+    private static string? OtherOf(string[] countries, string? one) =>
+        one == countries[0] ? countries[1] : one == countries[1] ? countries[0] : null;
+
+    /// <summary>The countries (or regions) of the entities in a role, once each in the order named, but those in <paramref name="exclude"/>.</summary>
+    private static string[] Sides(IReadOnlyList<EntityMention> inClause, EntityRole role, string[] exclude)
+    {
+        List<string>? sides = null;
+        foreach (var entity in inClause)
+        {
+            if (entity.Role == role && (entity.Country ?? entity.Entry.Name) is var side
+                && Array.IndexOf(exclude, side) < 0 && !(sides?.Contains(side) ?? false))
+            {
+                (sides ??= []).Add(side);
+            }
+        }
+
+        return sides is null ? [] : [.. sides];
+    }
 
     /// <summary>Imports right after exports (or the other way round) of the same sentence: the same trade seen from the other side.</summary>
     private static bool IsReverseOf(MetricDefinition metric, Figure? previous) =>
