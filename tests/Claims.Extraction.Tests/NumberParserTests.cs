@@ -51,6 +51,26 @@ public sealed class NumberParserTests
         }
     }
 
+    [Fact]
+    public void Trailing_zeros_are_removed_bit_for_bit_as_dividing_by_one_does()
+    {
+        var random = new Random(3);
+        var values = new List<decimal> { 0m, 0.000m, -0.0m, 1.50m, -2.500m, 470000000.0m, decimal.MaxValue, decimal.MinValue, 79228162514264337593543950.335m, 0.0000000000000000000000000010m };
+        for (var k = 0; k < 20_000; k++)
+        {
+            var scale = (byte)random.Next(0, 29);
+            values.Add(new decimal(random.Next(), random.Next(0, 4) == 0 ? 0 : random.Next(), random.Next(0, 2) == 0 ? 0 : random.Next(), random.Next(2) == 0, scale));
+            values.Add(new decimal(random.Next(0, 100_000) * 1000, 0, 0, random.Next(2) == 0, scale));
+        }
+
+        foreach (var value in values)
+        {
+            var expected = value / 1.000000000000000000000000000000000m;
+            var actual = QuantityReader.Normalize(value);
+            Assert.True(decimal.GetBits(expected).SequenceEqual(decimal.GetBits(actual)), $"{value}: {actual} (scale {actual.Scale}) instead of {expected} (scale {expected.Scale})");
+        }
+    }
+
     /// <summary>The string-based reading the parser replaced, kept as the reference.</summary>
     private static bool PlainTryParse(string written, string language, out decimal value, out int decimals)
     {

@@ -73,8 +73,29 @@ internal sealed class QuantityReader
     }
 
     /// <summary>Removes trailing zeros so 3,5 млн prints as 3500000, not 3500000.0.</summary>
-    /// <remarks>A whole number has no trailing zeros to remove; it skips the division, which costs more than the rest of reading a figure.</remarks>
-    public static decimal Normalize(decimal value) => value.Scale == 0 ? value : value / 1.000000000000000000000000000000000m;
+    /// <remarks>
+    /// Strips them from the integer a decimal is made of, as dividing by 1.000…m would: that
+    /// division took more than the rest of reading a figure. A test holds the two to agree bit for bit.
+    /// </remarks>
+    public static decimal Normalize(decimal value)
+    {
+        var scale = value.Scale;
+        if (scale == 0)
+        {
+            return value;
+        }
+
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var integer = ((UInt128)(uint)bits[2] << 64) | ((UInt128)(uint)bits[1] << 32) | (uint)bits[0];
+        while (scale > 0 && integer % 10 == 0)
+        {
+            integer /= 10;
+            scale--;
+        }
+
+        return new decimal((int)(uint)integer, (int)(uint)(integer >> 32), (int)(uint)(integer >> 64), isNegative: bits[3] < 0, scale);
+    }
 
     private Quantity? TryRead(Token[] tokens, int i, string language, SentenceFacts facts)
     {
