@@ -38,7 +38,7 @@ internal sealed class MetricMatcher(Vocabulary vocabulary)
             }
 
             var distance = Math.Abs(k - anchor);
-            for (var n = token.Node; n != WordIndex.Root; n = _index.Parent(n))
+            for (var n = _index.StemAtOrAbove(token.Node); n != WordIndex.Root; n = _index.StemAbove(n))
             {
                 foreach (var entry in _index.EntriesAt(n))
                 {

@@ -289,7 +289,7 @@ internal sealed class ArticleScanner
         var word = words[i];
 
         // Walks the word's stem path by hand: this runs for every name in the article and must not allocate.
-        for (var n = word.Node; n != WordIndex.Root; n = _index.Parent(n))
+        for (var n = _index.StemAtOrAbove(word.Node); n != WordIndex.Root; n = _index.StemAbove(n))
         {
             foreach (var entry in _index.EntriesAt(n))
             {

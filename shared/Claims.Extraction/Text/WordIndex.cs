@@ -147,12 +147,14 @@ internal sealed class WordIndex
     /// <summary>The normalised text of every node's path, so a word that is a whole path needs no string of its own.</summary>
     private readonly string[] _pathText;
 
-    private readonly int[] _parent;
     private readonly int[] _enter;
     private readonly int[] _exit;
     private readonly ulong[] _prefixMask;
     private readonly ulong[] _exactMask;
     private readonly IndexEntry[][] _entries;
+
+    /// <summary>The nearest proper ancestor of every node at which some stem ends (or the root).</summary>
+    private readonly int[] _stemAbove;
 
     internal WordIndex(
         byte[] codes, uint[] cells, int[] cellOf, int[] nodeAt, Dictionary<(int Node, char C), int> rareNext, int dead,
@@ -164,7 +166,6 @@ internal sealed class WordIndex
         _nodeAt = nodeAt;
         _rareNext = rareNext;
         Dead = dead;
-        _parent = parent;
         _pathText = new string[parent.Length];
         _pathText[Root] = "";
         for (var node = 1; node < parent.Length; node++)
@@ -178,6 +179,12 @@ internal sealed class WordIndex
         _prefixMask = prefixMask;
         _exactMask = exactMask;
         _entries = entries;
+        _stemAbove = new int[parent.Length];
+        for (var node = 1; node < parent.Length; node++)
+        {
+            var up = parent[node];
+            _stemAbove[node] = up == Root || entries[up].Length > 0 ? up : _stemAbove[up];
+        }
     }
 
     public const int Root = 0;
@@ -319,7 +326,7 @@ internal sealed class WordIndex
             yield break;
         }
 
-        for (var n = node; n != Root; n = _parent[n])
+        for (var n = StemAtOrAbove(node); n != Root; n = _stemAbove[n])
         {
             foreach (var entry in _entries[n])
             {
@@ -339,7 +346,7 @@ internal sealed class WordIndex
             return default;
         }
 
-        for (var n = node; n != Root; n = _parent[n])
+        for (var n = StemAtOrAbove(node); n != Root; n = _stemAbove[n])
         {
             foreach (var entry in _entries[n])
             {
@@ -356,8 +363,15 @@ internal sealed class WordIndex
     /// <summary>The normalised text that walks from the root to <paramref name="node"/>: a whole word's text, without a copy.</summary>
     public string PathText(int node) => _pathText[node];
 
-    /// <summary>The node a word's stem path passes through one step up (<see cref="Root"/> has none).</summary>
-    public int Parent(int node) => _parent[node];
+    /// <summary>
+    /// The node itself if a stem ends there, else the nearest such node above it (or <see cref="Root"/>):
+    /// with <see cref="StemAbove"/>, a walk up a word's path that visits only the nodes where stems
+    /// end, the one place their entries are (a word's path has a dozen nodes, and one or two of them hold stems).
+    /// </summary>
+    public int StemAtOrAbove(int node) => _entries[node].Length > 0 ? node : _stemAbove[node];
+
+    /// <summary>The nearest node above <paramref name="node"/> where a stem ends, or <see cref="Root"/>.</summary>
+    public int StemAbove(int node) => _stemAbove[node];
 
     /// <summary>The stems that end exactly at a node, for callers that walk the path themselves without allocating.</summary>
     public IndexEntry[] EntriesAt(int node) => _entries[node];
