@@ -24,7 +24,7 @@ internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, boo
 /// The first pass over an article. It finds words by the bit marks of <see cref="WordMarks"/>
 /// without allocating them, walks through the <see cref="WordIndex"/> only those a
 /// <see cref="StemPrefixFilter"/> lets through (the words that may be a name, a number word or a
-/// unit; about a fifth of a news article's words), and matches
+/// unit; about a sixth of a news article's words), and matches
 /// the gazetteer's multi-word names on the words walked. Most sentences of a news article state no
 /// figure; this pass is all they cost, and it is what the article's main countries and each
 /// paragraph's context are drawn from.
