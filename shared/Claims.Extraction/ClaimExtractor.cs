@@ -73,8 +73,7 @@ public sealed class ClaimExtractor
             IReadOnlyList<Figure> figures = [];
             if (sentence.MayHoldFigure)
             {
-                var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End);
-                figures = _figureResolver.Resolve(tokens, () => Analyse(sentence, tokens), reading, context);
+                figures = ReadFigures(text, sentence, reading, context);
                 Evidence? evidence = null;
                 foreach (var figure in figures)
                 {
@@ -94,6 +93,13 @@ public sealed class ClaimExtractor
         }
 
         return new ExtractionResult(language, claims);
+    }
+
+    /// <summary>Reads a sentence that may state a figure in full (a method of its own, so that only such sentences allocate the closure).</summary>
+    private IReadOnlyList<Figure> ReadFigures(string text, SentenceScan sentence, ArticleReading reading, ParagraphContext context)
+    {
+        var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End);
+        return _figureResolver.Resolve(tokens, () => Analyse(sentence, tokens), reading, context);
     }
 
     /// <summary>Places the scan's names and finds the pair cues on the tokens: asked only of sentences that hold a quantity.</summary>
@@ -117,8 +123,13 @@ public sealed class ClaimExtractor
                     continue;
                 }
 
-                var at = counts.FindIndex(entry => entry.Country == country);
-                if (at < 0)
+                var at = 0;
+                while (at < counts.Count && counts[at].Country != country)
+                {
+                    at++;
+                }
+
+                if (at == counts.Count)
                 {
                     counts.Add((country, 1));
                 }

@@ -219,14 +219,14 @@ internal static class Lexicon
     /// <summary>The Kazakh dative: on a percentage or unit before a change verb it states the change ("20%-ға артқан").</summary>
     public static readonly IReadOnlySet<string> KazakhDative = new HashSet<string>(StringComparer.Ordinal) { "ға", "ге", "қа", "ке" };
 
-    public static readonly IReadOnlyList<string[]> ApproxBefore =
+    public static readonly string[][] ApproxBefore =
     [
         ["около"], ["порядка"], ["примерно"], ["почти"], ["приблизительно"], ["ориентировочно"],
         ["шамамен"], ["шамасы"], ["about"], ["around"], ["approximately"], ["roughly"], ["nearly"], ["almost"],
         ["some"], ["circa"], ["~"], ["≈"],
     ];
 
-    public static readonly IReadOnlyList<string[]> OverBefore =
+    public static readonly string[][] OverBefore =
     [
         ["свыше"], ["более"], ["больше"], ["более", "чем"], ["больше", "чем"], ["не", "менее"], ["не", "меньше"],
         ["не", "менее", "чем"], ["превысил"], ["превысила"], ["превысило"], ["превысили"], ["превышает"],
@@ -234,25 +234,25 @@ internal static class Lexicon
         ["exceeded"], ["exceeding"], ["exceeds"], ["exceed"], ["at", "least"], ["in", "excess", "of"], ["upwards", "of"],
     ];
 
-    public static readonly IReadOnlyList<string[]> UnderBefore =
+    public static readonly string[][] UnderBefore =
     [
         ["до"], ["менее"], ["меньше"], ["менее", "чем"], ["меньше", "чем"], ["не", "более"], ["не", "больше"],
         ["не", "более", "чем"], ["не", "превышает"], ["up", "to"], ["less", "than"], ["under"], ["below"],
         ["fewer", "than"], ["no", "more", "than"], ["not", "more", "than"],
     ];
 
-    public static readonly IReadOnlyList<string[]> OverAfter =
+    public static readonly string[][] OverAfter =
     [
         ["асты"], ["астам"], ["асып"], ["асқан"], ["асады"], ["асатын"], ["артық"], ["кем", "емес"], ["plus"], ["or", "more"],
         ["с", "лишним"], ["с", "небольшим"],
     ];
 
-    public static readonly IReadOnlyList<string[]> ApproxAfter =
+    public static readonly string[][] ApproxAfter =
     [
         ["жуық"], ["шамасында"], ["шамасы"], ["тарта"], ["шақты"], ["or", "so"],
     ];
 
-    public static readonly IReadOnlyList<string[]> UnderAfter = [["дейін"], ["кем"]];
+    public static readonly string[][] UnderAfter = [["дейін"], ["кем"]];
 
     public static bool StartsPhrase(Token[] tokens, int index, string[] phrase)
     {
@@ -273,7 +273,7 @@ internal static class Lexicon
     }
 
     /// <summary>The longest phrase of <paramref name="phrases"/> that ends right before <paramref name="index"/>.</summary>
-    public static int LongestPhraseEndingBefore(Token[] tokens, int index, IReadOnlyList<string[]> phrases)
+    public static int LongestPhraseEndingBefore(Token[] tokens, int index, string[][] phrases)
     {
         var best = 0;
         foreach (var phrase in phrases)
@@ -288,7 +288,7 @@ internal static class Lexicon
     }
 
     /// <summary>The longest phrase of <paramref name="phrases"/> that starts at <paramref name="index"/>.</summary>
-    public static int LongestPhraseStartingAt(Token[] tokens, int index, IReadOnlyList<string[]> phrases)
+    public static int LongestPhraseStartingAt(Token[] tokens, int index, string[][] phrases)
     {
         var best = 0;
         foreach (var phrase in phrases)

@@ -247,6 +247,11 @@ internal sealed class ArticleScanner
     /// </summary>
     public int[] PairCueStarts(Token[] tokens)
     {
+        if (!Array.Exists(tokens, token => token.Is(WordClass.PairCueStart)))
+        {
+            return [];
+        }
+
         var words = new List<Word>(tokens.Length);
         var joins = false;
         foreach (var token in tokens)
