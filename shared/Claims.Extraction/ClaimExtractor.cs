@@ -63,6 +63,7 @@ public sealed class ClaimExtractor
         var claims = new List<ClaimMention>();
         var seen = new HashSet<(string, int, decimal)>();
         var context = ParagraphContext.Start(-1);
+        var tokenBuffer = new List<Token>(64);
         foreach (var sentence in sentences)
         {
             if (sentence.Span.Paragraph != context.Paragraph)
@@ -73,7 +74,7 @@ public sealed class ClaimExtractor
             IReadOnlyList<Figure> figures = [];
             if (sentence.MayHoldFigure)
             {
-                figures = ReadFigures(text, sentence, reading, context);
+                figures = ReadFigures(text, sentence, reading, context, tokenBuffer);
                 Evidence? evidence = null;
                 foreach (var figure in figures)
                 {
@@ -96,9 +97,9 @@ public sealed class ClaimExtractor
     }
 
     /// <summary>Reads a sentence that may state a figure in full (a method of its own, so that only such sentences allocate the closure).</summary>
-    private IReadOnlyList<Figure> ReadFigures(string text, SentenceScan sentence, ArticleReading reading, ParagraphContext context)
+    private IReadOnlyList<Figure> ReadFigures(string text, SentenceScan sentence, ArticleReading reading, ParagraphContext context, List<Token> tokenBuffer)
     {
-        var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End);
+        var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End, tokenBuffer);
         return _figureResolver.Resolve(tokens, () => Analyse(sentence, tokens), reading, context);
     }
 

@@ -104,13 +104,15 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             _targetCues = Prefix(tokens, WordClass.TargetCue);
             _growthNouns = Prefix(tokens, WordClass.GrowthNoun);
             _nameOrPeriod = new bool[tokens.Length];
-            foreach (var entity in sentence.Entities)
+            for (var at = 0; at < sentence.Entities.Count; at++)
             {
+                var entity = sentence.Entities[at];
                 Array.Fill(_nameOrPeriod, true, entity.Start, entity.End - entity.Start + 1);
             }
 
-            foreach (var period in periods)
+            for (var at = 0; at < periods.Count; at++)
             {
+                var period = periods[at];
                 Array.Fill(_nameOrPeriod, true, period.Start, period.End - period.Start + 1);
             }
 
@@ -586,8 +588,9 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     private static IReadOnlyList<string> DistinctNames(IReadOnlyList<EntityMention> mentions, Func<EntityMention, string?> nameOf)
     {
         List<string>? names = null;
-        foreach (var mention in mentions)
+        for (var at = 0; at < mentions.Count; at++)
         {
+            var mention = mentions[at];
             if (nameOf(mention) is { } name && !(names?.Contains(name) ?? false))
             {
                 (names ??= []).Add(name);
@@ -601,8 +604,9 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     private static string[] DistinctSorted(IReadOnlyList<string> names)
     {
         var distinct = new List<string>(names.Count);
-        foreach (var name in names)
+        for (var at = 0; at < names.Count; at++)
         {
+            var name = names[at];
             if (!distinct.Contains(name))
             {
                 distinct.Add(name);
@@ -623,8 +627,9 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     private static string[] WhereCountry(IReadOnlyList<string> names, bool country = true)
     {
         var count = 0;
-        foreach (var name in names)
+        for (var at = 0; at < names.Count; at++)
         {
+            var name = names[at];
             count += IsCountryCode(name) == country ? 1 : 0;
         }
 
@@ -635,8 +640,9 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
 
         var kept = new string[count];
         count = 0;
-        foreach (var name in names)
+        for (var at = 0; at < names.Count; at++)
         {
+            var name = names[at];
             if (IsCountryCode(name) == country)
             {
                 kept[count++] = name;
@@ -704,8 +710,9 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
     private static string[] Sides(IReadOnlyList<EntityMention> inClause, EntityRole role, string[] exclude)
     {
         List<string>? sides = null;
-        foreach (var entity in inClause)
+        for (var at = 0; at < inClause.Count; at++)
         {
+            var entity = inClause[at];
             if (entity.Role == role && (entity.Country ?? entity.Entry.Name) is var side
                 && Array.IndexOf(exclude, side) < 0 && !(sides?.Contains(side) ?? false))
             {

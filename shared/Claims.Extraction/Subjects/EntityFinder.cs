@@ -45,8 +45,9 @@ internal static class EntityFinder
         }
 
         var mentions = new List<EntityMention>(hits.Count);
-        foreach (var hit in hits)
+        for (var at = 0; at < hits.Count; at++)
         {
+            var hit = hits[at];
             var start = TokenStartingAt(tokens, hit.Start);
             var end = TokenEndingAt(tokens, hit.End, start);
             if (start < 0 || end < 0 || IsPartOfCurrency(tokens, start, end))

@@ -11,9 +11,14 @@ internal sealed class Tokenizer(WordIndex index)
     /// <summary>Punctuation, signs and dashes as one-character strings, made once instead of per token.</summary>
     private static readonly string[] _symbols = [.. Enumerable.Range(0, 0x2200).Select(c => ((char)c).ToString())];
 
-    public Token[] Tokenize(string text, int start, int end)
+    /// <param name="text">The article.</param>
+    /// <param name="start">Where the sentence starts.</param>
+    /// <param name="end">Where it ends.</param>
+    /// <param name="buffer">A list to gather tokens in, reused by a caller that tokenizes many sentences (its contents are replaced).</param>
+    public Token[] Tokenize(string text, int start, int end, List<Token>? buffer = null)
     {
-        var tokens = new List<Token>(Math.Max(8, (end - start) / 6));
+        var tokens = buffer ?? new List<Token>(Math.Max(8, (end - start) / 6));
+        tokens.Clear();
         var spaced = true;
         var i = start;
         while (i < end)
