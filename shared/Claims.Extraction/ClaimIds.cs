@@ -13,9 +13,15 @@ public static class ClaimIds
     /// <summary>Composes the id of a claim.</summary>
     public static string Compose(string metric, IEnumerable<string> subjects, string? period, string? direction)
     {
-        var sortedSubjects = subjects.Select(Slug).ToArray();
-        Array.Sort(sortedSubjects, StringComparer.Ordinal);
-        var subjectPart = sortedSubjects.Length == 0 ? "na" : string.Join('+', sortedSubjects);
+        // Every figure composes one: a list and a cached comparison, not LINQ and a comparer the sort wraps in a new delegate.
+        var sortedSubjects = new List<string>(4);
+        foreach (var subject in subjects)
+        {
+            sortedSubjects.Add(Slug(subject));
+        }
+
+        sortedSubjects.Sort(string.CompareOrdinal);
+        var subjectPart = sortedSubjects.Count == 0 ? "na" : string.Join('+', sortedSubjects);
         var periodPart = string.IsNullOrEmpty(period) ? "na" : period;
         return string.IsNullOrEmpty(direction)
             ? string.Join(':', metric, subjectPart, periodPart)

@@ -614,7 +614,7 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         }
 
         var sorted = distinct.ToArray();
-        Array.Sort(sorted, StringComparer.Ordinal);
+        Array.Sort(sorted, string.CompareOrdinal);
         return sorted;
     }
 
