@@ -134,7 +134,7 @@ internal static class EntityFinder
             return EntityRole.Destination;
         }
 
-        var nextIsEconomy = next is not null && next.Is(WordClass.EconomyWord);
+        var nextIsEconomy = next is { } following && following.Is(WordClass.EconomyWord);
         var isPossessive = form.Language == "en" && end + 2 < tokens.Length && tokens[end + 1].Text is "'" or "’" && tokens[end + 2].Text == "s";
         if (form.Language == "kk")
         {
