@@ -21,8 +21,16 @@ internal sealed record PeriodMention(int Start, int End, string Value, bool IsHo
 /// "за последние пять лет" (the five calendar years before publication); months without a year
 /// ("за январь–август": the latest such months up to publication).
 /// </summary>
-internal sealed class PeriodReader(WordIndex index)
+/// <param name="index">The word index tokens were walked through.</param>
+/// <param name="tryEveryToken">Tries every reader at every token instead of only where <see cref="MayStart"/> allows: slower, and what tests hold that shortcut to.</param>
+internal sealed class PeriodReader(WordIndex index, bool tryEveryToken = false)
 {
+    /// <summary>The words some reader starts at, besides numbers, months, ordinals, number words and relative years.</summary>
+    private static readonly IReadOnlySet<string> _startWords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "с", "со", "жыл", "since", "year", "последние", "последних", "past", "last", "соңғы",
+    };
+
     private static readonly IReadOnlySet<string> _rangeConnectors = new HashSet<string>(StringComparer.Ordinal) { "по", "до", "to", "through", "till", "until", "and" };
     private static readonly IReadOnlySet<string> _yearPrepositions = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -49,7 +57,7 @@ internal sealed class PeriodReader(WordIndex index)
         var mentions = new List<PeriodMention>();
         for (var i = 0; i < tokens.Length; i++)
         {
-            if (TryRead(tokens, i, publishedAt) is { } found)
+            if ((tryEveryToken || MayStart(tokens, i, publishedAt)) && TryRead(tokens, i, publishedAt) is { } found)
             {
                 mentions.Add(found with
                 {
@@ -64,6 +72,32 @@ internal sealed class PeriodReader(WordIndex index)
     }
 
     public static bool IsYearWord(Token token) => token.Is(WordClass.YearWord) && !token.Is(WordClass.NotYearWord);
+
+    /// <summary>
+    /// Whether any reader of <see cref="TryRead"/> can start at token <paramref name="i"/>: the first
+    /// test of each, gathered, so that the nine readers are not each called at every token of every
+    /// sentence with a figure. A number (years, days, month counts, "1-м"); a month, an ordinal or a
+    /// number word; "q1" or "h2"; and, with a publication date, the words year-to-date and recent-years
+    /// periods start with, a word in б ("биыл", "былтыр") or any word before a year word ("прошлом году").
+    /// </summary>
+    private static bool MayStart(Token[] tokens, int i, DateOnly? publishedAt)
+    {
+        var token = tokens[i];
+        if (token.IsNumber)
+        {
+            return true;
+        }
+
+        if (!token.IsWord)
+        {
+            return false;
+        }
+
+        var text = token.Text;
+        return token.Is(WordClass.Month | WordClass.Ordinal | WordClass.NumberWord)
+            || (text.Length == 2 && text[0] is 'q' or 'h')
+            || (publishedAt is not null && (text[0] == 'б' || _startWords.Contains(text) || (i + 1 < tokens.Length && IsYearWord(tokens[i + 1]))));
+    }
 
     private PeriodMention? TryRead(Token[] tokens, int i, DateOnly? publishedAt) =>
         ReadYearToDate(tokens, i, publishedAt)
