@@ -61,7 +61,6 @@ public sealed class ClaimExtractor
         var sentences = _scanner.Scan(text, SentenceSplitter.Split(text, bodyStart), language);
         var reading = new ArticleReading(language, publishedAt, MainCountries(sentences));
         var claims = new List<ClaimMention>();
-        var seen = new HashSet<(string, int, decimal)>();
         var context = ParagraphContext.Start(-1);
         var tokenBuffer = new List<Token>(64);
         foreach (var sentence in sentences)
@@ -76,10 +75,12 @@ public sealed class ClaimExtractor
             {
                 figures = ReadFigures(text, sentence, reading, context, tokenBuffer);
                 Evidence? evidence = null;
+                var sentenceClaims = claims.Count;
                 foreach (var figure in figures)
                 {
+                    // The same claim with the same value twice in one sentence is one mention.
                     var claimId = figure.ClaimId;
-                    if (!seen.Add((claimId, sentence.Span.Start, figure.Value)))
+                    if (StatedBefore(claims, sentenceClaims, claimId, figure.Value))
                     {
                         continue;
                     }
@@ -94,6 +95,20 @@ public sealed class ClaimExtractor
         }
 
         return new ExtractionResult(language, claims);
+    }
+
+    /// <summary>Whether the claims from <paramref name="from"/> on (the sentence's so far) hold this claim with this value: a few at most, so compared one by one.</summary>
+    private static bool StatedBefore(List<ClaimMention> claims, int from, string claimId, decimal value)
+    {
+        for (var k = from; k < claims.Count; k++)
+        {
+            if (claims[k].Value == value && claims[k].ClaimId == claimId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Reads a sentence that may state a figure in full (a method of its own, so that only such sentences allocate the closure).</summary>

@@ -90,4 +90,14 @@ public sealed class ExtractorBehaviourTests
 
     private static string Fingerprint(ExtractionResult result) =>
         string.Join("|", result.Claims.Select(claim => $"{claim.ClaimId}={claim.Value}@{claim.Evidence.Start}"));
+
+    [Theory]
+    [InlineData("Товарооборот между Азербайджаном и Казахстаном в 2024 году составил 470 млн долларов (470 млн долларов США).")]
+    [InlineData("Товарооборот в 2024 году составил 470 млн долларов; товарооборот в 2024 году составил 470 млн долларов.")]
+    public void The_same_claim_with_the_same_value_twice_in_a_sentence_is_one_mention(string text)
+    {
+        var claim = Assert.Single(_extractor.Extract(new ArticleText(text, "ru", new DateOnly(2025, 10, 18))).Claims);
+
+        Assert.Equal(470_000_000m, claim.Value);
+    }
 }
