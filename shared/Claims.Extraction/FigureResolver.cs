@@ -100,9 +100,15 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
         {
             _sentence = sentence;
             var tokens = sentence.Tokens;
-            _forecastCues = Prefix(tokens, WordClass.ForecastCue | WordClass.ModalCue);
-            _targetCues = Prefix(tokens, WordClass.TargetCue);
-            _growthNouns = Prefix(tokens, WordClass.GrowthNoun);
+            (_forecastCues, _targetCues, _growthNouns) = (new int[tokens.Length + 1], new int[tokens.Length + 1], new int[tokens.Length + 1]);
+            for (var k = 0; k < tokens.Length; k++)
+            {
+                var classes = tokens[k].Classes;
+                _forecastCues[k + 1] = _forecastCues[k] + ((classes & (WordClass.ForecastCue | WordClass.ModalCue)) != 0 ? 1 : 0);
+                _targetCues[k + 1] = _targetCues[k] + ((classes & WordClass.TargetCue) != 0 ? 1 : 0);
+                _growthNouns[k + 1] = _growthNouns[k] + ((classes & WordClass.GrowthNoun) != 0 ? 1 : 0);
+            }
+
             _nameOrPeriod = new bool[tokens.Length];
             for (var at = 0; at < sentence.Entities.Count; at++)
             {
@@ -167,17 +173,6 @@ internal sealed class FigureResolver(MetricMatcher metricMatcher, QuantityReader
             }
 
             return low < cues.Count && cues[low] < to;
-        }
-
-        private static int[] Prefix(Token[] tokens, WordClass wordClass)
-        {
-            var counts = new int[tokens.Length + 1];
-            for (var k = 0; k < tokens.Length; k++)
-            {
-                counts[k + 1] = counts[k] + (tokens[k].Is(wordClass) ? 1 : 0);
-            }
-
-            return counts;
         }
     }
 
