@@ -84,12 +84,12 @@ internal static class SentenceSplitter
 
     private static void Add(List<SentenceSpan> sentences, string text, int start, int end, int paragraph)
     {
-        while (start < end && char.IsWhiteSpace(text[start]))
+        while (start < end && CharClass.IsWhiteSpace(text[start]))
         {
             start++;
         }
 
-        while (end > start && char.IsWhiteSpace(text[end - 1]))
+        while (end > start && CharClass.IsWhiteSpace(text[end - 1]))
         {
             end--;
         }
@@ -100,7 +100,7 @@ internal static class SentenceSplitter
         }
     }
 
-    private static bool IsInlineSpace(char c) => c is not ('\n' or '\r') && char.IsWhiteSpace(c);
+    private static bool IsInlineSpace(char c) => c is not ('\n' or '\r') && CharClass.IsWhiteSpace(c);
 
     private static bool StartsSentence(char c) =>
         char.IsUpper(c) || char.IsAsciiDigit(c) || c is '«' or '"' or '“' or '„' or '—' or '–' or '-' or '(' or '[' or '\n' or '\r';

@@ -24,7 +24,7 @@ internal sealed class Tokenizer(WordIndex index)
         while (i < end)
         {
             var c = text[i];
-            if (char.IsWhiteSpace(c))
+            if (CharClass.IsWhiteSpace(c))
             {
                 spaced = true;
                 i++;
