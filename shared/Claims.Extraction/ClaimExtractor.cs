@@ -58,7 +58,14 @@ public sealed class ClaimExtractor
         }
 
         // One cheap pass over every sentence; only those that may state a figure are tokenized and read in full.
-        var sentences = _scanner.Scan(text, SentenceSplitter.Split(text, bodyStart), language);
+        List<SentenceSpan> spans;
+        SentenceScan[] sentences;
+        using (var marks = WordMarks.Of(text))
+        {
+            spans = SentenceSplitter.Split(text, bodyStart, marks);
+            sentences = _scanner.Scan(text, spans, language, marks);
+        }
+
         var reading = new ArticleReading(language, publishedAt, MainCountries(sentences));
         var claims = new List<ClaimMention>();
         var context = ParagraphContext.Start(-1);

@@ -14,7 +14,7 @@ public sealed class ArticleScanTests
     private static readonly Vocabulary _vocabulary = new(MetricCatalog.Default, Gazetteer.Default);
 
     /// <summary>Characters a news article is made of, and the awkward ones: marks, superscripts, other scripts, signs near Cyrillic.</summary>
-    private const string Alphabet = "аКәҚёЁzZ059 \u00A0-–«»\u00AD\u0301²³.,%$€\u0482\u0483\u0489\u04FF\u0500\u4E00\uD83D\uDE00\t\n";
+    private const string Alphabet = "аКәҚёЁzZ059 \u00A0-–«»\u00AD\u0301²³.,%$€\u0482\u0483\u0489\u04FF\u0500\u4E00\uD83D\uDE00\t\n!?\r…\u2028\u2029";
 
     [Fact]
     public void Vector_marks_agree_with_the_character_table_on_every_code_unit()
@@ -26,14 +26,14 @@ public sealed class ArticleScanTests
             for (var from = 0; from + 64 <= shifted.Length; from += 64)
             {
                 var block = shifted.AsSpan(from, 64);
-                var (letters, continues, digits) = CharClass.MarkBlock(block);
+                var (letters, continues, digits, stops) = CharClass.MarkBlock(block);
                 for (var i = 0; i < 64; i++)
                 {
                     var c = block[i];
-                    var marked = ((letters >> i & 1) == 1, (continues >> i & 1) == 1, (digits >> i & 1) == 1);
-                    if (marked != (CharClass.IsLetter(c), CharClass.ContinuesWord(c), CharClass.IsAsciiDigit(c)))
+                    var marked = ((letters >> i & 1) == 1, (continues >> i & 1) == 1, (digits >> i & 1) == 1, (stops >> i & 1) == 1);
+                    if (marked != (CharClass.IsLetter(c), CharClass.ContinuesWord(c), CharClass.IsAsciiDigit(c), CharClass.IsStop(c)))
                     {
-                        Assert.Fail($"U+{(int)c:X4} marked (letter, continues a word, digit) = {marked}");
+                        Assert.Fail($"U+{(int)c:X4} marked (letter, continues a word, digit, stop) = {marked}");
                     }
                 }
             }
@@ -41,7 +41,7 @@ public sealed class ArticleScanTests
     }
 
     [Fact]
-    public void Word_marks_find_the_words_and_numbers_a_walk_over_every_character_finds()
+    public void Word_marks_find_the_words_numbers_and_stops_a_walk_over_every_character_finds()
     {
         var random = new Random(20261123);
         for (var round = 0; round < 3_000; round++)
@@ -51,10 +51,10 @@ public sealed class ArticleScanTests
             using var marks = WordMarks.Of(text);
             for (var i = 0; i < text.Length; i++)
             {
-                var marked = (WordMarks.IsSet(marks.Starts, i), WordMarks.IsSet(marks.InWord, i), WordMarks.IsSet(marks.Numbers, i));
-                if (marked != (starts[i], inWord[i], numbers[i]))
+                var marked = (WordMarks.IsSet(marks.Starts, i), WordMarks.IsSet(marks.InWord, i), WordMarks.IsSet(marks.Numbers, i), WordMarks.IsSet(marks.Stops, i));
+                if (marked != (starts[i], inWord[i], numbers[i], CharClass.IsStop(text[i])))
                 {
-                    Assert.Fail($"At {i} of \"{Escape(text)}\": marked (start, in a word, number) = {marked}");
+                    Assert.Fail($"At {i} of \"{Escape(text)}\": marked (start, in a word, number, stop) = {marked}");
                 }
             }
         }

@@ -71,9 +71,16 @@ internal sealed class ArticleScanner
     /// </summary>
     private readonly record struct Word(int Start, int End, int Node, bool Whole, WordClass Classes, bool JoinsPrevious, int Ordinal);
 
+    /// <summary>Scans the sentences of <paramref name="text"/>, marking it first (<see cref="WordMarks"/>).</summary>
     public SentenceScan[] Scan(string text, List<SentenceSpan> sentences, string language)
     {
         using var marks = WordMarks.Of(text);
+        return Scan(text, sentences, language, marks);
+    }
+
+    /// <summary>Scans the sentences of <paramref name="text"/> with the marks the sentence split used.</summary>
+    public SentenceScan[] Scan(string text, List<SentenceSpan> sentences, string language, WordMarks marks)
+    {
         var scans = new SentenceScan[sentences.Count];
         var words = new List<Word>(32);
         var hits = new List<EntityHit>();

@@ -6,6 +6,9 @@ using System.Runtime.Intrinsics;
 
 namespace Claims.Extraction.Text;
 
+/// <summary>Up to 64 characters' marks, one bit each (<see cref="CharClass.MarkBlock"/>).</summary>
+internal readonly record struct CharMarks(ulong Letters, ulong ContinuesWord, ulong Digits, ulong Stops);
+
 /// <summary>
 /// Character tests shared by the tokenizer and the article scan; both must agree on where words
 /// begin and end. Every test is one load from a table built once for all 65,536 UTF-16 code units,
@@ -54,30 +57,34 @@ internal static class CharClass
     /// <summary>Spaces that may separate thousands: plain, no-break, narrow no-break, thin, figure.</summary>
     public static bool IsGroupSpace(char c) => (_kinds[c] & GroupSpace) != 0;
 
+    /// <summary>Where a sentence may end: the ASCII stops, the ellipsis and the Unicode line and paragraph separators.</summary>
+    public static bool IsStop(char c) => c is '.' or '!' or '?' or '\n' or '\r' or '…' or '\u2028' or '\u2029';
+
     /// <summary>
     /// Marks up to 64 characters, one bit each (bit <c>i</c> for <c>block[i]</c>): which are letters
-    /// (<see cref="IsLetter"/>), which continue a word (<see cref="ContinuesWord"/>) and which are
-    /// ASCII digits. <see cref="WordMarks"/> finds words with it without a branch per character.
+    /// (<see cref="IsLetter"/>), which continue a word (<see cref="ContinuesWord"/>), which are ASCII
+    /// digits and which may end a sentence (<see cref="IsStop"/>). <see cref="WordMarks"/> finds words
+    /// and sentence ends with it without a branch per character.
     /// </summary>
-    public static (ulong Letters, ulong ContinuesWord, ulong Digits) MarkBlock(ReadOnlySpan<char> block)
+    public static CharMarks MarkBlock(ReadOnlySpan<char> block)
     {
         if (!Vector256.IsHardwareAccelerated || block.Length != 64)
         {
             return MarkOneByOne(block);
         }
 
-        ulong letters = 0;
-        ulong continues = 0;
-        ulong digits = 0;
+        var marks = default(CharMarks);
         for (var part = 0; part < 64; part += Vector256<ushort>.Count)
         {
-            var (partLetters, partContinues, partDigits) = MarkVector(block.Slice(part, Vector256<ushort>.Count));
-            letters |= partLetters << part;
-            continues |= partContinues << part;
-            digits |= partDigits << part;
+            var vector = MarkVector(block.Slice(part, Vector256<ushort>.Count));
+            marks = new CharMarks(
+                marks.Letters | (vector.Letters << part),
+                marks.ContinuesWord | (vector.ContinuesWord << part),
+                marks.Digits | (vector.Digits << part),
+                marks.Stops | (vector.Stops << part));
         }
 
-        return (letters, continues, digits);
+        return marks;
     }
 
     /// <summary>
@@ -87,7 +94,7 @@ internal static class CharClass
     /// the two to agree on every UTF-16 code unit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Letters, ulong ContinuesWord, ulong Digits) MarkVector(ReadOnlySpan<char> part)
+    private static CharMarks MarkVector(ReadOnlySpan<char> part)
     {
         var c = Vector256.Create(MemoryMarshal.Cast<char, ushort>(part));
         var cyrillic = Vector256.LessThan(c - Vector256.Create((ushort)0x0400), Vector256.Create((ushort)0x0100));
@@ -95,45 +102,49 @@ internal static class CharClass
         var ascii = Vector256.LessThan(c, Vector256.Create((ushort)0x80));
         var latin = Vector256.LessThan((c | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
         var digit = Vector256.LessThan(c - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
+        var stop = Vector256.Equals(c, Vector256.Create((ushort)'.')) | Vector256.Equals(c, Vector256.Create((ushort)'!'))
+            | Vector256.Equals(c, Vector256.Create((ushort)'?')) | Vector256.Equals(c, Vector256.Create((ushort)'\n'))
+            | Vector256.Equals(c, Vector256.Create((ushort)'\r'));
         var letter = latin | (cyrillic & ~cyrillicSign);
         ulong letters = letter.ExtractMostSignificantBits();
         ulong continues = (letter | digit).ExtractMostSignificantBits();
-        ulong digits = digit.ExtractMostSignificantBits();
+        ulong stops = stop.ExtractMostSignificantBits();
 
         // Quotes, dashes and no-break spaces are common in news text; only their lanes go through the table.
         for (var others = (~(ascii | cyrillic) | cyrillicSign).ExtractMostSignificantBits(); others != 0; others &= others - 1)
         {
             var lane = BitOperations.TrailingZeroCount(others);
-            var (letter1, continues1, _) = Mark(part[lane]);
-            letters |= letter1 << lane;
-            continues |= continues1 << lane;
+            var one = Mark(part[lane]);
+            letters |= one.Letters << lane;
+            continues |= one.ContinuesWord << lane;
+            stops |= one.Stops << lane;
         }
 
-        return (letters, continues, digits);
+        return new CharMarks(letters, continues, digit.ExtractMostSignificantBits(), stops);
     }
 
-    private static (ulong Letters, ulong ContinuesWord, ulong Digits) MarkOneByOne(ReadOnlySpan<char> part)
+    private static CharMarks MarkOneByOne(ReadOnlySpan<char> part)
     {
-        ulong letters = 0;
-        ulong continues = 0;
-        ulong digits = 0;
+        var marks = default(CharMarks);
         for (var i = 0; i < part.Length; i++)
         {
-            var (letter, continuesWord, digit) = Mark(part[i]);
-            letters |= letter << i;
-            continues |= continuesWord << i;
-            digits |= digit << i;
+            var one = Mark(part[i]);
+            marks = new CharMarks(
+                marks.Letters | (one.Letters << i),
+                marks.ContinuesWord | (one.ContinuesWord << i),
+                marks.Digits | (one.Digits << i),
+                marks.Stops | (one.Stops << i));
         }
 
-        return (letters, continues, digits);
+        return marks;
     }
 
-    /// <summary>One character's three marks as 0 or 1, without branches.</summary>
+    /// <summary>One character's marks as 0 or 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Letter, ulong ContinuesWord, ulong Digit) Mark(char c)
+    private static CharMarks Mark(char c)
     {
         int kind = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_kinds), c);
-        return ((ulong)(kind & Letter), (uint)-(kind & (Letter | Digit | Ignorable | Superscript)) >> 31, (ulong)(kind & Digit) >> 1);
+        return new CharMarks((ulong)(kind & Letter), (uint)-(kind & (Letter | Digit | Ignorable | Superscript)) >> 31, (ulong)(kind & Digit) >> 1, IsStop(c) ? 1UL : 0);
     }
 
     private static byte[] BuildKinds()

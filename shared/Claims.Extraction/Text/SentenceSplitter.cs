@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Claims.Extraction.Text;
 
 /// <summary>A sentence's span in the article text and the paragraph (line) it belongs to.</summary>
@@ -12,36 +10,32 @@ internal readonly record struct SentenceSpan(int Start, int End, int Paragraph);
 /// </summary>
 internal static class SentenceSplitter
 {
-    /// <summary>
-    /// Line breaks and end marks are the only places a sentence can end, found by vectorised
-    /// searches: the ASCII ones, and apart from them the three above ASCII. One set of all eight is
-    /// searched through a probabilistic map, at a fraction of the speed.
-    /// </summary>
-    private static readonly SearchValues<char> _asciiStops = SearchValues.Create(".!?\n\r");
-    private static readonly SearchValues<char> _otherStops = SearchValues.Create("…\u2028\u2029");
-
+    /// <summary>Splits <paramref name="text"/> from <paramref name="from"/> on, marking it first (<see cref="WordMarks"/>).</summary>
     public static List<SentenceSpan> Split(string text, int from)
+    {
+        using var marks = WordMarks.Of(text);
+        return Split(text, from, marks);
+    }
+
+    /// <summary>
+    /// Splits <paramref name="text"/> from <paramref name="from"/> on. Line breaks and end marks are the
+    /// only places a sentence can end: the stop marks of <paramref name="marks"/> give them, found by
+    /// counting bits over the marks the article scan uses too.
+    /// </summary>
+    public static List<SentenceSpan> Split(string text, int from, WordMarks marks)
     {
         var sentences = new List<SentenceSpan>(Math.Max(4, (text.Length - from) / 100));
         var paragraph = 0;
         var sentenceStart = from;
         var i = from;
-        var otherStop = -1;
-        while (i < text.Length)
+        while (true)
         {
-            if (otherStop < i)
-            {
-                var ahead = text.AsSpan(i).IndexOfAny(_otherStops);
-                otherStop = ahead < 0 ? text.Length : i + ahead;
-            }
-
-            var offset = text.AsSpan(i, otherStop - i).IndexOfAny(_asciiStops);
-            if (offset < 0 && otherStop == text.Length)
+            i = WordMarks.NextSet(marks.Stops, i, text.Length);
+            if (i == text.Length)
             {
                 break;
             }
 
-            i = offset < 0 ? otherStop : i + offset;
             var c = text[i];
             if (c is '\n' or '\r' or '\u2028' or '\u2029')
             {

@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Claims.Extraction.Text;
 
 /// <summary>
-/// Where the words and numbers of a text are, one bit per character (bit <c>i % 64</c> of element
+/// Where the words, numbers and possible sentence ends of a text are, one bit per character (bit <c>i % 64</c> of element
 /// <c>i / 64</c>): the first letter of every word, every character of a word, and every digit
 /// outside a word. A word starts at a letter outside a word and runs while characters continue a
 /// word (<see cref="CharClass.ContinuesWord"/>), digits included ("COP29"); digits before any letter
@@ -16,11 +16,12 @@ namespace Claims.Extraction.Text;
 /// </summary>
 internal sealed class WordMarks : IDisposable
 {
-    private WordMarks(ulong[] starts, ulong[] inWord, ulong[] numbers)
+    private WordMarks(ulong[] starts, ulong[] inWord, ulong[] numbers, ulong[] stops)
     {
         Starts = starts;
         InWord = inWord;
         Numbers = numbers;
+        Stops = stops;
     }
 
     /// <summary>The first letter of every word.</summary>
@@ -32,10 +33,14 @@ internal sealed class WordMarks : IDisposable
     /// <summary>Every ASCII digit outside a word: each run of them is a number.</summary>
     public ulong[] Numbers { get; }
 
+    /// <summary>Every character where a sentence may end (<see cref="CharClass.IsStop"/>).</summary>
+    public ulong[] Stops { get; }
+
     public static WordMarks Of(string text)
     {
         var blocks = (text.Length >> 6) + 1;
-        var marks = new WordMarks(ArrayPool<ulong>.Shared.Rent(blocks), ArrayPool<ulong>.Shared.Rent(blocks), ArrayPool<ulong>.Shared.Rent(blocks));
+        var pool = ArrayPool<ulong>.Shared;
+        var marks = new WordMarks(pool.Rent(blocks), pool.Rent(blocks), pool.Rent(blocks), pool.Rent(blocks));
 
         // The last character of the block before, as bit 0: whether it continued a word, was among
         // the characters before a run's first letter, or was in a word.
@@ -45,7 +50,7 @@ internal sealed class WordMarks : IDisposable
         for (var block = 0; block < blocks; block++)
         {
             var from = block << 6;
-            var (letters, continues, digits) = CharClass.MarkBlock(text.AsSpan(from, Math.Min(64, text.Length - from)));
+            var (letters, continues, digits, stops) = CharClass.MarkBlock(text.AsSpan(from, Math.Min(64, text.Length - from)));
 
             // A run of characters that continue words is a word from its first letter on; what comes
             // before that letter (digits, marks) is not. Adding the lowest bit of that stretch to the
@@ -57,6 +62,7 @@ internal sealed class WordMarks : IDisposable
             marks.Starts[block] = inWord & ~((inWord << 1) | inWordBefore);
             marks.InWord[block] = inWord;
             marks.Numbers[block] = digits & ~inWord;
+            marks.Stops[block] = stops;
             continuedBefore = continues >> 63;
             prefixBefore = prefix >> 63;
             inWordBefore = inWord >> 63;
@@ -80,6 +86,7 @@ internal sealed class WordMarks : IDisposable
         ArrayPool<ulong>.Shared.Return(Starts);
         ArrayPool<ulong>.Shared.Return(InWord);
         ArrayPool<ulong>.Shared.Return(Numbers);
+        ArrayPool<ulong>.Shared.Return(Stops);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
