@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Claims.Extraction.Text;
 
 namespace Claims.Extraction.Quantities;
@@ -112,7 +113,7 @@ internal static class Lexicon
         Add(builder, WordClass.YearWord, "год", "жыл", "=лет", "=г", "=гг", "=ж", "=year", "=years");
         Add(builder, WordClass.NotYearWord, "годн", "жылжы", "жылдам", "жылу");
         Add(builder, WordClass.HalfWord, "=жарым", "=жарты", "=half", "=половиной");
-        Add(builder, WordClass.HedgeWord, [.. ApproxBefore.Concat(OverBefore).Concat(UnderBefore).Concat(OverAfter).Concat(ApproxAfter).Concat(UnderAfter)
+        Add(builder, WordClass.HedgeWord, [.. ApproxBefore.Phrases.Concat(OverBefore.Phrases).Concat(UnderBefore.Phrases).Concat(OverAfter.Phrases).Concat(ApproxAfter.Phrases).Concat(UnderAfter.Phrases)
             .Where(phrase => phrase.Length == 1 && char.IsLetter(phrase[0][0])).Select(phrase => "=" + phrase[0]).Distinct()]);
 
         Add(builder, WordClass.Stopword,
@@ -219,40 +220,40 @@ internal static class Lexicon
     /// <summary>The Kazakh dative: on a percentage or unit before a change verb it states the change ("20%-ға артқан").</summary>
     public static readonly IReadOnlySet<string> KazakhDative = new HashSet<string>(StringComparer.Ordinal) { "ға", "ге", "қа", "ке" };
 
-    public static readonly string[][] ApproxBefore =
+    public static readonly PhraseList ApproxBefore = new(
     [
         ["около"], ["порядка"], ["примерно"], ["почти"], ["приблизительно"], ["ориентировочно"],
         ["шамамен"], ["шамасы"], ["about"], ["around"], ["approximately"], ["roughly"], ["nearly"], ["almost"],
         ["some"], ["circa"], ["~"], ["≈"],
-    ];
+    ]);
 
-    public static readonly string[][] OverBefore =
+    public static readonly PhraseList OverBefore = new(
     [
         ["свыше"], ["более"], ["больше"], ["более", "чем"], ["больше", "чем"], ["не", "менее"], ["не", "меньше"],
         ["не", "менее", "чем"], ["превысил"], ["превысила"], ["превысило"], ["превысили"], ["превышает"],
         ["превышают"], ["превысив"], ["превысит"], ["превысят"], ["кемінде"], ["over"], ["more", "than"], ["above"],
         ["exceeded"], ["exceeding"], ["exceeds"], ["exceed"], ["at", "least"], ["in", "excess", "of"], ["upwards", "of"],
-    ];
+    ]);
 
-    public static readonly string[][] UnderBefore =
+    public static readonly PhraseList UnderBefore = new(
     [
         ["до"], ["менее"], ["меньше"], ["менее", "чем"], ["меньше", "чем"], ["не", "более"], ["не", "больше"],
         ["не", "более", "чем"], ["не", "превышает"], ["up", "to"], ["less", "than"], ["under"], ["below"],
         ["fewer", "than"], ["no", "more", "than"], ["not", "more", "than"],
-    ];
+    ]);
 
-    public static readonly string[][] OverAfter =
+    public static readonly PhraseList OverAfter = new(
     [
         ["асты"], ["астам"], ["асып"], ["асқан"], ["асады"], ["асатын"], ["артық"], ["кем", "емес"], ["plus"], ["or", "more"],
         ["с", "лишним"], ["с", "небольшим"],
-    ];
+    ]);
 
-    public static readonly string[][] ApproxAfter =
+    public static readonly PhraseList ApproxAfter = new(
     [
         ["жуық"], ["шамасында"], ["шамасы"], ["тарта"], ["шақты"], ["or", "so"],
-    ];
+    ]);
 
-    public static readonly string[][] UnderAfter = [["дейін"], ["кем"]];
+    public static readonly PhraseList UnderAfter = new([["дейін"], ["кем"]]);
 
     public static bool StartsPhrase(Token[] tokens, int index, string[] phrase)
     {
@@ -273,10 +274,15 @@ internal static class Lexicon
     }
 
     /// <summary>The longest phrase of <paramref name="phrases"/> that ends right before <paramref name="index"/>.</summary>
-    public static int LongestPhraseEndingBefore(Token[] tokens, int index, string[][] phrases)
+    public static int LongestPhraseEndingBefore(Token[] tokens, int index, PhraseList phrases)
     {
+        if (index < 1 || !phrases.LastWords.Contains(tokens[index - 1].Text))
+        {
+            return 0;
+        }
+
         var best = 0;
-        foreach (var phrase in phrases)
+        foreach (var phrase in phrases.Phrases)
         {
             if (phrase.Length > best && StartsPhrase(tokens, index - phrase.Length, phrase))
             {
@@ -288,10 +294,15 @@ internal static class Lexicon
     }
 
     /// <summary>The longest phrase of <paramref name="phrases"/> that starts at <paramref name="index"/>.</summary>
-    public static int LongestPhraseStartingAt(Token[] tokens, int index, string[][] phrases)
+    public static int LongestPhraseStartingAt(Token[] tokens, int index, PhraseList phrases)
     {
+        if (index >= tokens.Length || !phrases.FirstWords.Contains(tokens[index].Text))
+        {
+            return 0;
+        }
+
         var best = 0;
-        foreach (var phrase in phrases)
+        foreach (var phrase in phrases.Phrases)
         {
             if (phrase.Length > best && StartsPhrase(tokens, index, phrase))
             {
@@ -301,4 +312,18 @@ internal static class Lexicon
 
         return best;
     }
+}
+
+/// <summary>
+/// Hedge phrases ("около", "более чем", "at least") with the words they start and end with: a
+/// number's neighbour that is none of those words rules every phrase out in one lookup, where
+/// comparing it with each phrase ran for every quantity of every sentence read in full.
+/// </summary>
+internal sealed class PhraseList(string[][] phrases)
+{
+    public string[][] Phrases { get; } = phrases;
+
+    public FrozenSet<string> FirstWords { get; } = phrases.Select(phrase => phrase[0]).ToFrozenSet(StringComparer.Ordinal);
+
+    public FrozenSet<string> LastWords { get; } = phrases.Select(phrase => phrase[^1]).ToFrozenSet(StringComparer.Ordinal);
 }
