@@ -24,11 +24,9 @@ internal readonly record struct ParagraphContext(int Paragraph, SentenceScan? La
 {
     public static ParagraphContext Start(int paragraph) => new(paragraph, null, null);
 
-    public IReadOnlyList<string> Countries =>
-        LastNamed is null ? [] : [.. Named(LastNamed).Select(entity => entity.Country).OfType<string>().Distinct()];
+    public IReadOnlyList<string> Countries => Names(LastNamed, countries: true);
 
-    public IReadOnlyList<string> Regions =>
-        LastNamed is null ? [] : [.. Named(LastNamed).Where(entity => entity.Country is null).Select(entity => entity.Entity.Entry.Name).Distinct()];
+    public IReadOnlyList<string> Regions => Names(LastNamed, countries: false);
 
     public ParagraphContext After(SentenceScan sentence, IReadOnlyList<Figure> figures)
     {
@@ -38,5 +36,18 @@ internal readonly record struct ParagraphContext(int Paragraph, SentenceScan? La
         return figures.Count > 0 && figures[^1].BaseMetric.Expressions.Count > 0 ? next with { LastMetric = figures[^1].BaseMetric } : next;
     }
 
-    private static IEnumerable<EntityHit> Named(SentenceScan sentence) => sentence.Entities.Where(entity => entity.IsSubject);
+    /// <summary>The countries (or the regions, by name) among a sentence's subjects, once each in the order named; asked for every figure that borrows them.</summary>
+    private static List<string> Names(SentenceScan? sentence, bool countries)
+    {
+        var names = new List<string>();
+        foreach (var entity in sentence?.Entities ?? [])
+        {
+            if (entity.IsSubject && (countries ? entity.Country : entity.Country is null ? entity.Entity.Entry.Name : null) is { } name && !names.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Claims.Extraction.Quantities;
 using Claims.Extraction.Text;
 
 namespace Claims.Extraction.Metrics;
@@ -193,7 +194,7 @@ internal static class HeadNoun
             }
 
             if (IsNoun(tokens, k, skip, language) && !tokens[k].Is(WordClass.MeasureNoun)
-                && !(language == "kk" && EndsWithAny(tokens[k].Text, _kazakhFiniteEndings)))
+                && !(language == "kk" && Lexicon.EndsWithAny(tokens[k].Text, _kazakhFiniteEndings)))
             {
                 return k;
             }
@@ -213,7 +214,7 @@ internal static class HeadNoun
         var word = token.Text;
         return language switch
         {
-            "kk" => !EndsWithAny(word, _kazakhVerbEndings) && !EndsWithAny(word, _kazakhAdjectiveEndings) && !word.EndsWith('у'),
+            "kk" => !Lexicon.EndsWithAny(word, _kazakhVerbEndings) && !Lexicon.EndsWithAny(word, _kazakhAdjectiveEndings) && !word.EndsWith('у'),
             "en" => !(word.Length > 4 && (word.EndsWith("ed", StringComparison.Ordinal) || word.EndsWith("ing", StringComparison.Ordinal)))
                 && !word.EndsWith("ly", StringComparison.Ordinal),
             _ => !IsRussianVerb(word) && !IsRussianAdjective(word),
@@ -221,26 +222,13 @@ internal static class HeadNoun
     }
 
     private static bool IsRussianVerb(string word) =>
-        (EndsWithAny(word, _russianVerbEndings) && !EndsWithAny(word, _russianNounsLikeVerbs))
+        (Lexicon.EndsWithAny(word, _russianVerbEndings) && !Lexicon.EndsWithAny(word, _russianNounsLikeVerbs))
         || (word.EndsWith("ть", StringComparison.Ordinal) && !word.EndsWith("сть", StringComparison.Ordinal))
         || word.EndsWith("ся", StringComparison.Ordinal) || word.EndsWith("сь", StringComparison.Ordinal);
 
     /// <summary>Adjective endings, except the nouns in "-ние", "-тие" ("снижение").</summary>
     private static bool IsRussianAdjective(string word) =>
-        EndsWithAny(word, _russianAdjectiveEndings) && !word.EndsWith("ние", StringComparison.Ordinal) && !word.EndsWith("тие", StringComparison.Ordinal);
-
-    private static bool EndsWithAny(string word, string[] endings)
-    {
-        foreach (var ending in endings)
-        {
-            if (word.Length > ending.Length + 1 && word.EndsWith(ending, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        Lexicon.EndsWithAny(word, _russianAdjectiveEndings) && !word.EndsWith("ние", StringComparison.Ordinal) && !word.EndsWith("тие", StringComparison.Ordinal);
 
     /// <summary>The stem of a head noun as a metric id: lower-case ASCII letters, so claim ids stay URL-safe.</summary>
     public static string? Normalise(string word, string language)

@@ -255,6 +255,20 @@ internal static class Lexicon
 
     public static readonly PhraseList UnderAfter = new([["дейін"], ["кем"]]);
 
+    /// <summary>Whether the word ends with one of the endings and keeps at least two characters of stem before it.</summary>
+    public static bool EndsWithAny(string word, string[] endings)
+    {
+        foreach (var ending in endings)
+        {
+            if (word.Length > ending.Length + 1 && word.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool StartsPhrase(Token[] tokens, int index, string[] phrase)
     {
         if (index < 0 || index + phrase.Length > tokens.Length)

@@ -19,6 +19,11 @@ internal sealed class QuantityReader
     private const WordClass QuantityStarts = WordClass.NumberWord | WordClass.MultiplierWord | WordClass.TimesWord | WordClass.FractionWord | WordClass.HalfWord;
     private const WordClass ChangeWords = WordClass.Increase | WordClass.Decrease;
 
+    private static readonly string[] _kazakhAdjectiveEndings = ["лық", "лік", "дық", "дік", "тық", "тік", "ғы", "гі", "қы", "кі", "дағы", "дегі", "тағы", "тегі"];
+
+    private static readonly string[] _russianAdjectiveEndings =
+        ["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ых", "их", "ую", "юю", "ыми", "ими"];
+
     private static readonly IReadOnlyDictionary<char, string> _currencySigns = new Dictionary<char, string>
     {
         ['$'] = "USD", ['€'] = "EUR", ['₸'] = "KZT", ['₽'] = "RUB", ['₼'] = "AZN",
@@ -577,7 +582,16 @@ internal sealed class QuantityReader
             if (token.Is(WordClass.CountNoun))
             {
                 end = k + 1;
-                return [.. _index.Entries(token.Node, token.Whole, WordClass.CountNoun).Select(entry => entry.Payload).OfType<MetricDefinition>().Distinct()];
+                var metrics = new List<MetricDefinition>(2);
+                foreach (var entry in _index.Entries(token.Node, token.Whole, WordClass.CountNoun))
+                {
+                    if (entry.Payload is MetricDefinition metric && !metrics.Contains(metric))
+                    {
+                        metrics.Add(metric);
+                    }
+                }
+
+                return metrics;
             }
 
             if (!IsModifier(token.Text, language) || (language == "en" && k > j))
@@ -593,11 +607,9 @@ internal sealed class QuantityReader
     private static bool IsModifier(string word, string language) => language switch
     {
         "en" => true,
-        "kk" => EndsWithAny(word, ["лық", "лік", "дық", "дік", "тық", "тік", "ғы", "гі", "қы", "кі", "дағы", "дегі", "тағы", "тегі"]),
-        _ => EndsWithAny(word, ["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им", "ых", "их", "ую", "юю", "ыми", "ими"]),
+        "kk" => Lexicon.EndsWithAny(word, _kazakhAdjectiveEndings),
+        _ => Lexicon.EndsWithAny(word, _russianAdjectiveEndings),
     };
-
-    private static bool EndsWithAny(string word, string[] endings) => endings.Any(ending => word.Length > ending.Length + 1 && word.EndsWith(ending, StringComparison.Ordinal));
 
     private bool IsOccasionNoun(Token token) =>
         token.Is(WordClass.CountNoun) && _index.Entries(token.Node, token.Whole, WordClass.CountNoun).Any(entry => _occasionMetrics.Contains(entry.Payload));
