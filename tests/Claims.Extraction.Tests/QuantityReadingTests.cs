@@ -110,6 +110,17 @@ public sealed class QuantityReadingTests
         Assert.Equal("gdp_growth:KZ:2024", claim.ClaimId);
     }
 
+    [Theory]
+    [InlineData("В 2024 году экспорт Казахстана составил 1,2 млрд. USD, сообщили в ведомстве.", 1_200_000_000)]
+    [InlineData("В 2024 году экспорт Казахстана составил 3 млн. USD, сообщили в ведомстве.", 3_000_000)]
+    [InlineData("В 2024 году экспорт Казахстана составил 5 тыс. USD, сообщили в ведомстве.", 5_000)]
+    public void A_scale_abbreviation_before_a_unit_code_does_not_end_the_sentence(string text, decimal value)
+    {
+        var claim = OnlyClaim(text);
+
+        Assert.Equal((value, "USD"), (claim.Value, claim.Unit));
+    }
+
     [Fact]
     public void Containers_in_thousands_of_TEU_are_their_own_metric()
     {

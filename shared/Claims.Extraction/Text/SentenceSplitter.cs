@@ -102,8 +102,14 @@ internal static class SentenceSplitter
     /// <summary>"50 тыс. TEU", "1,2 млрд. USD": the period closes a scale abbreviation and a unit code follows.</summary>
     private static bool IsScaleBeforeUnitCode(string text, int periodIndex, int next)
     {
+        // Every full stop before a capital asks this: the four abbreviations end in "с", "н" or "д", most words do not.
+        if (periodIndex == 0 || CharClass.Fold(text[periodIndex - 1]) is not ('с' or 'н' or 'д'))
+        {
+            return false;
+        }
+
         var wordStart = periodIndex;
-        while (wordStart > 0 && char.IsLetter(text[wordStart - 1]))
+        while (wordStart > 0 && CharClass.IsLetter(text[wordStart - 1]))
         {
             wordStart--;
         }
