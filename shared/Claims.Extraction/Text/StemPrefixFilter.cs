@@ -34,6 +34,9 @@ internal sealed class StemPrefixFilter
     /// <summary>Stems of one or two characters, prefix or exact: what a word that short may match.</summary>
     private readonly ulong[] _shortStems = new ulong[(1 << 16) / 64];
 
+    /// <summary>Whether any prefix stem is that short: the scan's stems have none, so its longer words skip two lookups.</summary>
+    private readonly bool _hasShortPrefixes;
+
     /// <param name="codes">The index's code of every UTF-16 code unit (<see cref="WordIndex"/>).</param>
     /// <param name="stems">The stems to let through, normalised, and whether each must equal the whole word.</param>
     internal StemPrefixFilter(byte[] codes, IEnumerable<(string Text, bool Exact)> stems)
@@ -61,6 +64,7 @@ internal sealed class StemPrefixFilter
                 if (!exact)
                 {
                     Set(_shortPrefixes, key);
+                    _hasShortPrefixes = true;
                 }
             }
         }
@@ -92,7 +96,7 @@ internal sealed class StemPrefixFilter
             return IsSet(_shortStems, pair) || IsSet(_shortPrefixes, first);
         }
 
-        if (IsSet(_shortPrefixes, first) || IsSet(_shortPrefixes, pair))
+        if (_hasShortPrefixes && (IsSet(_shortPrefixes, first) || IsSet(_shortPrefixes, pair)))
         {
             return true;
         }
