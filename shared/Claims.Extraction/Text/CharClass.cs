@@ -125,7 +125,10 @@ internal static class CharClass
         return WithOthers(marks, part, (~(ascii | cyrillic) | cyrillicSign).ExtractMostSignificantBits());
     }
 
-    /// <summary><see cref="MarkVector"/> at twice the width, where the processor has it.</summary>
+    /// <summary>
+    /// <see cref="MarkVector"/> at twice the width, where the processor has it. The same lines over
+    /// another vector type: .NET 10 has no public generic vector interface to write them once.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static CharMarks MarkVector512(ReadOnlySpan<char> part)
     {
