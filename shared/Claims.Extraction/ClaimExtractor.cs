@@ -121,7 +121,7 @@ public sealed class ClaimExtractor
     /// <summary>Reads a sentence that may state a figure in full (a method of its own, so that only such sentences allocate the closure).</summary>
     private IReadOnlyList<Figure> ReadFigures(string text, SentenceScan sentence, ArticleReading reading, ParagraphContext context, List<Token> tokenBuffer)
     {
-        var tokens = _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End, tokenBuffer);
+        var tokens = sentence.Tokens ?? _tokenizer.Tokenize(text, sentence.Span.Start, sentence.Span.End, tokenBuffer);
         return _figureResolver.Resolve(tokens, () => Analyse(sentence, tokens), reading, context);
     }
 

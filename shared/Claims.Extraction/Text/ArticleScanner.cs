@@ -16,6 +16,9 @@ internal readonly record struct EntityHit(int Start, int End, EntityRef Entity, 
 /// </summary>
 internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, bool MayHoldFigure)
 {
+    /// <summary>The sentence's tokens, when the scan made them (<see cref="ArticleScanner"/>); the reading uses them rather than tokenizing again.</summary>
+    public Token[]? Tokens { get; init; }
+
     /// <summary>Whether the sentence names a place, a body or a company (<see cref="EntityHit.IsSubject"/>).</summary>
     public bool NamesSubject { get; } = Array.Exists(Entities, entity => entity.IsSubject);
 }
@@ -27,7 +30,8 @@ internal sealed record SentenceScan(SentenceSpan Span, EntityHit[] Entities, boo
 /// unit; about a sixth of a news article's words), and matches
 /// the gazetteer's multi-word names on the words walked. Most sentences of a news article state no
 /// figure; this pass is all they cost, and it is what the article's main countries and each
-/// paragraph's context are drawn from.
+/// paragraph's context are drawn from. A sentence with a number other than a year is read in full
+/// anyway: it is tokenized here instead, its names found on the tokens, and the tokens kept.
 /// </summary>
 internal sealed class ArticleScanner
 {
@@ -41,6 +45,7 @@ internal sealed class ArticleScanner
     private const WordClass ScannedClasses = FigureWords | Units | WordClass.EntityStart | WordClass.CurrencyCountry;
 
     private readonly WordIndex _index;
+    private readonly Tokenizer _tokenizer;
 
     /// <summary>The words worth a walk: those that may be of a scanned class or a later word of a name or a cue; null walks every word.</summary>
     private readonly StemPrefixFilter? _worthWalking;
@@ -50,6 +55,7 @@ internal sealed class ArticleScanner
     public ArticleScanner(Vocabulary vocabulary, bool walkEveryWord = false)
     {
         _index = vocabulary.Index;
+        _tokenizer = new Tokenizer(_index);
         if (walkEveryWord)
         {
             return;
@@ -84,10 +90,22 @@ internal sealed class ArticleScanner
         var scans = new SentenceScan[sentences.Count];
         var words = new List<Word>(32);
         var hits = new List<EntityHit>();
+        var tokenBuffer = new List<Token>(64);
         for (var s = 0; s < sentences.Count; s++)
         {
             var span = sentences[s];
-            var mayHoldFigure = ScanWords(text, span, marks, language, words) || HasNumberOtherThanYear(text, span, marks);
+            var hasNumber = HasNumberOtherThanYear(text, span, marks);
+            if (hasNumber && _worthWalking is not null)
+            {
+                // A sentence with a number is read in full anyway, and every one of its words walked:
+                // its names are found on the tokens made now and kept for that reading, instead of
+                // scanning its words as well.
+                var tokens = _tokenizer.Tokenize(text, span.Start, span.End, tokenBuffer);
+                scans[s] = new SentenceScan(span, FindEntities(text, WordsOf(tokens, words), hits), MayHoldFigure: true) { Tokens = tokens };
+                continue;
+            }
+
+            var mayHoldFigure = ScanWords(text, span, marks, language, words) || hasNumber;
             scans[s] = new SentenceScan(span, FindEntities(text, words, hits), mayHoldFigure);
         }
 
@@ -259,7 +277,13 @@ internal sealed class ArticleScanner
             return [];
         }
 
-        var words = new List<Word>(tokens.Length);
+        return FindPairCues(WordsOf(tokens, new List<Word>(tokens.Length)));
+    }
+
+    /// <summary>The words among <paramref name="tokens"/>, in <paramref name="words"/>: between two words of a name or a cue only connectors ("-", "«") may stand.</summary>
+    private static List<Word> WordsOf(Token[] tokens, List<Word> words)
+    {
+        words.Clear();
         var joins = false;
         foreach (var token in tokens)
         {
@@ -274,7 +298,7 @@ internal sealed class ArticleScanner
             }
         }
 
-        return FindPairCues(words);
+        return words;
     }
 
     private int[] FindPairCues(List<Word> words)
