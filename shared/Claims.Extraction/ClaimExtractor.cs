@@ -58,12 +58,10 @@ public sealed class ClaimExtractor
         }
 
         // One cheap pass over every sentence; only those that may state a figure are tokenized and read in full.
-        List<SentenceSpan> spans;
         SentenceScan[] sentences;
         using (var marks = WordMarks.Of(text))
         {
-            spans = SentenceSplitter.Split(text, bodyStart, marks);
-            sentences = _scanner.Scan(text, spans, language, marks);
+            sentences = _scanner.Scan(text, SentenceSplitter.Split(text, bodyStart, marks), language, marks);
         }
 
         var reading = new ArticleReading(language, publishedAt, MainCountries(sentences));

@@ -267,8 +267,8 @@ internal sealed class ArticleScanner
     /// Where a sentence read in full says "between the two countries" ("между странами", "екі ел
     /// арасындағы"): the offsets of the cues' first words. Only the figures of such sentences use
     /// cues, and their words are all walked by the tokenizer, so cues are found on the tokens: in the
-    /// scan of every sentence, cue words as common as "the", "ел" and "стран" were a seventh of all
-    /// words walked. Between two words of a cue only connectors ("-", "«") may stand, as in a name.
+    /// scan of every sentence, cue words as common as "the", "ел" and "стран" passed the filter.
+    /// Between two words of a cue only connectors ("-", "«") may stand, as in a name.
     /// </summary>
     public int[] PairCueStarts(Token[] tokens)
     {

@@ -7,7 +7,12 @@ using System.Runtime.Intrinsics;
 namespace Claims.Extraction.Text;
 
 /// <summary>Up to 64 characters' marks, one bit each (<see cref="CharClass.MarkBlock(ReadOnlySpan{char})"/>).</summary>
-internal readonly record struct CharMarks(ulong Letters, ulong ContinuesWord, ulong Digits, ulong Stops);
+internal readonly record struct CharMarks(ulong Letters, ulong ContinuesWord, ulong Digits, ulong Stops)
+{
+    /// <summary>These marks with <paramref name="other"/>'s, shifted to start at character <paramref name="at"/>.</summary>
+    public CharMarks With(CharMarks other, int at) =>
+        new(Letters | (other.Letters << at), ContinuesWord | (other.ContinuesWord << at), Digits | (other.Digits << at), Stops | (other.Stops << at));
+}
 
 /// <summary>
 /// Character tests shared by the tokenizer and the article scan; both must agree on where words
@@ -80,21 +85,13 @@ internal static class CharClass
 
         if (vectorWidth == 512)
         {
-            var low = MarkVector512(block[..32]);
-            var high = MarkVector512(block[32..]);
-            return new CharMarks(
-                low.Letters | (high.Letters << 32), low.ContinuesWord | (high.ContinuesWord << 32), low.Digits | (high.Digits << 32), low.Stops | (high.Stops << 32));
+            return MarkVector512(block[..32]).With(MarkVector512(block[32..]), 32);
         }
 
         var marks = default(CharMarks);
         for (var part = 0; part < 64; part += Vector256<ushort>.Count)
         {
-            var vector = MarkVector(block.Slice(part, Vector256<ushort>.Count));
-            marks = new CharMarks(
-                marks.Letters | (vector.Letters << part),
-                marks.ContinuesWord | (vector.ContinuesWord << part),
-                marks.Digits | (vector.Digits << part),
-                marks.Stops | (vector.Stops << part));
+            marks = marks.With(MarkVector(block.Slice(part, Vector256<ushort>.Count)), part);
         }
 
         return marks;
@@ -150,17 +147,13 @@ internal static class CharClass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static CharMarks WithOthers(CharMarks marks, ReadOnlySpan<char> part, ulong others)
     {
-        var (letters, continues, digits, stops) = marks;
         for (; others != 0; others &= others - 1)
         {
             var lane = BitOperations.TrailingZeroCount(others);
-            var one = Mark(part[lane]);
-            letters |= one.Letters << lane;
-            continues |= one.ContinuesWord << lane;
-            stops |= one.Stops << lane;
+            marks = marks.With(Mark(part[lane]), lane);
         }
 
-        return new CharMarks(letters, continues, digits, stops);
+        return marks;
     }
 
     private static CharMarks MarkOneByOne(ReadOnlySpan<char> part)
@@ -168,12 +161,7 @@ internal static class CharClass
         var marks = default(CharMarks);
         for (var i = 0; i < part.Length; i++)
         {
-            var one = Mark(part[i]);
-            marks = new CharMarks(
-                marks.Letters | (one.Letters << i),
-                marks.ContinuesWord | (one.ContinuesWord << i),
-                marks.Digits | (one.Digits << i),
-                marks.Stops | (one.Stops << i));
+            marks = marks.With(Mark(part[i]), i);
         }
 
         return marks;

@@ -120,7 +120,7 @@ internal sealed class StemPrefixFilter
     /// <summary>One character's code, or a pair's: a pair is at least 256, since no code is 0, so the two never meet.</summary>
     private static int Short(int first, int second) => second == 0 ? first : (first << 8) | second;
 
-    /// <summary>A hash of three or four codes (the fourth 0 for three); no code is 0, so three never hash as four by construction.</summary>
+    /// <summary>A hash of three or four codes (the fourth 0 for three); threes and fours are kept in tables of their own.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(int first, int second, int third, int fourth) =>
         (int)(((uint)((first * 16_777_619) ^ (second * 65_599) ^ (third * 257) ^ fourth) * 2_654_435_761u) >> (32 - HashBits));
