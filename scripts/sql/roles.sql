@@ -4,7 +4,8 @@
 -- repository): ALTER ROLE claims_ingestion PASSWORD '...' from your secret store, or use another authentication.
 --
 --   claims_ingestion       appends to article streams only; runs its relay's checkpoint
---   claims_reconciliation  appends to claim and source streams only; owns the reconciliation tables' rows
+--   claims_reconciliation  appends to claim and source streams only (and keeps their snapshots); owns the
+--                          reconciliation tables' rows
 --   claims_query           reads the log; writes only its read models (schema query)
 -- None may create, alter or drop anything, and none may touch another service's tables.
 
@@ -57,6 +58,18 @@ CREATE POLICY reconciliation_creates ON events.streams FOR INSERT TO claims_reco
 DROP POLICY IF EXISTS reconciliation_versions ON events.streams;
 CREATE POLICY reconciliation_versions ON events.streams FOR UPDATE TO claims_reconciliation
     USING (id LIKE 'claim-%' OR id LIKE 'source-%') WITH CHECK (id LIKE 'claim-%' OR id LIKE 'source-%');
+
+-- Snapshots of folded streams: only reconciliation keeps them, of its own streams.
+GRANT SELECT, INSERT, UPDATE ON events.snapshots TO claims_reconciliation;
+ALTER TABLE events.snapshots ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS reconciliation_reads ON events.snapshots;
+CREATE POLICY reconciliation_reads ON events.snapshots FOR SELECT TO claims_reconciliation USING (true);
+DROP POLICY IF EXISTS reconciliation_snapshots ON events.snapshots;
+CREATE POLICY reconciliation_snapshots ON events.snapshots FOR INSERT TO claims_reconciliation
+    WITH CHECK (stream_id LIKE 'claim-%' OR stream_id LIKE 'source-%');
+DROP POLICY IF EXISTS reconciliation_replaces ON events.snapshots;
+CREATE POLICY reconciliation_replaces ON events.snapshots FOR UPDATE TO claims_reconciliation
+    USING (stream_id LIKE 'claim-%' OR stream_id LIKE 'source-%') WITH CHECK (stream_id LIKE 'claim-%' OR stream_id LIKE 'source-%');
 
 -- Each service's own tables: rows only, never DDL.
 GRANT USAGE ON SCHEMA reconciliation TO claims_reconciliation;

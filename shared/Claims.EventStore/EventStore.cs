@@ -295,6 +295,88 @@ public sealed class EventStore
     }
 
     /// <summary>
+    /// Stores states of streams folded up to their versions, as snapshots of <paramref name="kind"/> (Marten keeps an
+    /// aggregate's snapshot beside its stream the same way, <c>Projections.Snapshot&lt;T&gt;</c>), in the caller's
+    /// transaction: call it after appending in that transaction, so that a snapshot commits with the events it folds.
+    /// A snapshot replaces an older one of its stream and kind, never a newer one; one ahead of its stream's version
+    /// is not stored (a state folded from events that were never committed must never be read back).
+    /// </summary>
+    /// <param name="kind">What the snapshots hold, and in which shape: give a new kind when the shape changes, and the old ones are ignored.</param>
+    /// <param name="snapshots">The states, each stream once.</param>
+    /// <param name="transaction">The caller's transaction.</param>
+    /// <param name="ct">Cancels the work.</param>
+    public async Task StoreSnapshotsAsync<T>(string kind, IReadOnlyCollection<StreamSnapshot<T>> snapshots, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(snapshots);
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (snapshots.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(Sql.UpsertSnapshots, transaction.Connection, transaction)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string>("kind", kind),
+                new NpgsqlParameter<string[]>("streams", [.. snapshots.Select(s => s.StreamId)]),
+                new NpgsqlParameter<long[]>("versions", [.. snapshots.Select(s => s.Version)]),
+                new NpgsqlParameter<byte[][]>("data", [.. snapshots.Select(s => JsonSerializer.SerializeToUtf8Bytes(s.State, SerializerOptions))]),
+                new NpgsqlParameter<DateTimeOffset>("now", Time.GetUtcNow()),
+            },
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The latest snapshots of <paramref name="kind"/> of the streams that have one (see <see cref="StoreSnapshotsAsync"/>).</summary>
+    /// <returns>By stream id; a snapshot that no longer deserializes as <typeparamref name="T"/> is left out, so its stream is folded from its events.</returns>
+    public async Task<IReadOnlyDictionary<string, StreamSnapshot<T>>> FetchSnapshotsAsync<T>(
+        string kind, IReadOnlyCollection<string> streamIds, NpgsqlTransaction? transaction = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(streamIds);
+        var snapshots = new Dictionary<string, StreamSnapshot<T>>(StringComparer.Ordinal);
+        if (streamIds.Count == 0)
+        {
+            return snapshots;
+        }
+
+        var connection = transaction?.Connection;
+        await using var ownConnection = connection is null ? await DataSource.OpenConnectionAsync(ct) : null;
+        await using var command = new NpgsqlCommand(Sql.FetchSnapshots, connection ?? ownConnection, transaction)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]>("streams", [.. streamIds]),
+                new NpgsqlParameter<string>("kind", kind),
+            },
+        };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            T? state;
+            try
+            {
+                state = JsonSerializer.Deserialize<T>(reader.GetFieldValue<byte[]>(2), SerializerOptions);
+            }
+            catch (JsonException)
+            {
+                // Only a shortcut: the events are the truth, and the next snapshot of the stream replaces this one.
+                continue;
+            }
+
+            if (state is not null)
+            {
+                var streamId = reader.GetString(0);
+                snapshots[streamId] = new StreamSnapshot<T>(streamId, reader.GetInt64(1), state);
+            }
+        }
+
+        return snapshots;
+    }
+
+    /// <summary>
     /// Reads the global log after <paramref name="after"/> in (transaction, sequence) order, stopping below the oldest
     /// transaction still in flight so that nothing committed later can ever sort before what was returned.
     /// </summary>

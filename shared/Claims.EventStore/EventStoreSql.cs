@@ -65,6 +65,16 @@ internal sealed partial class EventStoreSql
                 recorded_at timestamptz NOT NULL,
                 PRIMARY KEY (projection, seq)
             );
+            -- A stream's state folded up to a version, kept beside the stream (Marten's snapshots): a fold without the
+            -- state in memory starts there instead of at the stream's first event. Several kinds per stream may exist.
+            CREATE TABLE IF NOT EXISTS {s}.snapshots (
+                stream_id text NOT NULL,
+                kind text NOT NULL,
+                version bigint NOT NULL,
+                data bytea NOT NULL,
+                updated timestamptz NOT NULL,
+                PRIMARY KEY (stream_id, kind)
+            );
             DO $$
             BEGIN
                 -- CREATE INDEX IF NOT EXISTS would still take a share lock on events and stall appends.
@@ -135,6 +145,19 @@ internal sealed partial class EventStoreSql
             FROM unnest(@ids, @streams, @versions, @types, @data, @headers) AS e (id, stream_id, version, type, data, headers)
             RETURNING id, seq, tx
             """;
+
+        // A snapshot replaces an older one of its kind, never a newer one, and is stored only if its stream has reached
+        // its version (written in the transaction that appended up to it, the stream has).
+        UpsertSnapshots = $"""
+            INSERT INTO {s}.snapshots (stream_id, kind, version, data, updated)
+            SELECT u.stream_id, @kind, u.version, u.data, @now
+            FROM unnest(@streams, @versions, @data) AS u (stream_id, version, data)
+            JOIN {s}.streams st ON st.id = u.stream_id AND st.version >= u.version
+            ORDER BY u.stream_id
+            ON CONFLICT (stream_id, kind) DO UPDATE SET version = excluded.version, data = excluded.data, updated = excluded.updated
+                WHERE {s}.snapshots.version < excluded.version
+            """;
+        FetchSnapshots = $"SELECT stream_id, version, data FROM {s}.snapshots WHERE stream_id = ANY(@streams) AND kind = @kind";
 
         FetchStream = $"SELECT {eventColumns} FROM {s}.events WHERE stream_id = @stream";
         FetchStreamVersion = $"SELECT version FROM {s}.streams WHERE id = @stream";
@@ -256,6 +279,8 @@ internal sealed partial class EventStoreSql
     public string SelectExistingEventIds { get; }
     public string UpsertStreams { get; }
     public string InsertEvents { get; }
+    public string UpsertSnapshots { get; }
+    public string FetchSnapshots { get; }
     public string FetchStream { get; }
     public string FetchStreamVersion { get; }
     public string FetchStreamsAfter { get; }

@@ -117,6 +117,11 @@ public sealed class LeastPrivilegeTests(SystemOnServiceRoles system) : IClassFix
     [InlineData("claims_query", "INSERT INTO events.streams (id, version, created, updated) VALUES ('claim-forged', 1, now(), now())")]
     [InlineData("claims_query", "UPDATE events.streams SET archived = true WHERE false")]
     [InlineData("claims_query", "DELETE FROM reconciliation.article_figures WHERE false")]
+    // Only reconciliation keeps snapshots, and only of its own streams.
+    [InlineData("claims_ingestion", "INSERT INTO events.snapshots (stream_id, kind, version, data, updated) VALUES ('article-a', 'k', 1, '', now())")]
+    [InlineData("claims_query", "UPDATE events.snapshots SET version = 0 WHERE false")]
+    [InlineData("claims_reconciliation", "INSERT INTO events.snapshots (stream_id, kind, version, data, updated) VALUES ('article-a', 'k', 1, '', now())")]
+    [InlineData("claims_reconciliation", "DELETE FROM events.snapshots WHERE false")]
     // Nobody changes the schema.
     [InlineData("claims_query", "CREATE TABLE query.smuggled (id int)")]
     [InlineData("claims_query", "CREATE TABLE public.smuggled (id int)")]
@@ -144,5 +149,21 @@ public sealed class LeastPrivilegeTests(SystemOnServiceRoles system) : IClassFix
         await using var command = new NpgsqlCommand(sql, connection);
 
         Assert.True((long)(await command.ExecuteScalarAsync())! >= 0);
+    }
+
+    [Fact]
+    public async Task Reconciliation_may_keep_a_snapshot_of_a_claim_stream()
+    {
+        await using var connection = new NpgsqlConnection(system.ConnectionStringFor("claims_reconciliation"));
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO events.snapshots (stream_id, kind, version, data, updated) VALUES ('claim-role-test', 'k', 1, '', now()) "
+            + "ON CONFLICT (stream_id, kind) DO UPDATE SET version = excluded.version",
+            connection,
+            transaction);
+
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        await transaction.RollbackAsync();
     }
 }

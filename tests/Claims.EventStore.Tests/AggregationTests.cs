@@ -103,6 +103,56 @@ public sealed class AggregationTests(PostgresDatabase db) : IClassFixture<Postgr
         Assert.Equal((Total.Empty, 0L), outside["claim-1"]);
     }
 
+    [Fact]
+    public async Task A_snapshot_stays_until_a_newer_one_of_its_kind_and_never_runs_ahead_of_its_stream()
+    {
+        var store = await db.CreateStoreAsync();
+        await AppendAsync(store, TestEvents.Notes(4));
+        await AppendAsync(store, TestEvents.Notes(1, first: 10), "claim-2");
+
+        await StoreSnapshotAsync(store, "total-1", new StreamSnapshot<Total>("claim-1", 2, new Total(3, 2)));
+        await StoreSnapshotAsync(store, "total-1", new StreamSnapshot<Total>("claim-1", 1, new Total(1, 1)));
+        await StoreSnapshotAsync(store, "total-2", new StreamSnapshot<Total>("claim-1", 4, new Total(100, 4)));
+        await StoreSnapshotAsync(store, "total-1", new StreamSnapshot<Total>("claim-2", 2, new Total(21, 2)));
+        var kept = await store.FetchSnapshotsAsync<Total>("total-1", ["claim-1", "claim-2", "nobody"]);
+        await StoreSnapshotAsync(store, "total-1", new StreamSnapshot<Total>("claim-1", 4, new Total(10, 4)));
+        var replaced = await store.FetchSnapshotsAsync<Total>("total-1", ["claim-1"]);
+
+        // The older one did not replace it, another kind is apart, and claim-2 has one event, not two.
+        Assert.Equal(new StreamSnapshot<Total>("claim-1", 2, new Total(3, 2)), Assert.Single(kept).Value);
+        Assert.Equal(new StreamSnapshot<Total>("claim-1", 4, new Total(10, 4)), replaced["claim-1"]);
+        Assert.Equal(new Total(100, 4), (await store.FetchSnapshotsAsync<Total>("total-2", ["claim-1"]))["claim-1"].State);
+    }
+
+    [Fact]
+    public async Task A_snapshot_commits_with_its_transaction_or_not_at_all_and_an_unreadable_one_is_passed_over()
+    {
+        var store = await db.CreateStoreAsync();
+        await AppendAsync(store, TestEvents.Notes(2));
+        await AppendAsync(store, TestEvents.Notes(2), "claim-2");
+        await using (var connection = await store.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await store.StoreSnapshotsAsync("total-1", [new StreamSnapshot<Total>("claim-1", 2, new Total(3, 2))], transaction, CancellationToken.None);
+            await transaction.RollbackAsync();
+        }
+        await StoreSnapshotAsync(store, "total-1", new StreamSnapshot<Total>("claim-2", 2, new Total(3, 2)));
+        await using (var corrupt = store.DataSource.CreateCommand($"UPDATE \"{store.Options.Schema}\".snapshots SET data = '\\x7b7b'::bytea"))
+        {
+            Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());
+        }
+
+        Assert.Empty(await store.FetchSnapshotsAsync<Total>("total-1", ["claim-1", "claim-2"]));
+    }
+
+    private static async Task StoreSnapshotAsync<T>(EventStore store, string kind, StreamSnapshot<T> snapshot)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await store.StoreSnapshotsAsync(kind, [snapshot], transaction, CancellationToken.None);
+        await transaction.CommitAsync();
+    }
+
     private static async Task AppendAsync(EventStore store, NewEvent[] events, string streamId = "claim-1")
     {
         await using var session = store.OpenSession();

@@ -9,6 +9,32 @@ namespace Claims.Reconciliation.Tests;
 
 public sealed class ClaimDecisionTests
 {
+    [Theory]
+    [InlineData(31, 0, false)]
+    [InlineData(32, 0, true)]
+    [InlineData(100, 70, false)]
+    [InlineData(100, 68, true)]
+    [InlineData(400, 301, false)]
+    [InlineData(400, 300, true)]
+    public void A_claim_is_due_a_snapshot_once_a_quarter_of_its_events_and_at_least_32_came_after_the_last(long version, long snapshot, bool due) =>
+        Assert.Equal(due, ClaimSnapshot.IsDue(version, snapshot));
+
+    [Fact]
+    public void A_snapshot_restores_the_state_with_its_shared_strings_shared_again()
+    {
+        var state = Record([Of("a1", 470_000_000m, source: "Wire"), Of("a2", 533_000_000m, source: "Wire", day: 1), Of("b1", 470_000_000m)], new Dictionary<string, string> { ["b1"] = "a1" });
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ClaimSnapshot.Of(state));
+
+        var restored = System.Text.Json.JsonSerializer.Deserialize<ClaimSnapshot>(json)!.ToState();
+
+        Assert.Equal(state.Mentions.Values.OrderBy(m => m.MentionId), restored.Mentions.Values.OrderBy(m => m.MentionId));
+        Assert.Equal((state.Consensus, state.Status, state.LowestRevision, state.HighestRevision), (restored.Consensus, restored.Status, restored.LowestRevision, restored.HighestRevision));
+        Assert.Contains(restored.Mentions.Values, m => m.SupersededBy is not null);
+        Assert.All(restored.Mentions.Values, m => Assert.Same(string.Intern(m.Source), m.Source));
+        var original = Assert.Single(restored.Mentions.Values, m => m.ArticleId == "a1");
+        Assert.Same(original.ArticleId, original.Origin);
+    }
+
     [Fact]
     public void The_first_mention_is_recorded_and_sets_a_single_source_consensus()
     {

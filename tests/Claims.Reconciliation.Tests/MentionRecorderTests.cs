@@ -146,6 +146,43 @@ public sealed class MentionRecorderTests : IAsyncLifetime
         Assert.Equal(version + 1, next);
     }
 
+    [Fact]
+    public async Task A_claim_out_of_the_cache_is_folded_from_its_latest_snapshot_and_only_the_events_after_it()
+    {
+        // One mention a batch from five outlets that restate and disagree, so the stream holds supersessions and
+        // consensus changes too, and passes the snapshot threshold more than once.
+        for (var i = 0; i < 60; i++)
+        {
+            await RecordAsync([Mentions.InClaim(Mentions.Of($"big{i}", (470 + i % 3) * 1_000_000m, source: $"wire-{i % 5}", day: i), "big")]);
+        }
+        var events = await _store.FetchStreamAsync(StreamIds.Claim("big"));
+        var snapshot = Assert.Single(await _store.FetchSnapshotsAsync<ClaimSnapshot>(ClaimSnapshot.Kind, [StreamIds.Claim("big")])).Value;
+        Assert.InRange(snapshot.Version, 2 * ClaimSnapshot.MinEventsBetween, events.Count);
+        Assert.False(ClaimSnapshot.IsDue(events[^1].Version, snapshot.Version));
+        Assert.Equal(Describe(Fold("big", events.Where(e => e.Version <= snapshot.Version))), Describe(snapshot.State.ToState()));
+
+        // Without the events up to the snapshot, a process with nothing cached still folds the whole claim.
+        await using (var delete = _database.DataSource.CreateCommand("DELETE FROM events.events WHERE stream_id = $1 AND version <= $2"))
+        {
+            delete.Parameters.AddWithValue(StreamIds.Claim("big"));
+            delete.Parameters.AddWithValue(snapshot.Version);
+            Assert.Equal(snapshot.Version, await delete.ExecuteNonQueryAsync());
+        }
+        var restarted = new ClaimDecisions(_store, new ReliabilityStore(_database.DataSource), new ConfigurationBuilder().Build(), TimeProvider.System);
+        var (state, version) = await restarted.FoldAsync("big", CancellationToken.None);
+
+        Assert.Equal(events[^1].Version, version);
+        Assert.Equal(60, state.Mentions.Count);
+        Assert.Equal(Describe(Fold("big", events)), Describe(state));
+    }
+
+    private static ClaimState Fold(string claimId, IEnumerable<StoredEvent> events) =>
+        events.Where(e => e.Data is not null).Select(e => e.Data!).Aggregate(ClaimState.Initial(claimId), ClaimState.Evolve);
+
+    /// <summary>A claim state's content as text (its dictionary compares by reference).</summary>
+    private static string Describe(ClaimState state) => System.Text.Json.JsonSerializer.Serialize(
+        (ClaimSnapshot.Of(state) with { Mentions = [.. state.Mentions.Values.OrderBy(m => m.MentionId)] }));
+
     private Task RecordAsync(IEnumerable<ClaimExtracted> mentions) =>
         _recorder.RecordAsync([.. mentions.Select(m => new ReceivedMention(m, s_noHeaders))], CancellationToken.None);
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Claims.Consensus;
 using Claims.Contracts;
 using Claims.Contracts.Events;
@@ -39,6 +40,7 @@ public sealed record TrackedMention(
     bool Retracted,
     Guid? SupersededBy) : IVote
 {
+    [JsonIgnore]
     public bool Votes => !Retracted && SupersededBy is null;
 
     /// <summary>What the claim tracks of a recorded mention, from now on counted in <paramref name="origin"/>.</summary>

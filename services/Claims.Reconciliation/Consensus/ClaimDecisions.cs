@@ -36,7 +36,10 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     private long _folds;
     private readonly Lock _evicting = new();
 
-    private sealed record CachedClaim(ClaimState State, long Version, long LastUsed);
+    // SnapshotVersion: the version of the claim's latest snapshot, as far as this process knows (0: none).
+    private sealed record CachedClaim(ClaimState State, long Version, long LastUsed, long SnapshotVersion);
+
+    private readonly record struct Folded(ClaimState State, long Version, long SnapshotVersion);
 
     /// <summary>How many mentions the cached claims hold now (see <see cref="MaxCachedMentionsKey"/>).</summary>
     public long CachedMentions => Interlocked.Read(ref _cachedMentions);
@@ -75,7 +78,7 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     public async Task<DecidedClaims> DecideAsync(
         IReadOnlyCollection<ClaimCommands> claims, NpgsqlTransaction transaction, CancellationToken ct, bool background = false)
     {
-        var folded = await FoldAsync(claims.Select(c => c.ClaimId), transaction, ct, background);
+        var folded = await FoldClaimsAsync(claims.Select(c => c.ClaimId), transaction, ct, background);
         if (folded.Count != claims.Count)
         {
             throw new ArgumentException("Each claim may appear once in a batched decision.", nameof(claims));
@@ -85,10 +88,11 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
         var decided = new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
         var after = new Dictionary<string, (ClaimState State, long Version)>(StringComparer.Ordinal);
         var votes = new Dictionary<string, IReadOnlyDictionary<string, bool>>(StringComparer.Ordinal);
+        var snapshots = new List<StreamSnapshot<ClaimSnapshot>>();
         await using var session = store.OpenSession();
         foreach (var claim in claims)
         {
-            var (state, version) = folded[claim.ClaimId];
+            var (state, version, snapshotVersion) = folded[claim.ClaimId];
             var events = Claim.Decide(state, claim.Commands, now, options);
             if (events.Count == 0)
             {
@@ -103,6 +107,10 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
             decided[claim.ClaimId] = events;
             var decidedState = events.Aggregate(state, ClaimState.Evolve);
             after[claim.ClaimId] = (decidedState, version + events.Count);
+            if (ClaimSnapshot.IsDue(version + events.Count, snapshotVersion))
+            {
+                snapshots.Add(new StreamSnapshot<ClaimSnapshot>(StreamIds.Claim(claim.ClaimId), version + events.Count, ClaimSnapshot.Of(decidedState)));
+            }
             // What each source's stance on this claim now is, for its reliability: committed with the decision.
             votes[claim.ClaimId] = SourceReliability.Votes(decidedState, options);
         }
@@ -114,8 +122,12 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
             }
             await session.SaveChangesAsync(transaction, ct);
             await ReliabilityStore.SaveVotesAsync(transaction.Connection!, transaction, votes, ct);
+            await store.StoreSnapshotsAsync(ClaimSnapshot.Kind, snapshots, transaction, ct);
         }
-        return new DecidedClaims(decided, after, background);
+        return new DecidedClaims(decided, after, background)
+        {
+            Snapshots = snapshots.ToDictionary(s => s.State.ClaimId, s => s.Version, StringComparer.Ordinal),
+        };
     }
 
     /// <summary>
@@ -146,11 +158,12 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
         var currentFold = Interlocked.Read(ref _folds);
         foreach (var (claimId, (state, version)) in decided.After)
         {
+            var snapshotted = decided.Snapshots.GetValueOrDefault(claimId);
             while (true)
             {
                 if (!_cache.TryGetValue(claimId, out var cached))
                 {
-                    if (_cache.TryAdd(claimId, new CachedClaim(state, version, LastUse(decided.Background, cached, currentFold))))
+                    if (_cache.TryAdd(claimId, new CachedClaim(state, version, LastUse(decided.Background, cached, currentFold), snapshotted)))
                     {
                         Interlocked.Add(ref _cachedMentions, state.Mentions.Count);
                         break;
@@ -160,7 +173,8 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                 {
                     break;
                 }
-                else if (_cache.TryUpdate(claimId, new CachedClaim(state, version, LastUse(decided.Background, cached, currentFold)), cached))
+                else if (_cache.TryUpdate(
+                    claimId, new CachedClaim(state, version, LastUse(decided.Background, cached, currentFold), Math.Max(snapshotted, cached.SnapshotVersion)), cached))
                 {
                     Interlocked.Add(ref _cachedMentions, state.Mentions.Count - cached.State.Mentions.Count);
                     break;
@@ -222,31 +236,57 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     public async Task<(ClaimState State, long Version)> FoldAsync(string claimId, CancellationToken ct) =>
         (await FoldAsync([claimId], transaction: null, ct))[claimId];
 
+    /// <summary>Claims folded up to their current versions in one read (see <see cref="FoldClaimsAsync"/>).</summary>
+    public async Task<IReadOnlyDictionary<string, (ClaimState State, long Version)>> FoldAsync(
+        IEnumerable<string> claimIds, NpgsqlTransaction? transaction, CancellationToken ct, bool background = false) =>
+        (await FoldClaimsAsync(claimIds, transaction, ct, background)).ToDictionary(f => f.Key, f => (f.Value.State, f.Value.Version), StringComparer.Ordinal);
+
     /// <summary>Claims folded up to their current versions in one read, from the cache caught up with what was appended since.</summary>
     /// <remarks>
     /// Read in <paramref name="transaction"/>, before it appends anything: what is cached is then committed state,
     /// even if the transaction later rolls back. (A cached state ahead of its stream would fail every append.)
     /// A <paramref name="background"/> fold leaves the claims' last use as it was (a claim it brings in, as never used).
+    /// A claim not cached starts from its latest snapshot, when it has one, and reads only the events after it.
     /// </remarks>
-    public async Task<IReadOnlyDictionary<string, (ClaimState State, long Version)>> FoldAsync(
+    private async Task<IReadOnlyDictionary<string, Folded>> FoldClaimsAsync(
         IEnumerable<string> claimIds, NpgsqlTransaction? transaction, CancellationToken ct, bool background = false)
     {
         var fold = Interlocked.Increment(ref _folds);
         var known = new Dictionary<string, (ClaimState State, long Version)>(StringComparer.Ordinal);
+        var snapshotVersions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var cold = new List<string>();
         foreach (var claimId in claimIds)
         {
-            known[StreamIds.Claim(claimId)] = _cache.TryGetValue(claimId, out var cached) ? (cached.State, cached.Version) : (ClaimState.Initial(claimId), 0L);
+            var streamId = StreamIds.Claim(claimId);
+            if (_cache.TryGetValue(claimId, out var cached))
+            {
+                known[streamId] = (cached.State, cached.Version);
+                snapshotVersions[claimId] = cached.SnapshotVersion;
+            }
+            else
+            {
+                known[streamId] = (ClaimState.Initial(claimId), 0L);
+                cold.Add(streamId);
+            }
+        }
+        // Events are never changed once committed, so a snapshot read before them in another statement is still the
+        // fold of the events up to its version: the read after it only starts there.
+        foreach (var (streamId, snapshot) in await store.FetchSnapshotsAsync<ClaimSnapshot>(ClaimSnapshot.Kind, cold, transaction, ct))
+        {
+            known[streamId] = (snapshot.State.ToState(), snapshot.Version);
+            snapshotVersions[snapshot.State.ClaimId] = snapshot.Version;
         }
         var folded = await store.AggregateStreamsAsync(known, ClaimState.Evolve, transaction, ct);
-        var byClaim = new Dictionary<string, (ClaimState State, long Version)>(StringComparer.Ordinal);
+        var byClaim = new Dictionary<string, Folded>(StringComparer.Ordinal);
         foreach (var (_, (state, version)) in folded)
         {
             // Counted by what the claim grew by: counting a cached claim's mentions again each time it was folded had
             // taken a batch of large claims for an overflow and emptied the whole cache, again and again.
             var replaced = _cache.TryGetValue(state.ClaimId, out var before) ? before.State.Mentions.Count : 0;
-            _cache[state.ClaimId] = new CachedClaim(state, version, LastUse(background, before, fold));
+            var snapshotVersion = Math.Max(snapshotVersions.GetValueOrDefault(state.ClaimId), before?.SnapshotVersion ?? 0);
+            _cache[state.ClaimId] = new CachedClaim(state, version, LastUse(background, before, fold), snapshotVersion);
             Interlocked.Add(ref _cachedMentions, state.Mentions.Count - replaced);
-            byClaim[state.ClaimId] = (state, version);
+            byClaim[state.ClaimId] = new Folded(state, version, snapshotVersion);
         }
         KeepWithinBounds(usedSince: fold);
         return byClaim;
@@ -297,7 +337,11 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
 public sealed record DecidedClaims(
     IReadOnlyDictionary<string, IReadOnlyList<object>> Events,
     IReadOnlyDictionary<string, (ClaimState State, long Version)> After,
-    bool Background);
+    bool Background)
+{
+    /// <summary>The claims whose snapshot the decision stored, with the version it folds up to.</summary>
+    public IReadOnlyDictionary<string, long> Snapshots { get; init; } = new Dictionary<string, long>();
+}
 
 /// <summary>One claim's part of a batched decision: its commands in order, and headers for the events they cause.</summary>
 public sealed record ClaimCommands(string ClaimId, IReadOnlyList<object> Commands, IReadOnlyDictionary<string, string>? Headers = null);
