@@ -8,7 +8,7 @@ namespace Claims.Reconciliation.Consensus;
 /// <summary>
 /// A claim's folded state as stored beside its stream (<see cref="EventStore.EventStore.StoreSnapshotsAsync{T}"/>), so
 /// that a claim no longer in the cache is folded from here and the events after it, not from its first event. A
-/// tracked mention is a fifth of its recorded event's size; a claim every outlet repeats has thousands of them, and
+/// tracked mention takes about 370 bytes of JSON against its recorded event's 1,020 (in the benchmark); a claim every outlet repeats has thousands of them, and
 /// once the benchmark's claims outgrew the cache, reading such streams whole was a fifth of the database's time.
 /// </summary>
 public sealed record ClaimSnapshot(
