@@ -10,13 +10,13 @@ namespace Claims.Reconciliation.Tests;
 public sealed class ClaimDecisionTests
 {
     [Theory]
-    [InlineData(31, 0, false)]
-    [InlineData(32, 0, true)]
-    [InlineData(100, 70, false)]
-    [InlineData(100, 68, true)]
-    [InlineData(400, 301, false)]
-    [InlineData(400, 300, true)]
-    public void A_claim_is_due_a_snapshot_once_a_quarter_of_its_events_and_at_least_32_came_after_the_last(long version, long snapshot, bool due) =>
+    [InlineData(255, 0, false)]
+    [InlineData(256, 0, true)]
+    [InlineData(511, 256, false)]
+    [InlineData(512, 256, true)]
+    [InlineData(1_999, 1_000, false)]
+    [InlineData(2_000, 1_000, true)]
+    public void A_decision_stores_a_snapshot_once_the_stream_doubled_and_grew_by_256_since_the_last(long version, long snapshot, bool due) =>
         Assert.Equal(due, ClaimSnapshot.IsDue(version, snapshot));
 
     [Fact]

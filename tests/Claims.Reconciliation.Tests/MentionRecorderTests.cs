@@ -147,33 +147,60 @@ public sealed class MentionRecorderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_claim_out_of_the_cache_is_folded_from_its_latest_snapshot_and_only_the_events_after_it()
+    public async Task A_claim_shed_from_the_cache_leaves_its_snapshot_and_is_folded_from_it_and_only_the_events_after_it()
     {
         // One mention a batch from five outlets that restate and disagree, so the stream holds supersessions and
-        // consensus changes too, and passes the snapshot threshold more than once.
-        for (var i = 0; i < 60; i++)
+        // consensus changes too.
+        for (var i = 0; i < 20; i++)
         {
             await RecordAsync([Mentions.InClaim(Mentions.Of($"big{i}", (470 + i % 3) * 1_000_000m, source: $"wire-{i % 5}", day: i), "big")]);
         }
+        Assert.Empty(await _store.FetchSnapshotsAsync<ClaimSnapshot>(ClaimSnapshot.Kind, [StreamIds.Claim("big")]));
+
+        // Another claim's batch sheds big from the cache (at most four mentions), and its state is stored as it left.
+        await RecordAsync([Mentions.InClaim(Mentions.Of("other1", 470_000_000m), "other")]);
+        await _decisions.StoredEvictedAsync();
         var events = await _store.FetchStreamAsync(StreamIds.Claim("big"));
         var snapshot = Assert.Single(await _store.FetchSnapshotsAsync<ClaimSnapshot>(ClaimSnapshot.Kind, [StreamIds.Claim("big")])).Value;
-        Assert.InRange(snapshot.Version, 2 * ClaimSnapshot.MinEventsBetween, events.Count);
-        Assert.False(ClaimSnapshot.IsDue(events[^1].Version, snapshot.Version));
-        Assert.Equal(Describe(Fold("big", events.Where(e => e.Version <= snapshot.Version))), Describe(snapshot.State.ToState()));
+        Assert.Equal(events[^1].Version, snapshot.Version);
+        Assert.Equal(Describe(Fold("big", events)), Describe(snapshot.State.ToState()));
 
-        // Without the events up to the snapshot, a process with nothing cached still folds the whole claim.
+        // Without the events up to the snapshot, big is still decided with all its mentions.
         await using (var delete = _database.DataSource.CreateCommand("DELETE FROM events.events WHERE stream_id = $1 AND version <= $2"))
         {
             delete.Parameters.AddWithValue(StreamIds.Claim("big"));
             delete.Parameters.AddWithValue(snapshot.Version);
             Assert.Equal(snapshot.Version, await delete.ExecuteNonQueryAsync());
         }
-        var restarted = new ClaimDecisions(_store, new ReliabilityStore(_database.DataSource), new ConfigurationBuilder().Build(), TimeProvider.System);
-        var (state, version) = await restarted.FoldAsync("big", CancellationToken.None);
+        await RecordAsync([Mentions.InClaim(Mentions.Of("big20", 471_000_000m, source: "wire-0", day: 20), "big")]);
+        var (state, version) = await _decisions.FoldAsync("big", CancellationToken.None);
 
-        Assert.Equal(events[^1].Version, version);
-        Assert.Equal(60, state.Mentions.Count);
-        Assert.Equal(Describe(Fold("big", events)), Describe(state));
+        Assert.Equal(21, state.Mentions.Count);
+        Assert.Equal(Describe(Fold("big", [.. events, .. await _store.FetchStreamAsync(StreamIds.Claim("big"))])), Describe(state));
+        Assert.True(version > snapshot.Version);
+    }
+
+    [Fact]
+    public async Task A_claim_that_doubled_its_stream_since_its_last_snapshot_gets_one_with_its_decision()
+    {
+        // A large cache here: no claim is shed, so only decisions store snapshots.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(ClaimDecisions.MaxCachedMentionsKey, "100000")]).Build();
+        var decisions = new ClaimDecisions(_store, new ReliabilityStore(_database.DataSource), configuration, TimeProvider.System);
+        var recorder = new MentionRecorder(decisions, new ArticleFigureStore(_database.DataSource), NullLogger<MentionRecorder>.Instance);
+        var mentions = Enumerable.Range(0, 300).Select(i => Mentions.InClaim(Mentions.Of($"grow{i}", 470_000_000m, source: $"wire-{i}", day: i % 28), "grow")).ToList();
+        foreach (var batch in mentions.Chunk(50))
+        {
+            await recorder.RecordAsync([.. batch.Select(m => new ReceivedMention(m, s_noHeaders))], CancellationToken.None);
+        }
+
+        var events = await _store.FetchStreamAsync(StreamIds.Claim("grow"));
+        var snapshot = Assert.Single(await _store.FetchSnapshotsAsync<ClaimSnapshot>(ClaimSnapshot.Kind, [StreamIds.Claim("grow")])).Value;
+        // Stored by the first batch that took the stream to 256 events or more, folded up to where that batch left it.
+        var storing = events.Single(e => e.Version == snapshot.Version).Tx;
+        Assert.Equal(snapshot.Version, events.Where(e => e.Tx == storing).Max(e => e.Version));
+        Assert.InRange(events.Where(e => e.Tx == storing).Min(e => e.Version), 1, ClaimSnapshot.MinEventsBetween);
+        Assert.True(snapshot.Version >= ClaimSnapshot.MinEventsBetween);
+        Assert.Equal(Describe(Fold("grow", events.Where(e => e.Version <= snapshot.Version))), Describe(snapshot.State.ToState()));
     }
 
     private static ClaimState Fold(string claimId, IEnumerable<StoredEvent> events) =>

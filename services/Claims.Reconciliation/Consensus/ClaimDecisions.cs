@@ -12,7 +12,8 @@ namespace Claims.Reconciliation.Consensus;
 /// unit of work; on a concurrent writer the caller reads again and decides again. The shell every command about
 /// a claim goes through.
 /// </summary>
-public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore reliabilities, IConfiguration configuration, TimeProvider time)
+public sealed partial class ClaimDecisions(
+    EventStore.EventStore store, ReliabilityStore reliabilities, IConfiguration configuration, TimeProvider time, ILogger<ClaimDecisions>? logger = null)
 {
     private const int MaxAttempts = 20;
     private const int MaxCachedClaims = 20_000;
@@ -35,6 +36,9 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     private long _cachedMentions;
     private long _folds;
     private readonly Lock _evicting = new();
+    // Snapshots of evicted claims, stored one batch after another in the background.
+    private Task _storingEvicted = Task.CompletedTask;
+    private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     // SnapshotVersion: the version of the claim's latest snapshot, as far as this process knows (0: none).
     private sealed record CachedClaim(ClaimState State, long Version, long LastUsed, long SnapshotVersion);
@@ -307,11 +311,14 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
     /// Sheds the claims used longest ago, but none used by fold <paramref name="before"/> or later, until the cache is
     /// three quarters full. Emptying it all had every decision after an overflow read its claims' whole streams (90 ms
     /// a read for the benchmark's large claims, a third of the database's time), the claims decided most often among them.
+    /// A shed claim's state is stored as its snapshot (in the background, unless its latest snapshot is as recent), so
+    /// that its next fold reads only what was appended since it left.
     /// </summary>
     private void EvictLeastRecentlyUsed(long before)
     {
         lock (_evicting)
         {
+            var evicted = new List<StreamSnapshot<ClaimSnapshot>>();
             var claims = _cache.ToArray();
             var mentions = claims.Sum(entry => (long)entry.Value.State.Mentions.Count);
             var count = claims.Length;
@@ -326,11 +333,57 @@ public sealed class ClaimDecisions(EventStore.EventStore store, ReliabilityStore
                 {
                     mentions -= cached.State.Mentions.Count;
                     count--;
+                    if (cached.Version > cached.SnapshotVersion)
+                    {
+                        // A cached state is committed state, so it may be stored outside the transaction that made it.
+                        evicted.Add(new StreamSnapshot<ClaimSnapshot>(StreamIds.Claim(claimId), cached.Version, ClaimSnapshot.Of(cached.State)));
+                    }
                 }
             }
             Interlocked.Exchange(ref _cachedMentions, _cache.Values.Sum(cached => (long)cached.State.Mentions.Count));
+            if (evicted.Count > 0)
+            {
+                _storingEvicted = StoreEvictedAsync(_storingEvicted, evicted);
+            }
         }
     }
+
+    /// <summary>Completes once the snapshots of the claims evicted so far are stored (or failed to be).</summary>
+    public Task StoredEvictedAsync()
+    {
+        lock (_evicting)
+        {
+            return _storingEvicted;
+        }
+    }
+
+    private async Task StoreEvictedAsync(Task previous, List<StreamSnapshot<ClaimSnapshot>> evicted)
+    {
+        await previous;
+        // Off the caller's thread: the eviction runs inside a fold or a commit, and the snapshots are a shortcut only.
+        await Task.Yield();
+        foreach (var chunk in evicted.Chunk(EvictedSnapshotsPerTransaction))
+        {
+            try
+            {
+                await using var connection = await store.DataSource.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await store.StoreSnapshotsAsync(ClaimSnapshot.Kind, chunk, transaction, CancellationToken.None);
+                await transaction.CommitAsync();
+            }
+            catch (Exception e)
+            {
+                // Nothing escapes, or every later batch would wait on a failed one. The claims are then folded from an
+                // older snapshot or from their first event: slower, never wrong.
+                LogEvictedSnapshotsFailed(_logger, chunk.Length, e);
+            }
+        }
+    }
+
+    private const int EvictedSnapshotsPerTransaction = 100;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the snapshots of {Count} claims evicted from the cache")]
+    private static partial void LogEvictedSnapshotsFailed(ILogger logger, int count, Exception exception);
 }
 
 /// <summary>What a batched decision decided: each claim's new events, and its state and stream version after them.</summary>

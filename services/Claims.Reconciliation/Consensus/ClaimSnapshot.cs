@@ -8,8 +8,9 @@ namespace Claims.Reconciliation.Consensus;
 /// <summary>
 /// A claim's folded state as stored beside its stream (<see cref="EventStore.EventStore.StoreSnapshotsAsync{T}"/>), so
 /// that a claim no longer in the cache is folded from here and the events after it, not from its first event. A
-/// tracked mention takes about 370 bytes of JSON against its recorded event's 1,020 (in the benchmark); a claim every outlet repeats has thousands of them, and
-/// once the benchmark's claims outgrew the cache, reading such streams whole was a fifth of the database's time.
+/// tracked mention takes about 370 bytes of JSON against its recorded event's 1,020 (in the benchmark), and a claim
+/// every outlet repeats has thousands: once the benchmark's claims outgrew the cache, reading such streams whole was a
+/// fifth of the database's time.
 /// </summary>
 public sealed record ClaimSnapshot(
     string ClaimId,
@@ -22,16 +23,18 @@ public sealed record ClaimSnapshot(
     /// <summary>The snapshots' kind: a new one when this shape changes, so that older snapshots are ignored.</summary>
     public const string Kind = "claim-state-1";
 
-    /// <summary>Fewest events between two snapshots of a claim.</summary>
-    public const int MinEventsBetween = 32;
+    /// <summary>Fewest events between two snapshots a decision stores.</summary>
+    public const int MinEventsBetween = 256;
 
     /// <summary>
-    /// Whether a claim at <paramref name="version"/> is due a new snapshot, its last being at <paramref name="snapshotVersion"/>:
-    /// once a quarter of its events came after it (and at least <see cref="MinEventsBetween"/>). The snapshot grows with
-    /// the claim, so writing it every so many events would cost more the larger the claim; this way a snapshot costs
-    /// about as much per event at any size, and a fold from it reads at most a quarter of the stream's events.
+    /// Whether a decision that takes a claim to <paramref name="version"/> stores its snapshot too, the latest being at
+    /// <paramref name="snapshotVersion"/>: once the stream has doubled since (and grown by <see cref="MinEventsBetween"/>).
+    /// The cache stores the snapshot of every claim it sheds, which is what keeps folds short under load; these are for
+    /// a process that starts with nothing cached. The snapshot grows with the claim, so storing it every so many events
+    /// would cost more the larger the claim; doubling, all of a claim's snapshots together are at most twice its last,
+    /// and a fold from one reads at most half the stream's events.
     /// </summary>
-    public static bool IsDue(long version, long snapshotVersion) => version - snapshotVersion >= Math.Max(MinEventsBetween, version / 4);
+    public static bool IsDue(long version, long snapshotVersion) => version - snapshotVersion >= Math.Max(MinEventsBetween, snapshotVersion);
 
     public static ClaimSnapshot Of(ClaimState state) =>
         new(state.ClaimId, state.Consensus, state.Status, state.LowestRevision, state.HighestRevision, [.. state.Mentions.Values]);
