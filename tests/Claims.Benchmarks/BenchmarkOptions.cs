@@ -15,7 +15,10 @@ public sealed record BenchmarkOptions
     public int PostgresConnections { get; init; } = 8;
 
     /// <summary>Seconds of saturated load before the measured window (JIT, pools, caches, a standing backlog).</summary>
-    public double WarmupSeconds { get; init; } = 15;
+    // A minute: the services compile code for about that long after they start (the JIT took 0.45-1.0 of the 2 cores
+    // 15-60 s in), and the sustained rate is the one after it. It was 15 s until claims that left the cache were folded
+    // from snapshots: before, the rate fell as claims accumulated, and a minute of warm-up measured a lower one.
+    public double WarmupSeconds { get; init; } = 60;
 
     /// <summary>Seconds of the saturated, measured window.</summary>
     public double SustainedSeconds { get; init; } = 45;
@@ -64,7 +67,7 @@ public sealed record BenchmarkOptions
           --baseline-seconds N    seconds per raw baseline (6)
           --skip-baselines        measure the pipeline only
           --pg-connections N      connections of the concurrent PostgreSQL baselines (8)
-          --warmup N              seconds of saturated load before measuring (15)
+          --warmup N              seconds of saturated load before measuring (60)
           --duration N            seconds of the measured saturated window (45)
           --latency-duration N    seconds of open-loop load at half the sustained rate (30)
           --idle N                seconds with nothing posted after the load phases (40)
