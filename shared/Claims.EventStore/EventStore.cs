@@ -297,9 +297,9 @@ public sealed class EventStore
     /// <summary>
     /// Stores states of streams folded up to their versions, as snapshots of <paramref name="kind"/> (Marten keeps an
     /// aggregate's snapshot beside its stream the same way, <c>Projections.Snapshot&lt;T&gt;</c>), in the caller's
-    /// transaction: call it after appending in that transaction, so that a snapshot commits with the events it folds.
-    /// A snapshot replaces an older one of its stream and kind, never a newer one; one ahead of its stream's version
-    /// is not stored (a state folded from events that were never committed must never be read back).
+    /// transaction. A state may fold committed events, or events appended earlier in the same transaction, with which
+    /// it then commits or not at all. A snapshot replaces an older one of its stream and kind, never a newer one; one
+    /// ahead of its stream's version is not stored (a state folded from events never committed must never be read back).
     /// </summary>
     /// <param name="kind">What the snapshots hold, and in which shape: give a new kind when the shape changes, and the old ones are ignored.</param>
     /// <param name="snapshots">The states, each stream once.</param>

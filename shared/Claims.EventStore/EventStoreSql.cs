@@ -147,7 +147,7 @@ internal sealed partial class EventStoreSql
             """;
 
         // A snapshot replaces an older one of its kind, never a newer one, and is stored only if its stream has reached
-        // its version (written in the transaction that appended up to it, the stream has).
+        // its version, as this transaction sees it (committed, or appended earlier in this transaction).
         UpsertSnapshots = $"""
             INSERT INTO {s}.snapshots (stream_id, kind, version, data, updated)
             SELECT u.stream_id, @kind, u.version, u.data, @now

@@ -17,6 +17,7 @@ public sealed partial class ClaimDecisions(
 {
     private const int MaxAttempts = 20;
     private const int MaxCachedClaims = 20_000;
+    private const int EvictedSnapshotsPerTransaction = 100;
     /// <summary>
     /// Bounds the mentions the folded claims cached between batches hold (about 400 bytes of heap each): claims differ a
     /// thousandfold in size, since a claim every outlet repeats carries thousands of mentions, so a bound on claims
@@ -379,8 +380,6 @@ public sealed partial class ClaimDecisions(
             }
         }
     }
-
-    private const int EvictedSnapshotsPerTransaction = 100;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the snapshots of {Count} claims evicted from the cache")]
     private static partial void LogEvictedSnapshotsFailed(ILogger logger, int count, Exception exception);
