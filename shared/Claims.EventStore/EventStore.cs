@@ -498,10 +498,14 @@ public sealed class EventStore
     {
         var events = new List<StoredEvent>();
         LogPosition? bound = null;
-        // A read of some types carries how far it looked in two more columns, on every row (see EventStoreSql.ReadLog).
-        var bounded = reader.FieldCount > 9;
+        bool? heldBack = null;
+        // Every row carries, last, whether events are held back, and a read of some types how far it looked in the two
+        // columns before, all on a single row of nulls when no event matched (see EventStoreSql.ReadLog).
+        var heldBackColumn = reader.FieldCount - 1;
+        var bounded = heldBackColumn > 9;
         while (await reader.ReadAsync(ct))
         {
+            heldBack ??= reader.GetBoolean(heldBackColumn);
             if (bounded && bound is null && !reader.IsDBNull(9))
             {
                 bound = new LogPosition(reader.GetFieldValue<ulong>(9), reader.GetInt64(10));
@@ -516,7 +520,7 @@ public sealed class EventStore
         // A full page may have more after it; a short one has seen everything up to the bound, matching or not.
         var last = events.Count > 0 ? events[^1].Position : after;
         var scannedTo = events.Count < maxCount && bound is { } looked && looked > last ? looked : last;
-        return new LogPage(events, scannedTo);
+        return new LogPage(events, scannedTo, heldBack ?? false);
     }
 
     /// <summary>Reads the current result set of <paramref name="reader"/> as events (columns as in the log queries).</summary>

@@ -172,7 +172,24 @@ internal sealed partial class EventStoreSql
 
         // Every transaction below the bound has finished or never appends, and aborted ones left no rows:
         // nothing readable later can ever sort before what this returns.
-        var visibleAfter = $"(tx, seq) > (@tx, @seq) AND tx < {ReadableBefore}";
+        // Every read also says whether committed events wait at or above its bound, because a transaction that may append
+        // is still open: the reader then polls again soon, since that transaction's end sends no notification unless it
+        // appended events itself. The bound and the answer come from one statement, so from one snapshot and one read of
+        // pg_locks: asked in a statement of their own, before or after the read, a blocker that ended in between left a
+        // reader believing nothing was held back, asleep for its idle interval with events to read (a CI run waited out
+        // 15 s that way), and each question read pg_locks again (3 % of the database's time for the second).
+        // Each gap between two in-progress transactions from the bound on (the last one up to xmax) is probed with both
+        // bounds in the index, so the scan never visits an open transaction's uncommitted rows: scanning from xmin
+        // visited each of them in the heap to find it invisible, a reconciliation batch of ~1,500 events a call: 14 ms a
+        // call and 70 % of the database's time in the benchmark's saturated phase.
+        var readableAndHeldBack = $"""
+            readable AS MATERIALIZED (SELECT {ReadableBefore} AS b),
+            held_back AS MATERIALIZED (
+                SELECT EXISTS (
+                    SELECT 1 FROM (SELECT x AS after, coalesce(lead(x) OVER (ORDER BY x), pg_snapshot_xmax(pg_current_snapshot())) AS before
+                                   FROM readable, pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x >= readable.b) AS gaps
+                    WHERE EXISTS (SELECT 1 FROM {s}.events e WHERE e.tx > gaps.after AND e.tx < gaps.before)) AS held)
+            """;
         const string inOrder = " ORDER BY tx, seq LIMIT @max";
         // A follower reads no further than the committed checkpoint of the projection it follows (none: nothing).
         var followed = $" AND (tx, seq) <= (SELECT p.tx, p.seq FROM {s}.progress p WHERE p.name = @follows)";
@@ -191,9 +208,10 @@ internal sealed partial class EventStoreSql
         // log was small, hash-join the page with the whole log, read from end to end (26 ms for a page on a 73k-event log
         // in the benchmark, 72 % of the database's time at half load, and growing with the log).
         string OfTypes(bool following, bool partitioned) => $"""
-            WITH bound AS MATERIALIZED (
+            WITH {readableAndHeldBack},
+            bound AS MATERIALIZED (
                 SELECT tx, seq FROM {s}.events
-                WHERE tx < {ReadableBefore}{(following ? followed : "")}
+                WHERE tx < (SELECT b FROM readable){(following ? followed : "")}
                 ORDER BY tx DESC, seq DESC LIMIT 1),
             scanned AS MATERIALIZED (
                 SELECT e.tx, e.seq, e.type, e.stream_id FROM bound b CROSS JOIN LATERAL (
@@ -204,8 +222,8 @@ internal sealed partial class EventStoreSql
                 SELECT coalesce(l.tx, b.tx) AS tx, coalesce(l.seq, b.seq) AS seq
                 FROM bound b LEFT JOIN (SELECT tx, seq FROM scanned WHERE (SELECT count(*) FROM scanned) = @window
                                         ORDER BY tx DESC, seq DESC LIMIT 1) l ON true)
-            SELECT e.*, r.tx, r.seq
-            FROM reach r LEFT JOIN LATERAL (
+            SELECT e.*, r.tx, r.seq, h.held
+            FROM held_back h LEFT JOIN reach r ON true LEFT JOIN LATERAL (
                 SELECT {typedEventColumns}
                 FROM (SELECT tx, seq FROM scanned
                       WHERE type = ANY(@types){(partitioned ? " AND (hashtext(stream_id) & 2147483647) % @partitions = @partition" : "")}
@@ -215,23 +233,15 @@ internal sealed partial class EventStoreSql
             """;
         string ReadLogSql(bool ofTypes, bool following, bool partitioned) => ofTypes
             ? OfTypes(following, partitioned)
-            : $"SELECT {eventColumns} FROM {s}.events WHERE {visibleAfter}{(following ? followed : "")}{inOrder}";
+            : $"""
+              WITH {readableAndHeldBack}
+              SELECT e.*, h.held FROM held_back h LEFT JOIN LATERAL (
+                  SELECT {eventColumns} FROM {s}.events
+                  WHERE (tx, seq) > (@tx, @seq) AND tx < (SELECT b FROM readable){(following ? followed : "")}{inOrder}) e ON true
+              """;
 
         // Indexed as ReadLogIndex numbers them: one bit for each choice.
         _readLogs = [.. Enumerable.Range(0, 8).Select(i => ReadLogSql(ofTypes: (i & 4) != 0, following: (i & 2) != 0, partitioned: (i & 1) != 0))];
-        // Committed events a reader may not take yet, because a transaction that may append is still open: poll again
-        // soon, since that transaction's end sends no notification unless it appended events itself.
-        // A held-back event is a committed one at or above the readable bound. Each gap between two in-progress
-        // transactions from the bound on (the last one up to xmax) is probed with both bounds in the index, so the scan
-        // never visits an open transaction's uncommitted rows: scanning from xmin visited each of them in the heap to
-        // find it invisible, a reconciliation batch of ~1,500 events a call: 14 ms a call and 70 % of the database's
-        // time in the benchmark's saturated phase.
-        HeldBack = $"""
-            WITH bound AS MATERIALIZED (SELECT {ReadableBefore} AS b),
-                 gaps AS (SELECT x AS after, coalesce(lead(x) OVER (ORDER BY x), pg_snapshot_xmax(pg_current_snapshot())) AS before
-                          FROM bound, pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x >= bound.b)
-            SELECT EXISTS (SELECT 1 FROM gaps WHERE EXISTS (SELECT 1 FROM {s}.events e WHERE e.tx > gaps.after AND e.tx < gaps.before))
-            """;
         CountEventsUntil = $"SELECT count(*) FROM {s}.events WHERE (tx, seq) <= (@tx, @seq)";
         LastCommittedPosition = $"SELECT tx, seq FROM {s}.events ORDER BY tx DESC, seq DESC LIMIT 1";
 
@@ -295,7 +305,6 @@ internal sealed partial class EventStoreSql
 
     private static int ReadLogIndex(bool ofTypes, bool following, bool partitioned) =>
         (ofTypes ? 4 : 0) + (following ? 2 : 0) + (partitioned ? 1 : 0);
-    public string HeldBack { get; }
     public string LastCommittedPosition { get; }
     public string CountEventsUntil { get; }
     public string ReadCheckpoint { get; }

@@ -438,11 +438,6 @@ public sealed partial class ProjectionRunner : BackgroundService
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.ReadCheckpoint) { Parameters = { new NpgsqlParameter<string>("name", Name) } });
         if (readLog)
         {
-            // Held back is asked before the read, not after: each statement sees the commits of its own moment, and a
-            // transaction that ended between a read that waited for it and a later check (its end notifies nobody)
-            // left the runner believing nothing was held back, asleep for its idle interval with events to read. This
-            // way such an end at worst costs one more read, soon.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(_store.Sql.HeldBack));
             batch.BatchCommands.Add(_store.CreateReadLogCommand(
                 from, _options.BatchSize, _projection.EventTypes, _options.Follows, _options.Partition, _projection.EventTypesWithoutData));
         }
@@ -457,14 +452,12 @@ public sealed partial class ProjectionRunner : BackgroundService
 
         if (!readLog)
         {
-            return new LogPage([], from);
+            return new LogPage([], from, HeldBack: false);
         }
 
         await reader.NextResultAsync(ct);
-        var heldBack = await reader.ReadAsync(ct) && reader.GetBoolean(0);
-        await reader.NextResultAsync(ct);
         var page = await _store.ReadLogPageAsync(reader, from, _options.BatchSize, ct);
-        _heldBack = heldBack;
+        _heldBack = page.HeldBack;
         Interlocked.Increment(ref _logReads);
         return page;
     }
