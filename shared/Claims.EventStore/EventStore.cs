@@ -108,22 +108,42 @@ public sealed class EventStore
     }
 
     /// <summary>
-    /// Declares that <paramref name="transaction"/> will append events after writing something else first: call it
-    /// before the transaction's first write. Log readers wait only for transactions that may append (see
-    /// <see cref="EventStoreSql.ReadableBefore"/>); a transaction that has written is known to them by its transaction
-    /// id, so it must say what it is before it has one. An append from a transaction that wrote undeclared fails with
-    /// <see cref="InvalidOperationException"/>. Not needed when the appends are the transaction's first writes.
+    /// Declares that <paramref name="transaction"/> will append events, of any type, after writing something else
+    /// first: call it before the transaction's first write. Log readers wait only for transactions that may append; a
+    /// transaction that has written is known to them by its transaction id, so it must say what it is before it has
+    /// one. An append from a transaction that wrote undeclared fails with <see cref="InvalidOperationException"/>. Not
+    /// needed when the appends are the transaction's first writes (the store then declares the types it appends).
     /// </summary>
-    public async Task PrepareForAppendsAsync(NpgsqlTransaction transaction, CancellationToken ct = default)
+    public Task PrepareForAppendsAsync(NpgsqlTransaction transaction, CancellationToken ct = default) =>
+        DeclareAppendingAsync(transaction, eventTypes: null, ct);
+
+    /// <summary>
+    /// Declares that <paramref name="transaction"/> will append events of these types only (their aliases), after
+    /// writing something else first: readers of other types are then not held back while it runs, however long it
+    /// takes. Call it before the transaction's first write; it may be called again, before that write, with more
+    /// types. An append of a type not declared, from a transaction that has written, fails with
+    /// <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public Task PrepareForAppendsAsync(NpgsqlTransaction transaction, IEnumerable<string> eventTypes, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventTypes);
+        return DeclareAppendingAsync(transaction, [.. eventTypes.Distinct(StringComparer.Ordinal)], ct);
+    }
+
+    private async Task DeclareAppendingAsync(NpgsqlTransaction transaction, string[]? eventTypes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var connection = transaction.Connection
             ?? throw new InvalidOperationException("The transaction has already completed.");
-        await using var command = new NpgsqlCommand(Sql.DeclareAppending, connection, transaction);
+        await using var command = new NpgsqlCommand(Sql.DeclareAppending, connection, transaction) { Parameters = { AppendedTypesParameter(eventTypes) } };
         await using var reader = await command.ExecuteReaderAsync(ct);
         await ReadDeclarationAsync(
             reader, $"{nameof(PrepareForAppendsAsync)} was called after the transaction's first write: call it before", ct);
     }
+
+    /// <summary>The types a declaration of appends covers (<see langword="null"/>: every type).</summary>
+    private static NpgsqlParameter AppendedTypesParameter(string[]? eventTypes) =>
+        new("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = eventTypes is null ? DBNull.Value : eventTypes };
 
     /// <summary>
     /// Reads the result of <see cref="EventStoreSql.DeclareAppending"/>: the transaction's id if it has one yet.
@@ -591,7 +611,8 @@ public sealed class EventStore
         var streamIds = appends.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).ToArray();
         var eventIds = appends.SelectMany(a => a.Events).Select(e => e.Id).ToArray();
 
-        // Round trip 1: declare the transaction an appender (readers wait only for those), lock the streams, then
+        // Round trip 1: declare the transaction an appender of these types (readers wait only for appenders of their
+        // types; one that declared before its first write may have declared more, or any), lock the streams, then
         // read versions and known ids. Both come before any write of the store's, so in a transaction of its own the
         // transaction id is taken after the locks and readers never see one stream's versions committed out of order.
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -600,15 +621,18 @@ public sealed class EventStore
         ulong? transactionId;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.DeclareAppending));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.DeclareAppending)
+            {
+                Parameters = { AppendedTypesParameter([.. appends.SelectMany(a => a.Events).Select(e => e.Type).Distinct(StringComparer.Ordinal)]) },
+            });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.LockStreams) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectStreamVersions) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectExistingEventIds) { Parameters = { new NpgsqlParameter<Guid[]>("ids", eventIds) } });
             await using var reader = await batch.ExecuteReaderAsync(ct);
             transactionId = await ReadDeclarationAsync(
                 reader,
-                "This transaction wrote before it appended events without declaring itself an appender first: call "
-                + $"{nameof(EventStore)}.{nameof(PrepareForAppendsAsync)} before its first write",
+                "This transaction wrote before it appended events without declaring itself an appender of their types first: call "
+                + $"{nameof(EventStore)}.{nameof(PrepareForAppendsAsync)} before its first write, with every type it appends",
                 ct);
 
             await reader.NextResultAsync(ct);

@@ -88,41 +88,59 @@ internal sealed partial class EventStoreSql
             END $$;
             """;
 
-        // Every transaction that appends to this schema's log holds this lock, shared, from before its first write
-        // (so before it has a transaction id) until it ends; readers are held back only by those (see ReadableBefore).
-        // A transaction-local setting marks the transaction as declared.
-        var appendersKey = $"hashtextextended('{schema}:appenders', 0)";
+        // Every transaction that appends to this schema's log holds a shared two-key advisory lock from before its first
+        // write (so before it has a transaction id) until it ends: the first key is this log's, the second the hash of an
+        // event type it may append, or 0 for any type. Readers are held back only by those, and a reader of some types
+        // only by those that may append one of its types (see ReadableBeforeOf). A transaction-local setting records what
+        // the transaction declared: "all", or a JSON array of types.
+        var appendersKey = $"hashtext('{schema}:appenders')";
         var appendingMarker = $"claims.appending_{schema}";
-        // Declared before, or declared now while it has no id yet; one that wrote undeclared stays undeclared, so
-        // retrying the refused append in the same transaction fails again.
+        // Covered: declared for every type of @types (null: any type). Otherwise, while the transaction has no id yet,
+        // the missing types are declared now; one that wrote without declaring them stays uncovered, so retrying the
+        // refused append in the same transaction fails again. (pg_advisory_xact_lock_shared is volatile: the planner
+        // evaluates it for every key though only the count is used.)
         DeclareAppending = $"""
-            SELECT c.declared, c.xid, CASE WHEN c.declared OR c.xid IS NULL THEN
-                (SELECT set_config('{appendingMarker}', 'on', true) FROM (SELECT pg_advisory_xact_lock_shared({appendersKey})) AS l) END
-            FROM (SELECT coalesce(current_setting('{appendingMarker}', true), '') = 'on' AS declared, pg_current_xact_id_if_assigned() AS xid) AS c
+            SELECT c.covered, c.xid, CASE WHEN NOT c.covered AND c.xid IS NULL THEN
+                (SELECT set_config('{appendingMarker}',
+                                   CASE WHEN @types IS NULL THEN 'all' ELSE (coalesce(nullif(c.marker, ''), '[]')::jsonb || to_jsonb(@types))::text END, true)
+                 FROM (SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared({appendersKey}, k.key)
+                                             FROM (SELECT 0 AS key WHERE @types IS NULL
+                                                   UNION SELECT hashtext(t) FROM unnest(@types) AS t) AS k) AS locked) AS l) END
+            FROM (SELECT m AS marker, pg_current_xact_id_if_assigned() AS xid,
+                         m = 'all' OR (@types IS NOT NULL AND m <> '' AND jsonb_exists_all(m::jsonb, @types)) AS covered
+                  FROM (SELECT coalesce(current_setting('{appendingMarker}', true), '') AS m) AS s) AS c
             """;
 
-        // How far a reader may read: below the oldest transaction still open that may yet append to this log. Every
-        // transaction of the snapshot not in its in-progress list has ended; of those in it, one whose owner holds its
-        // own transaction-id lock but not the appenders' lock will never append here (an appender declares itself
-        // before it writes, and the store refuses an append from a transaction that wrote undeclared). Only what was
+        // How far a reader may read: below the oldest transaction still open that may yet append to this log (one of
+        // the reader's types, for a reader of some types). Every transaction of the snapshot not in its in-progress list
+        // has ended; of those in it, one whose owner holds its own transaction-id lock but no appenders' lock that
+        // concerns the reader will never append what it reads (an appender declares itself before it writes, and the
+        // store refuses an append from a transaction that wrote without declaring the types it appends). Only what was
         // seen alive counts as harmless: one that has ended since the snapshot may have committed events this snapshot
         // cannot see, so it bounds the read as an appender would. Both lock kinds are judged from one read of pg_locks
         // (MATERIALIZED), since two reads could miss an appender ending between them. Transactions that never append
-        // (projection batches, the services' own tables) thus no longer hold the log back; with only xmin, the longest
-        // of them anywhere in the cluster delayed every reader. pg_locks is read only when something is in progress.
-        ReadableBefore = $"""
-            (WITH locks AS MATERIALIZED (
-                     SELECT locktype, transactionid, pid, database, classid, objid, objsubid, mode FROM pg_locks
-                     WHERE granted AND locktype IN ('transactionid', 'advisory')),
-                  owners AS (SELECT transactionid, pid FROM locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND pid IS NOT NULL),
-                  -- A one-key advisory lock shows its key's high half as classid and its low half as objid.
-                  appenders AS (SELECT pid FROM locks, {appendersKey} AS k
-                                WHERE locktype = 'advisory' AND objsubid = 1
-                                  AND classid::bigint = (k >> 32) & 4294967295 AND objid::bigint = k & 4294967295
-                                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
-             SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
-             WHERE NOT EXISTS (SELECT 1 FROM owners o WHERE o.transactionid = xid(x) AND NOT EXISTS (SELECT 1 FROM appenders a WHERE a.pid = o.pid)))
-            """;
+        // (projection batches, the services' own tables) thus never hold the log back, and a long reconciliation batch,
+        // appending claim events only, no longer holds back the relay of the articles' claims: with only xmin, the
+        // longest transaction anywhere in the cluster delayed every reader. pg_locks is read only when something is in
+        // progress.
+        string ReadableBeforeOf(bool ofTypes)
+        {
+            var concernsTheReader = ofTypes
+                ? " AND (objid = 0 OR objid::bigint IN (SELECT hashtext(t)::bigint & 4294967295 FROM unnest(@types) AS t))"
+                : "";
+            return $"""
+                (WITH locks AS MATERIALIZED (
+                         SELECT locktype, transactionid, pid, database, classid, objid, objsubid, mode FROM pg_locks
+                         WHERE granted AND locktype IN ('transactionid', 'advisory')),
+                      owners AS (SELECT transactionid, pid FROM locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND pid IS NOT NULL),
+                      -- A two-key advisory lock shows its first key as classid and its second as objid (both as oid).
+                      appenders AS (SELECT pid FROM locks
+                                    WHERE locktype = 'advisory' AND objsubid = 2 AND classid::bigint = {appendersKey}::bigint & 4294967295
+                                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database()){concernsTheReader})
+                 SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+                 WHERE NOT EXISTS (SELECT 1 FROM owners o WHERE o.transactionid = xid(x) AND NOT EXISTS (SELECT 1 FROM appenders a WHERE a.pid = o.pid)))
+                """;
+        }
 
         // The DISTINCT ... ORDER BY subquery is not flattened, so the locks are taken in key order:
         // two units touching the same streams can never deadlock.
@@ -182,8 +200,8 @@ internal sealed partial class EventStoreSql
         // bounds in the index, so the scan never visits an open transaction's uncommitted rows: scanning from xmin
         // visited each of them in the heap to find it invisible, a reconciliation batch of ~1,500 events a call: 14 ms a
         // call and 70 % of the database's time in the benchmark's saturated phase.
-        var readableAndHeldBack = $"""
-            readable AS MATERIALIZED (SELECT {ReadableBefore} AS b),
+        string ReadableAndHeldBack(bool ofTypes) => $"""
+            readable AS MATERIALIZED (SELECT {ReadableBeforeOf(ofTypes)} AS b),
             held_back AS MATERIALIZED (
                 SELECT EXISTS (
                     SELECT 1 FROM (SELECT x AS after, coalesce(lead(x) OVER (ORDER BY x), pg_snapshot_xmax(pg_current_snapshot())) AS before
@@ -196,7 +214,7 @@ internal sealed partial class EventStoreSql
         // A read of some types (and, for one partition of a replay, of some streams) returns only those events, as
         // Marten's daemon does: the log's other rows stay on the server (returning them without data still cost about
         // 3 µs a row, and the rebuild's four readers stepped over 336k of them on a 112k-event log). It first fixes how
-        // far it may look, the last visible position (below ReadableBefore, so final), then takes at most @window positions after
+        // far it may look, the last visible position (below ReadableBeforeOf, so final), then takes at most @window positions after
         // the checkpoint in log order, and returns the events of its types among them. Every row carries how far it
         // looked (on a single row of nulls when nothing matched): the last position taken when the window was full,
         // else the bound. A reader that got fewer than it asked for has seen everything up to there and moves its
@@ -208,7 +226,7 @@ internal sealed partial class EventStoreSql
         // log was small, hash-join the page with the whole log, read from end to end (26 ms for a page on a 73k-event log
         // in the benchmark, 72 % of the database's time at half load, and growing with the log).
         string OfTypes(bool following, bool partitioned) => $"""
-            WITH {readableAndHeldBack},
+            WITH {ReadableAndHeldBack(ofTypes: true)},
             bound AS MATERIALIZED (
                 SELECT tx, seq FROM {s}.events
                 WHERE tx < (SELECT b FROM readable){(following ? followed : "")}
@@ -234,7 +252,7 @@ internal sealed partial class EventStoreSql
         string ReadLogSql(bool ofTypes, bool following, bool partitioned) => ofTypes
             ? OfTypes(following, partitioned)
             : $"""
-              WITH {readableAndHeldBack}
+              WITH {ReadableAndHeldBack(ofTypes: false)}
               SELECT e.*, h.held FROM held_back h LEFT JOIN LATERAL (
                   SELECT {eventColumns} FROM {s}.events
                   WHERE (tx, seq) > (@tx, @seq) AND tx < (SELECT b FROM readable){(following ? followed : "")}{inOrder}) e ON true
@@ -275,13 +293,12 @@ internal sealed partial class EventStoreSql
     public string NotifyChannel { get; }
 
     /// <summary>
-    /// Whether this transaction had declared itself an appender, and its transaction id if it has one yet; unless it
-    /// has an id and had not, takes the appenders' lock, shared, until the transaction ends and marks it declared.
+    /// Whether this transaction had declared itself an appender of every type of <c>@types</c> (null: of any type), and
+    /// its transaction id if it has one yet; unless it has an id and had not, takes the appenders' locks of the missing
+    /// types, shared, until the transaction ends and marks them declared.
     /// </summary>
     public string DeclareAppending { get; }
 
-    /// <summary>The transaction id below which readers may read the log: a scalar subquery.</summary>
-    public string ReadableBefore { get; }
     public string CreateSchema { get; }
     public string LockSchema { get; }
     public string LockStreams { get; }

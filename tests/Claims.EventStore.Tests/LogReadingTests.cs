@@ -125,6 +125,8 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
 
         var b = await AppendAsync(store, "claim-b");
         Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100));
+        // Declared for any type, it holds back readers of some types too.
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100, new HashSet<string> { TestEvents.NotedType }));
 
         await using (var session = store.OpenSession())
         {
@@ -136,6 +138,92 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
             // Its event sorts first: its transaction id is older than B's.
             Assert.Equal([a.Id, b.Id], (await ReadUntilAsync(store, LogPosition.Start, 2)).Events.Select(e => e.Id));
         }
+    }
+
+    [Fact]
+    public async Task An_open_appender_of_other_types_does_not_hold_back_a_reader_of_some_types_but_holds_back_readers_of_its_own()
+    {
+        var store = await db.CreateStoreAsync();
+        var notes = new HashSet<string> { TestEvents.NotedType };
+        var remarks = new HashSet<string> { TestEvents.RemarkedType };
+
+        // A long batch that appends remarks only, as reconciliation's appends claim events only, with a transaction id
+        // older than the commits that follow.
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var remarking = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(remarking, [TestEvents.RemarkedType]);
+        await TakeTransactionIdAsync(remarking);
+        var note = await AppendAsync(store, "claim-n");
+        var remark = await AppendRemarkAsync(store, "claim-r", "later");
+
+        IReadOnlyList<StoredEvent> read = [];
+        await Eventually.HoldsAsync(async () => (read = await store.ReadLogAsync(LogPosition.Start, 100, notes)).Count == 1, "the note is readable");
+        Assert.Equal(note.Id, read[0].Id);
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100, remarks));
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100));
+
+        // What it appends sorts before the remark it held back, and nobody skipped it.
+        StoredEvent own;
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-first", ExpectedVersion.NoStream, NewEvent.Create(new Remarked("first")));
+            own = Assert.Single(await session.SaveChangesAsync(remarking, CancellationToken.None));
+        }
+
+        await remarking.CommitAsync();
+        await Eventually.HoldsAsync(async () => (read = await store.ReadLogAsync(LogPosition.Start, 100, remarks)).Count == 2, "both remarks are readable");
+        Assert.Equal([own.Id, remark.Id], read.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Types_declared_again_before_the_first_write_add_up()
+    {
+        var store = await db.CreateStoreAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(transaction, [TestEvents.RemarkedType]);
+        await store.PrepareForAppendsAsync(transaction, [TestEvents.NotedType]);
+        await TakeTransactionIdAsync(transaction);
+
+        // The second declaration holds back the readers of notes too.
+        await AppendAsync(store, "claim-later");
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100, new HashSet<string> { TestEvents.NotedType }));
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-both", ExpectedVersion.NoStream, TestEvents.Notes(1).Append(NewEvent.Create(new Remarked("both"))));
+            Assert.Equal(2, (await session.SaveChangesAsync(transaction, CancellationToken.None)).Count);
+        }
+
+        await transaction.CommitAsync();
+        Assert.Equal(2, await store.FetchStreamVersionAsync("claim-both"));
+    }
+
+    [Fact]
+    public async Task An_append_of_a_type_not_declared_before_the_first_write_is_refused()
+    {
+        var store = await db.CreateStoreAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(transaction, [TestEvents.RemarkedType]);
+        await TakeTransactionIdAsync(transaction);
+
+        // Readers of notes do not wait for this transaction, so a note from it could sort before one they already read.
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-n", ExpectedVersion.NoStream, TestEvents.Notes(1));
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => session.SaveChangesAsync(transaction, CancellationToken.None));
+            Assert.Contains(nameof(EventStore.PrepareForAppendsAsync), refused.Message);
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.PrepareForAppendsAsync(transaction, [TestEvents.NotedType]));
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-r", ExpectedVersion.NoStream, NewEvent.Create(new Remarked("declared")));
+            Assert.Single(await session.SaveChangesAsync(transaction, CancellationToken.None));
+        }
+
+        await transaction.CommitAsync();
+        Assert.Equal((0, 1), (await store.FetchStreamVersionAsync("claim-n"), await store.FetchStreamVersionAsync("claim-r")));
     }
 
     [Fact]
@@ -239,7 +327,14 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         return Assert.Single(await session.SaveChangesAsync());
     }
 
-    private static async Task TakeTransactionIdAsync(NpgsqlTransaction transaction)
+    private static async Task<StoredEvent> AppendRemarkAsync(EventStore store, string streamId, string text)
+    {
+        await using var session = store.OpenSession();
+        session.Append(streamId, ExpectedVersion.Any, NewEvent.Create(new Remarked(text)));
+        return Assert.Single(await session.SaveChangesAsync());
+    }
+
+        private static async Task TakeTransactionIdAsync(NpgsqlTransaction transaction)
     {
         await using var command = new NpgsqlCommand("SELECT pg_current_xact_id()", transaction.Connection, transaction);
         await command.ExecuteScalarAsync();

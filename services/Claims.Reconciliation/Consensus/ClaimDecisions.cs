@@ -136,10 +136,14 @@ public sealed partial class ClaimDecisions(
     }
 
     /// <summary>
-    /// Declares that the caller's transaction will append decisions after writing something else first
-    /// (<see cref="EventStore.EventStore.PrepareForAppendsAsync"/>): call it before the transaction's first write.
+    /// Declares that the caller's transaction will append decisions, claim events only, after writing something else
+    /// first (<see cref="EventStore.EventStore.PrepareForAppendsAsync(NpgsqlTransaction, IEnumerable{string}, CancellationToken)"/>):
+    /// call it before the transaction's first write. Readers of other types (the relay of extracted claims, the
+    /// articles' read model) then read on while a batch runs, which is most of the time under load: declared as an
+    /// appender of any type, each batch held them back from its first write to its commit.
     /// </summary>
-    public Task PrepareForAppendsAsync(NpgsqlTransaction transaction, CancellationToken ct) => store.PrepareForAppendsAsync(transaction, ct);
+    public Task PrepareForAppendsAsync(NpgsqlTransaction transaction, CancellationToken ct) =>
+        store.PrepareForAppendsAsync(transaction, EventCatalog.ClaimStream.Select(e => e.Alias), ct);
 
     /// <summary>Takes the origins lock until the transaction ends: no recording of mentions runs meanwhile.</summary>
     private static async Task WaitForRecordingsAsync(NpgsqlTransaction transaction, CancellationToken ct)
