@@ -135,15 +135,18 @@ public sealed class EventStore
         ArgumentNullException.ThrowIfNull(transaction);
         var connection = transaction.Connection
             ?? throw new InvalidOperationException("The transaction has already completed.");
-        await using var command = new NpgsqlCommand(Sql.DeclareAppending, connection, transaction) { Parameters = { AppendedTypesParameter(eventTypes) } };
+        await using var command = new NpgsqlCommand(Sql.DeclareAppending, connection, transaction)
+        {
+            Parameters = { TypesParameter("types", eventTypes), TypesParameter("declare", eventTypes) },
+        };
         await using var reader = await command.ExecuteReaderAsync(ct);
         await ReadDeclarationAsync(
             reader, $"{nameof(PrepareForAppendsAsync)} was called after the transaction's first write: call it before", ct);
     }
 
-    /// <summary>The types a declaration of appends covers (<see langword="null"/>: every type).</summary>
-    private static NpgsqlParameter AppendedTypesParameter(string[]? eventTypes) =>
-        new("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = eventTypes is null ? DBNull.Value : eventTypes };
+    /// <summary>Event types of a declaration of appends (<see langword="null"/>: every type).</summary>
+    private static NpgsqlParameter TypesParameter(string name, string[]? eventTypes) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = eventTypes is null ? DBNull.Value : eventTypes };
 
     /// <summary>
     /// Reads the result of <see cref="EventStoreSql.DeclareAppending"/>: the transaction's id if it has one yet.
@@ -569,7 +572,7 @@ public sealed class EventStore
         {
             try
             {
-                return await AppendInTransactionAsync(appends, transaction, ct);
+                return await AppendInTransactionAsync(appends, transaction, ownTransaction: false, ct);
             }
             catch (PostgresException ex) when (IsUniqueViolation(ex))
             {
@@ -581,11 +584,11 @@ public sealed class EventStore
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await DataSource.OpenConnectionAsync(ct);
-            await using var ownTransaction = await connection.BeginTransactionAsync(ct);
+            await using var own = await connection.BeginTransactionAsync(ct);
             try
             {
-                var stored = await AppendInTransactionAsync(appends, ownTransaction, ct);
-                await ownTransaction.CommitAsync(ct);
+                var stored = await AppendInTransactionAsync(appends, own, ownTransaction: true, ct);
+                await own.CommitAsync(ct);
                 NotifyCommittedOf([.. stored.Select(e => e.Type).Distinct()]);
 
                 return stored;
@@ -604,7 +607,7 @@ public sealed class EventStore
     }
 
     private async Task<IReadOnlyList<StoredEvent>> AppendInTransactionAsync(
-        IReadOnlyList<PendingAppend> appends, NpgsqlTransaction transaction, CancellationToken ct)
+        IReadOnlyList<PendingAppend> appends, NpgsqlTransaction transaction, bool ownTransaction, CancellationToken ct)
     {
         var connection = transaction.Connection
             ?? throw new InvalidOperationException("The transaction passed to SaveChangesAsync has already completed.");
@@ -621,9 +624,12 @@ public sealed class EventStore
         ulong? transactionId;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
+            // The store's own transaction appends these types and nothing else; a caller's undeclared one may append
+            // others after this, so it is declared for any type, as it would have been by PrepareForAppendsAsync.
+            string[] types = [.. appends.SelectMany(a => a.Events).Select(e => e.Type).Distinct(StringComparer.Ordinal)];
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.DeclareAppending)
             {
-                Parameters = { AppendedTypesParameter([.. appends.SelectMany(a => a.Events).Select(e => e.Type).Distinct(StringComparer.Ordinal)]) },
+                Parameters = { TypesParameter("types", types), TypesParameter("declare", ownTransaction ? types : null) },
             });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.LockStreams) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.SelectStreamVersions) { Parameters = { new NpgsqlParameter<string[]>("streams", streamIds) } });

@@ -95,17 +95,17 @@ internal sealed partial class EventStoreSql
         // the transaction declared: "all", or a JSON array of types.
         var appendersKey = $"hashtext('{schema}:appenders')";
         var appendingMarker = $"claims.appending_{schema}";
-        // Covered: declared for every type of @types (null: any type). Otherwise, while the transaction has no id yet,
-        // the missing types are declared now; one that wrote without declaring them stays uncovered, so retrying the
-        // refused append in the same transaction fails again. (pg_advisory_xact_lock_shared is volatile: the planner
-        // evaluates it for every key though only the count is used.)
+        // Covered: declared for every type of @types (null: for any type). Otherwise, while the transaction has no id
+        // yet, it is declared now, for the types of @declare (null: any type); one that wrote without declaring them
+        // stays uncovered, so retrying the refused append in the same transaction fails again.
+        // (pg_advisory_xact_lock_shared is volatile: it runs for every key though only their count is used.)
         DeclareAppending = $"""
             SELECT c.covered, c.xid, CASE WHEN NOT c.covered AND c.xid IS NULL THEN
                 (SELECT set_config('{appendingMarker}',
-                                   CASE WHEN @types IS NULL THEN 'all' ELSE (coalesce(nullif(c.marker, ''), '[]')::jsonb || to_jsonb(@types))::text END, true)
+                                   CASE WHEN @declare IS NULL THEN 'all' ELSE (coalesce(nullif(c.marker, ''), '[]')::jsonb || to_jsonb(@declare))::text END, true)
                  FROM (SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared({appendersKey}, k.key)
-                                             FROM (SELECT 0 AS key WHERE @types IS NULL
-                                                   UNION SELECT hashtext(t) FROM unnest(@types) AS t) AS k) AS locked) AS l) END
+                                             FROM (SELECT 0 AS key WHERE @declare IS NULL
+                                                   UNION SELECT hashtext(t) FROM unnest(@declare) AS t) AS k) AS locked) AS l) END
             FROM (SELECT m AS marker, pg_current_xact_id_if_assigned() AS xid,
                          m = 'all' OR (@types IS NOT NULL AND m <> '' AND jsonb_exists_all(m::jsonb, @types)) AS covered
                   FROM (SELECT coalesce(current_setting('{appendingMarker}', true), '') AS m) AS s) AS c
@@ -294,8 +294,8 @@ internal sealed partial class EventStoreSql
 
     /// <summary>
     /// Whether this transaction had declared itself an appender of every type of <c>@types</c> (null: of any type), and
-    /// its transaction id if it has one yet; unless it has an id and had not, takes the appenders' locks of the missing
-    /// types, shared, until the transaction ends and marks them declared.
+    /// its transaction id if it has one yet; unless it has an id or had, declares it an appender of the types of
+    /// <c>@declare</c> (null: of any type): takes their appenders' locks, shared, until the transaction ends.
     /// </summary>
     public string DeclareAppending { get; }
 

@@ -199,6 +199,31 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task A_transaction_of_the_callers_that_did_not_declare_itself_may_append_several_times_whatever_the_types()
+    {
+        var store = await db.CreateStoreAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-n", ExpectedVersion.NoStream, TestEvents.Notes(1));
+            await session.SaveChangesAsync(transaction, CancellationToken.None);
+        }
+
+        // Its first append declared it an appender of any type, since more may follow: it holds back readers of any type.
+        await AppendRemarkAsync(store, "claim-later", "later");
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100, new HashSet<string> { TestEvents.RemarkedType }));
+        await using (var session = store.OpenSession())
+        {
+            session.Append("claim-r", ExpectedVersion.NoStream, NewEvent.Create(new Remarked("then")));
+            Assert.Single(await session.SaveChangesAsync(transaction, CancellationToken.None));
+        }
+
+        await transaction.CommitAsync();
+        Assert.Equal((1, 1), (await store.FetchStreamVersionAsync("claim-n"), await store.FetchStreamVersionAsync("claim-r")));
+    }
+
+    [Fact]
     public async Task An_append_of_a_type_not_declared_before_the_first_write_is_refused()
     {
         var store = await db.CreateStoreAsync();

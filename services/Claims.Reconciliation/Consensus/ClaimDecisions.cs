@@ -215,6 +215,8 @@ public sealed partial class ClaimDecisions(
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 try
                 {
+                    // Claim events only, so the readers of other types read on while the chunk runs.
+                    await PrepareForAppendsAsync(transaction, ct);
                     if (attempt > 1)
                     {
                         // A recording changed one of these claims while they were decided: this time hold recordings
