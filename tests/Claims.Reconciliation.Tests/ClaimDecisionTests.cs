@@ -19,6 +19,16 @@ public sealed class ClaimDecisionTests
     public void A_decision_stores_a_snapshot_once_the_stream_doubled_and_grew_by_256_since_the_last(long version, long snapshot, bool due) =>
         Assert.Equal(due, ClaimSnapshot.IsDue(version, snapshot));
 
+    [Theory]
+    [InlineData(7, 0, false)]
+    [InlineData(8, 0, true)]
+    [InlineData(71, 64, false)]
+    [InlineData(72, 64, true)]
+    [InlineData(1_124, 1_000, false)]
+    [InlineData(1_125, 1_000, true)]
+    public void A_claim_shed_from_the_cache_has_its_snapshot_stored_once_an_eighth_of_its_stream_and_8_events_came_since(long version, long snapshot, bool stored) =>
+        Assert.Equal(stored, ClaimSnapshot.IsWorthStoringWhenShed(version, snapshot));
+
     [Fact]
     public void A_snapshot_restores_the_state_with_its_shared_strings_shared_again()
     {

@@ -178,6 +178,14 @@ public sealed class MentionRecorderTests : IAsyncLifetime
         Assert.Equal(21, state.Mentions.Count);
         Assert.Equal(Describe(Fold("big", [.. events, .. await _store.FetchStreamAsync(StreamIds.Claim("big"))])), Describe(state));
         Assert.True(version > snapshot.Version);
+
+        // Shed again a few events later, big keeps its snapshot: rewriting the whole state would cost more than its
+        // next fold reading those few events.
+        Assert.False(ClaimSnapshot.IsWorthStoringWhenShed(version, snapshot.Version));
+        await RecordAsync([Mentions.InClaim(Mentions.Of("other2", 470_000_000m, day: 1), "other")]);
+        await _decisions.StoredEvictedAsync();
+        Assert.Equal(snapshot.Version, Assert.Single(await _store.FetchSnapshotsAsync<ClaimSnapshot>(ClaimSnapshot.Kind, [StreamIds.Claim("big")])).Value.Version);
+        Assert.Equal(Describe(state), Describe((await _decisions.FoldAsync("big", CancellationToken.None)).State));
     }
 
     [Fact]

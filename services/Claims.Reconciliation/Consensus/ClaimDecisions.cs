@@ -318,8 +318,8 @@ public sealed partial class ClaimDecisions(
     /// Sheds the claims used longest ago, but none used by fold <paramref name="before"/> or later, until the cache is
     /// three quarters full. Emptying it all had every decision after an overflow read its claims' whole streams (90 ms
     /// a read for the benchmark's large claims, a third of the database's time), the claims decided most often among them.
-    /// A shed claim's state is stored as its snapshot (in the background, unless its latest snapshot is as recent), so
-    /// that its next fold reads only what was appended since it left.
+    /// A shed claim's state is stored as its snapshot (in the background, once enough was appended since its latest
+    /// one: <see cref="ClaimSnapshot.IsWorthStoringWhenShed"/>), so that its next fold reads little of its stream.
     /// </summary>
     private void EvictLeastRecentlyUsed(long before)
     {
@@ -340,7 +340,7 @@ public sealed partial class ClaimDecisions(
                 {
                     mentions -= cached.State.Mentions.Count;
                     count--;
-                    if (cached.Version > cached.SnapshotVersion)
+                    if (ClaimSnapshot.IsWorthStoringWhenShed(cached.Version, cached.SnapshotVersion))
                     {
                         // A cached state is committed state, so it may be stored outside the transaction that made it.
                         evicted.Add(new StreamSnapshot<ClaimSnapshot>(StreamIds.Claim(claimId), cached.Version, ClaimSnapshot.Of(cached.State)));
