@@ -163,12 +163,7 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100));
 
         // What it appends sorts before the remark it held back, and nobody skipped it.
-        StoredEvent own;
-        await using (var session = store.OpenSession())
-        {
-            session.Append("claim-first", ExpectedVersion.NoStream, NewEvent.Create(new Remarked("first")));
-            own = Assert.Single(await session.SaveChangesAsync(remarking, CancellationToken.None));
-        }
+        var own = Assert.Single(await AppendInAsync(store, remarking, "claim-first", NewEvent.Create(new Remarked("first"))));
 
         await remarking.CommitAsync();
         await Eventually.HoldsAsync(async () => (read = await store.ReadLogAsync(LogPosition.Start, 100, remarks)).Count == 2, "both remarks are readable");
@@ -188,11 +183,7 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         // The second declaration holds back the readers of notes too.
         await AppendAsync(store, "claim-later");
         Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100, new HashSet<string> { TestEvents.NotedType }));
-        await using (var session = store.OpenSession())
-        {
-            session.Append("claim-both", ExpectedVersion.NoStream, TestEvents.Notes(1).Append(NewEvent.Create(new Remarked("both"))));
-            Assert.Equal(2, (await session.SaveChangesAsync(transaction, CancellationToken.None)).Count);
-        }
+        Assert.Equal(2, (await AppendInAsync(store, transaction, "claim-both", [.. TestEvents.Notes(1), NewEvent.Create(new Remarked("both"))])).Count);
 
         await transaction.CommitAsync();
         Assert.Equal(2, await store.FetchStreamVersionAsync("claim-both"));
@@ -204,20 +195,12 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         var store = await db.CreateStoreAsync();
         await using var connection = await db.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var session = store.OpenSession())
-        {
-            session.Append("claim-n", ExpectedVersion.NoStream, TestEvents.Notes(1));
-            await session.SaveChangesAsync(transaction, CancellationToken.None);
-        }
+        await AppendInAsync(store, transaction, "claim-n", TestEvents.Notes(1));
 
         // Its first append declared it an appender of any type, since more may follow: it holds back readers of any type.
         await AppendRemarkAsync(store, "claim-later", "later");
         Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100, new HashSet<string> { TestEvents.RemarkedType }));
-        await using (var session = store.OpenSession())
-        {
-            session.Append("claim-r", ExpectedVersion.NoStream, NewEvent.Create(new Remarked("then")));
-            Assert.Single(await session.SaveChangesAsync(transaction, CancellationToken.None));
-        }
+        Assert.Single(await AppendInAsync(store, transaction, "claim-r", NewEvent.Create(new Remarked("then"))));
 
         await transaction.CommitAsync();
         Assert.Equal((1, 1), (await store.FetchStreamVersionAsync("claim-n"), await store.FetchStreamVersionAsync("claim-r")));
@@ -233,19 +216,11 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         await TakeTransactionIdAsync(transaction);
 
         // Readers of notes do not wait for this transaction, so a note from it could sort before one they already read.
-        await using (var session = store.OpenSession())
-        {
-            session.Append("claim-n", ExpectedVersion.NoStream, TestEvents.Notes(1));
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => session.SaveChangesAsync(transaction, CancellationToken.None));
-            Assert.Contains(nameof(EventStore.PrepareForAppendsAsync), refused.Message);
-        }
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => AppendInAsync(store, transaction, "claim-n", TestEvents.Notes(1)));
+        Assert.Contains(nameof(EventStore.PrepareForAppendsAsync), refused.Message);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.PrepareForAppendsAsync(transaction, [TestEvents.NotedType]));
-        await using (var session = store.OpenSession())
-        {
-            session.Append("claim-r", ExpectedVersion.NoStream, NewEvent.Create(new Remarked("declared")));
-            Assert.Single(await session.SaveChangesAsync(transaction, CancellationToken.None));
-        }
+        Assert.Single(await AppendInAsync(store, transaction, "claim-r", NewEvent.Create(new Remarked("declared"))));
 
         await transaction.CommitAsync();
         Assert.Equal((0, 1), (await store.FetchStreamVersionAsync("claim-n"), await store.FetchStreamVersionAsync("claim-r")));
@@ -350,6 +325,14 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
         await using var session = store.OpenSession();
         session.Append(streamId, ExpectedVersion.Any, TestEvents.Notes(1, streamId));
         return Assert.Single(await session.SaveChangesAsync());
+    }
+
+    /// <summary>Appends to a new stream in the caller's <paramref name="transaction"/>.</summary>
+    private static async Task<IReadOnlyList<StoredEvent>> AppendInAsync(EventStore store, NpgsqlTransaction transaction, string streamId, params NewEvent[] events)
+    {
+        await using var session = store.OpenSession();
+        session.Append(streamId, ExpectedVersion.NoStream, events);
+        return await session.SaveChangesAsync(transaction, CancellationToken.None);
     }
 
     private static async Task<StoredEvent> AppendRemarkAsync(EventStore store, string streamId, string text)
