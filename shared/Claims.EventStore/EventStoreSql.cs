@@ -95,6 +95,12 @@ internal sealed partial class EventStoreSql
         // the transaction declared: "all", or a JSON array of types.
         var appendersKey = $"hashtext('{schema}:appenders')";
         var appendingMarker = $"claims.appending_{schema}";
+        // Until e11306b an appender held one one-key lock for any type, and readers counted only that one. For one
+        // release both sides keep to it too, so that old and new processes may run side by side during a rolling
+        // upgrade: a declaration also takes it (an old reader then waits for a new appender, of whatever types), and a
+        // reader counts a holder of it that holds none of the two-key locks (an old appender) as an appender of any type.
+        // Remove both once no deployment runs services from before e11306b.
+        var legacyAppendersKey = $"hashtextextended('{schema}:appenders', 0)";
         // Covered: declared for every type of @types (null: for any type). Otherwise, while the transaction has no id
         // yet, it is declared now, for the types of @declare (null: any type); one that wrote without declaring them
         // stays uncovered, so retrying the refused append in the same transaction fails again.
@@ -105,7 +111,8 @@ internal sealed partial class EventStoreSql
                                    CASE WHEN @declare IS NULL THEN 'all' ELSE (coalesce(nullif(c.marker, ''), '[]')::jsonb || to_jsonb(@declare))::text END, true)
                  FROM (SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared({appendersKey}, k.key)
                                              FROM (SELECT 0 AS key WHERE @declare IS NULL
-                                                   UNION SELECT hashtext(t) FROM unnest(@declare) AS t) AS k) AS locked) AS l) END
+                                                   UNION SELECT hashtext(t) FROM unnest(@declare) AS t) AS k) AS locked,
+                              pg_advisory_xact_lock_shared({legacyAppendersKey}) AS legacy) AS l) END
             FROM (SELECT m AS marker, pg_current_xact_id_if_assigned() AS xid,
                          m = 'all' OR (@types IS NOT NULL AND m <> '' AND jsonb_exists_all(m::jsonb, @types)) AS covered
                   FROM (SELECT coalesce(current_setting('{appendingMarker}', true), '') AS m) AS s) AS c
@@ -133,10 +140,15 @@ internal sealed partial class EventStoreSql
                          SELECT locktype, transactionid, pid, database, classid, objid, objsubid, mode FROM pg_locks
                          WHERE granted AND locktype IN ('transactionid', 'advisory')),
                       owners AS (SELECT transactionid, pid FROM locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND pid IS NOT NULL),
+                      here AS (SELECT locktype, pid, classid, objid, objsubid FROM locks
+                               WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),
                       -- A two-key advisory lock shows its first key as classid and its second as objid (both as oid).
-                      appenders AS (SELECT pid FROM locks
-                                    WHERE locktype = 'advisory' AND objsubid = 2 AND classid::bigint = {appendersKey}::bigint & 4294967295
-                                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database()){concernsTheReader})
+                      declared AS (SELECT pid, objid FROM here WHERE objsubid = 2 AND classid::bigint = {appendersKey}::bigint & 4294967295),
+                      -- A one-key advisory lock shows its key's high half as classid and its low half as objid.
+                      legacy AS (SELECT pid FROM here, {legacyAppendersKey} AS k
+                                 WHERE objsubid = 1 AND classid::bigint = (k >> 32) & 4294967295 AND objid::bigint = k & 4294967295),
+                      appenders AS (SELECT pid FROM declared WHERE true{concernsTheReader}
+                                    UNION ALL SELECT pid FROM legacy l WHERE NOT EXISTS (SELECT 1 FROM declared d WHERE d.pid = l.pid))
                  SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
                  WHERE NOT EXISTS (SELECT 1 FROM owners o WHERE o.transactionid = xid(x) AND NOT EXISTS (SELECT 1 FROM appenders a WHERE a.pid = o.pid)))
                 """;

@@ -171,6 +171,52 @@ public sealed class LogReadingTests(PostgresDatabase db) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task During_a_rolling_upgrade_an_appender_of_the_previous_release_holds_back_readers_of_every_kind()
+    {
+        var store = await db.CreateStoreAsync();
+        // Services from before typed declarations held one one-key lock for any type before their first write.
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var oldAppender = await connection.BeginTransactionAsync();
+        await using (var declare = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock_shared(hashtextextended('{store.Options.Schema}:appenders', 0))", connection, oldAppender))
+        {
+            await declare.ExecuteScalarAsync();
+        }
+        await TakeTransactionIdAsync(oldAppender);
+
+        await AppendAsync(store, "claim-after");
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100));
+        Assert.Empty(await store.ReadLogAsync(LogPosition.Start, 100, new HashSet<string> { TestEvents.NotedType }));
+
+        await oldAppender.RollbackAsync();
+        Assert.Single((await ReadUntilAsync(store, LogPosition.Start, 1)).Events);
+    }
+
+    [Fact]
+    public async Task During_a_rolling_upgrade_a_declared_appender_is_seen_by_readers_of_the_previous_release()
+    {
+        var store = await db.CreateStoreAsync();
+        var notes = new HashSet<string> { TestEvents.NotedType };
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var remarking = await connection.BeginTransactionAsync();
+        await store.PrepareForAppendsAsync(remarking, [TestEvents.RemarkedType]);
+
+        // Readers from before typed declarations counted the holders of the one-key lock: it is held...
+        await using var probe = await db.DataSource.OpenConnectionAsync();
+        await using var tryExclusive = new NpgsqlCommand(
+            $"SELECT pg_try_advisory_lock(hashtextextended('{store.Options.Schema}:appenders', 0))", probe);
+        Assert.False((bool)(await tryExclusive.ExecuteScalarAsync())!);
+
+        // ...while this release's readers still judge the appender by the types it declared.
+        await TakeTransactionIdAsync(remarking);
+        var note = await AppendAsync(store, "claim-n");
+        IReadOnlyList<StoredEvent> read = [];
+        await Eventually.HoldsAsync(async () => (read = await store.ReadLogAsync(LogPosition.Start, 100, notes)).Count == 1, "the note is readable");
+        Assert.Equal(note.Id, read[0].Id);
+        await remarking.RollbackAsync();
+    }
+
+    [Fact]
     public async Task Types_declared_again_before_the_first_write_add_up()
     {
         var store = await db.CreateStoreAsync();
