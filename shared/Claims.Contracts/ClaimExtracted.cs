@@ -31,4 +31,10 @@ public sealed record SourceArticle
     public required DateTimeOffset PublishedAt { get; init; }
     /// <summary><c>ru</c>, <c>kk</c> or <c>en</c>.</summary>
     public required string Language { get; init; }
+    /// <summary>
+    /// How many mentions ingestion read from this revision (one message each); null from publishers that do not say.
+    /// A batch of reconciliation may see only some of them: it measures the article by this count, not by what it has
+    /// seen so far, or a few common figures would make a partly seen article a reprint of every article stating them.
+    /// </summary>
+    public int? MentionCount { get; init; }
 }

@@ -49,6 +49,19 @@ public sealed class ArticleTests
         Assert.Equal(once.Select(Article.EventId), again.Select(Article.EventId));
     }
 
+    [Fact]
+    public void Every_mention_says_how_many_distinct_mentions_its_revision_has()
+    {
+        // Reconciliation may receive an article's mentions over several batches: each tells it the article's size.
+        var submitted = Submitted("text one", 470);
+        var other = submitted.Claims[0] with { Value = 533_000_000m, Evidence = new Evidence { Text = "text one", Start = 1, End = 8 } };
+        var events = Article.Decide(ArticleState.Initial, submitted with { Claims = [submitted.Claims[0], submitted.Claims[0], other] }, s_now);
+
+        var claims = events.OfType<ClaimExtracted>().ToList();
+        Assert.Equal(2, claims.Count);
+        Assert.All(claims, claim => Assert.Equal(2, claim.Article.MentionCount));
+    }
+
     private static ArticleState Fold(IEnumerable<object> events) => events.Aggregate(ArticleState.Initial, ArticleState.Evolve);
 
     private static SubmittedArticle Submitted(string text, int millions) => new(

@@ -217,6 +217,65 @@ public sealed class ArticleFigureStoreTests : IAsyncLifetime
         Assert.True(reprints > 20, $"only {reprints} articles were grouped with another in all cases");
     }
 
+    [Fact]
+    public async Task An_article_whose_mentions_arrive_over_several_batches_joins_no_group_it_would_leave_once_all_have_arrived()
+    {
+        // Articles of common figures, each one's mentions spread over the batches in any order: after every batch, two
+        // articles in one group must be so in the groups of all the articles at once. Measured by the figures seen
+        // so far, a part of an article matched any article stating those few (a benchmark saw one join 342 articles
+        // into one group, and every claim of them be decided again when its other mentions split the group up).
+        var random = new Random(20261123);
+        var transient = 0;
+        for (var round = 0; round < 40; round++)
+        {
+            await using (var reset = _database.DataSource.CreateCommand("TRUNCATE reconciliation.article_figures, reconciliation.article_origins"))
+            {
+                await reset.ExecuteNonQueryAsync();
+            }
+            _store = new ArticleFigureStore(_database.DataSource);
+            // Most figures are a few common values (round percentages), the others an article's own.
+            var articles = Enumerable.Range(0, random.Next(3, 9)).Select(i => (Id: $"a{i}", Day: random.Next(3),
+                Figures: Enumerable.Range(0, random.Next(1, 13)).Select(_ => random.Next(5) < 3 ? random.Next(1, 5) : 1_000 + random.Next(1_000)).ToList())).ToList();
+            var mentions = articles.SelectMany(a => a.Figures.Select((value, index) =>
+            {
+                var mention = Mentions.Of(a.Id, value * 1_000_000m, day: a.Day);
+                var text = $"{a.Id} states {value} ({index})";
+                return mention with
+                {
+                    MentionId = EventStore.DeterministicGuid.Create(a.Id, index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    Article = mention.Article with { MentionCount = a.Figures.Count },
+                    Mention = mention.Mention with { Evidence = new Evidence { Text = text, Start = 0, End = text.Length } },
+                };
+            })).OrderBy(_ => random.Next()).ToList();
+            var final = OriginGrouping.Group([.. articles.Select(a => new ArticleFigures(a.Id, Mentions.Of(a.Id, 1m, day: a.Day).Article.PublishedAt,
+                [.. a.Figures.Select((value, index) => new Figure(value * 1_000_000m, "USD", OriginGrouping.EvidenceKey($"{a.Id} states {value} ({index})")))]))]);
+
+            for (var taken = 0; taken < mentions.Count;)
+            {
+                var size = random.Next(1, 6);
+                await RecordMentionsAsync(mentions.Skip(taken).Take(size).ToList());
+                taken += size;
+                var now = new Dictionary<string, string>();
+                foreach (var article in articles)
+                {
+                    now[article.Id] = await OriginAsync(article.Id);
+                }
+                foreach (var a in articles)
+                {
+                    foreach (var b in articles.Where(b => now[b.Id] == now[a.Id]))
+                    {
+                        Assert.True(final[a.Id] == final[b.Id],
+                            $"{a.Id} and {b.Id} count as one origin after {taken} of {mentions.Count} mentions, but not once all have arrived; articles: "
+                            + string.Join("; ", articles.Select(x => $"{x.Id}: {string.Join(" ", x.Figures)}")));
+                    }
+                }
+            }
+            transient += articles.Count(a => final[a.Id] != a.Id);
+        }
+        // The cases must group articles in the end, or they prove nothing about groups formed too early.
+        Assert.True(transient > 10, $"only {transient} articles were grouped with another in all cases");
+    }
+
     private Task RecordAsync(string articleId, int day, params (decimal Value, string Sentence)[] figures) =>
         RecordTogetherAsync((articleId, day, figures));
 

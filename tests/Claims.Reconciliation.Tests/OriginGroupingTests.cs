@@ -61,6 +61,52 @@ public sealed class OriginGroupingTests
         Assert.Equal("y", expected["x"]);
     }
 
+    [Fact]
+    public void An_article_seen_in_part_is_measured_by_the_figures_it_declared()
+    {
+        // h states 13 figures; the first three seen are common ones that p (8 figures) states too.
+        var p = Article("p", [.. Enumerable.Range(1, 8).Select(i => ((decimal)i, "%"))], "p's sentence", 0);
+        var partial = Article("h", [(1m, "%"), (2m, "%"), (3m, "%")], "h's sentence", 1);
+
+        // Measured by its three figures seen, h would share all of them with p: one origin, until the rest arrived.
+        Assert.Equal("p", OriginGrouping.Group([p, partial])["h"]);
+        Assert.Equal("h", OriginGrouping.Group([p, partial with { DeclaredSize = 13 }])["h"]);
+        var whole = Article("h", [(1m, "%"), (2m, "%"), (3m, "%"), .. Enumerable.Range(100, 10).Select(i => ((decimal)i, "%"))], "h's sentence", 1);
+        Assert.Equal("h", OriginGrouping.Group([p, whole with { DeclaredSize = 13 }])["h"]);
+    }
+
+    [Fact]
+    public void Articles_seen_in_part_with_their_declared_sizes_are_grouped_within_the_groups_of_the_whole_articles()
+    {
+        // Most figures are a few common values (round percentages), the others an article's own; what has been seen
+        // of an article is the first of its figures, as its mentions arrive in order.
+        var random = new Random(20261123);
+        var split = 0;
+        for (var round = 0; round < 1_000; round++)
+        {
+            var whole = Enumerable.Range(0, random.Next(2, 9)).Select(i => Article(
+                $"a{i}",
+                [.. Enumerable.Range(0, random.Next(1, 13)).Select(_ => (random.Next(5) < 3 ? random.Next(1, 5) : 1_000m + random.Next(1_000), "%"))],
+                random.Next(6) == 0 ? "shared" : $"a{i}'s",
+                random.Next(3))).ToList();
+            var parts = whole.Select(a => a with { Figures = [.. a.Figures.Take(random.Next(1, a.Figures.Count + 1))], DeclaredSize = a.Figures.Count }).ToList();
+
+            var final = OriginGrouping.Group(whole);
+            var partly = OriginGrouping.Group(parts);
+            foreach (var a in whole)
+            {
+                foreach (var b in whole.Where(b => partly[b.ArticleId] == partly[a.ArticleId]))
+                {
+                    Assert.Equal(final[a.ArticleId], final[b.ArticleId]);
+                }
+            }
+            // Measured by what was seen, some parts would have been grouped against the whole articles' answer.
+            var undeclared = OriginGrouping.Group([.. parts.Select(a => a with { DeclaredSize = null })]);
+            split += whole.Count(a => whole.Any(b => undeclared[b.ArticleId] == undeclared[a.ArticleId] && final[a.ArticleId] != final[b.ArticleId])) > 0 ? 1 : 0;
+        }
+        Assert.True(split > 20, $"only {split} cases of 1,000 would have grouped parts wrongly without declared sizes");
+    }
+
     private static ArticleFigures Article(string id, (decimal Value, string Unit)[] figures, string evidence, int day) =>
         new(id, s_day.AddDays(day), [.. figures.Select(f => new Figure(f.Value, f.Unit, OriginGrouping.EvidenceKey(evidence)))]);
 }

@@ -56,10 +56,8 @@ public static class Article
             Text = article.Text,
             ReceivedAt = now,
         };
-        var claims = article.Claims
-            .Select(mention => ToClaimExtracted(article, revision, mention))
-            .DistinctBy(claim => claim.MentionId);
-        return [received, .. claims];
+        var mentions = article.Claims.DistinctBy(mention => MentionId(article.ArticleId, revision, mention)).ToList();
+        return [received, .. mentions.Select(mention => ToClaimExtracted(article, revision, mention, mentions.Count))];
     }
 
     /// <summary>The event id of each event <see cref="Decide"/> returns: natural ids make a re-append a no-op.</summary>
@@ -81,7 +79,7 @@ public static class Article
             mention.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             mention.Qualifier);
 
-    private static ClaimExtracted ToClaimExtracted(SubmittedArticle article, int revision, ClaimMention mention) => new()
+    private static ClaimExtracted ToClaimExtracted(SubmittedArticle article, int revision, ClaimMention mention, int mentionCount) => new()
     {
         MentionId = MentionId(article.ArticleId, revision, mention),
         Article = new SourceArticle
@@ -92,6 +90,7 @@ public static class Article
             Url = article.Url,
             PublishedAt = article.PublishedAt,
             Language = article.Language,
+            MentionCount = mentionCount,
         },
         Mention = mention,
     };

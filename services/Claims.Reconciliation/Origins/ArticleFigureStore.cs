@@ -45,6 +45,9 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         CREATE SEQUENCE IF NOT EXISTS reconciliation.article_figure_changes;
         ALTER TABLE reconciliation.article_figures ADD COLUMN IF NOT EXISTS change bigint NOT NULL DEFAULT nextval('reconciliation.article_figure_changes');
         CREATE INDEX IF NOT EXISTS article_figures_change ON reconciliation.article_figures (change);
+        -- How many mentions ingestion read from the row's article revision (SourceArticle.MentionCount), null when not
+        -- said: an article whose mentions arrive over several batches is measured by it, not by the figures seen yet.
+        ALTER TABLE reconciliation.article_figures ADD COLUMN IF NOT EXISTS article_mentions int;
         CREATE TABLE IF NOT EXISTS reconciliation.article_origins (
             article_id text PRIMARY KEY,
             origin_id text NOT NULL);
@@ -80,7 +83,7 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
                 new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({OriginsLock})"),
                 // Under the lock and before this unit's own writes: every change committed since the index last looked.
                 new NpgsqlBatchCommand("""
-                    SELECT change, mention_id, article_id, value, unit, retracted FROM reconciliation.article_figures
+                    SELECT change, mention_id, article_id, value, unit, retracted, article_mentions FROM reconciliation.article_figures
                     WHERE change > $1 ORDER BY change
                     """)
                 {
@@ -91,8 +94,10 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
                     Parameters = { new() { Value = articles } },
                 },
                 new NpgsqlBatchCommand("""
-                    INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, evidence_key)
-                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::text[])
+                    INSERT INTO reconciliation.article_figures (mention_id, article_id, revision, claim_id, published_at, source, value, unit, evidence, evidence_key,
+                                                                article_mentions)
+                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::text[],
+                                         $11::int[])
                     ON CONFLICT (mention_id) DO NOTHING
                     """)
                 {
@@ -108,6 +113,7 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
                         new() { Value = mentions.Select(m => m.Mention.Unit).ToArray() },
                         new() { Value = mentions.Select(m => m.Mention.Evidence.Text).ToArray() },
                         new() { Value = mentions.Select(m => OriginGrouping.EvidenceKey(m.Mention.Evidence.Text)).ToArray() },
+                        new() { Value = mentions.Select(m => m.Article.MentionCount).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
                     },
                 },
                 // Whichever revision arrived first, the figures of every revision older than the latest are retired,
@@ -129,7 +135,7 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
                 {
                     Parameters = { new() { Value = articles } },
                 },
-                new NpgsqlBatchCommand("SELECT article_id, value, unit FROM reconciliation.article_figures WHERE article_id = ANY ($1) AND NOT retracted")
+                new NpgsqlBatchCommand("SELECT article_id, value, unit, article_mentions FROM reconciliation.article_figures WHERE article_id = ANY ($1) AND NOT retracted")
                 {
                     Parameters = { new() { Value = articles } },
                 },
@@ -141,7 +147,8 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         var changes = new List<FigureChange>();
         while (await reader.ReadAsync(ct))
         {
-            changes.Add(new FigureChange(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetDecimal(3), reader.GetString(4), reader.GetBoolean(5)));
+            changes.Add(new FigureChange(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetDecimal(3), reader.GetString(4), reader.GetBoolean(5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6)));
         }
         _index.Apply(changes);
         await reader.NextResultAsync(ct);
@@ -158,6 +165,7 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         }
         await reader.NextResultAsync(ct);
         var live = new Dictionary<string, Dictionary<(decimal Value, string Unit), int>>(StringComparer.Ordinal);
+        var declared = new Dictionary<string, int>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
         {
             var articleId = reader.GetString(0);
@@ -167,9 +175,14 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
             }
             var figure = (reader.GetDecimal(1), reader.GetString(2));
             figures[figure] = figures.GetValueOrDefault(figure) + 1;
+            if (!reader.IsDBNull(3))
+            {
+                declared[articleId] = Math.Max(declared.GetValueOrDefault(articleId), reader.GetInt32(3));
+            }
         }
         return new RecordedFigures(
-            outdated, seenBefore, live.ToDictionary(a => a.Key, IReadOnlyDictionary<(decimal Value, string Unit), int> (a) => a.Value, StringComparer.Ordinal));
+            outdated, seenBefore, live.ToDictionary(a => a.Key, IReadOnlyDictionary<(decimal Value, string Unit), int> (a) => a.Value, StringComparer.Ordinal),
+            declared);
     }
 
     /// <summary>
@@ -188,7 +201,7 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         if (again.Count > 0)
         {
             var clock = RefreshClock.Start();
-            var sharing = _index.SharingPairs(again, recorded.LiveFigures, options);
+            var sharing = _index.SharingPairs(again, recorded.LiveFigures, recorded.DeclaredSizes, options);
             clock.Counted();
             var (regrouped, read) = await RegroupAsync(connection, transaction, again, sharing, options, ct);
             changed.UnionWith(regrouped.Keys);
@@ -198,7 +211,7 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
         if (firstSeen.Count > 0)
         {
             var clock = RefreshClock.Start();
-            var sharing = _index.SharingPairs(firstSeen, recorded.LiveFigures, options);
+            var sharing = _index.SharingPairs(firstSeen, recorded.LiveFigures, recorded.DeclaredSizes, options);
             clock.Counted();
             var (joined, read) = await JoinAsync(connection, transaction, firstSeen, sharing, options, ct);
             changed.UnionWith(joined);
@@ -267,9 +280,9 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
                                                     WHERE f.article_id = g.root) p
                            WHERE p.published_at IS NOT NULL),
                  candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
-            SELECT r.article_id, f.published_at, f.value, f.unit, f.evidence_key, r.root, c.candidate_of, roots.published_at
+            SELECT r.article_id, f.published_at, f.value, f.unit, f.evidence_key, r.root, c.candidate_of, f.article_mentions, roots.published_at
             FROM rooted r
-                 CROSS JOIN LATERAL (SELECT f.published_at, f.value, f.unit, f.evidence_key FROM reconciliation.article_figures f
+                 CROSS JOIN LATERAL (SELECT f.published_at, f.value, f.unit, f.evidence_key, f.article_mentions FROM reconciliation.article_figures f
                                      WHERE f.article_id = r.article_id AND NOT f.retracted OFFSET 0) f
                  JOIN roots USING (root)
                  LEFT JOIN candidacy c USING (article_id)
@@ -347,16 +360,18 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
     /// <summary>
     /// The live figures a refresh reads, by article, with each article's origin and the refreshed articles it is a
     /// candidate of. Both refreshes select <c>article_id, published_at, value, unit, evidence_key, origin,
-    /// candidate_of</c>; the join adds the origin's publication time.
+    /// candidate_of, article_mentions</c>; the join adds the origin's publication time.
     /// </summary>
     private sealed class LiveArticles
     {
         public Dictionary<string, (DateTimeOffset PublishedAt, List<Figure> Figures)> Articles { get; } = new(StringComparer.Ordinal);
+        private Dictionary<string, int> DeclaredSizes { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, string> OriginOf { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, DateTimeOffset> OriginPublished { get; } = new(StringComparer.Ordinal);
         private Dictionary<string, List<string>> CandidatesOf { get; } = new(StringComparer.Ordinal);
 
-        public ArticleFigures Figures(string id) => new(id, Articles[id].PublishedAt, Articles[id].Figures);
+        public ArticleFigures Figures(string id) =>
+            new(id, Articles[id].PublishedAt, Articles[id].Figures, DeclaredSizes.TryGetValue(id, out var declared) ? declared : null);
 
         /// <summary>The candidates of a refreshed article that really are of one origin with it.</summary>
         public IEnumerable<string> Matched(string articleId, OriginOptions options) =>
@@ -385,12 +400,16 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
                         }
                         candidates.Add(id);
                     }
-                    if (reader.FieldCount > 7)
+                    if (reader.FieldCount > 8)
                     {
-                        read.OriginPublished[read.OriginOf[id]] = reader.GetFieldValue<DateTimeOffset>(7);
+                        read.OriginPublished[read.OriginOf[id]] = reader.GetFieldValue<DateTimeOffset>(8);
                     }
                 }
                 article.Figures.Add(new Figure(reader.GetDecimal(2), reader.GetString(3), reader.GetString(4)));
+                if (!reader.IsDBNull(7))
+                {
+                    read.DeclaredSizes[id] = Math.Max(read.DeclaredSizes.GetValueOrDefault(id), reader.GetInt32(7));
+                }
             }
             return read;
         }
@@ -440,9 +459,9 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
                              UNION SELECT article_id FROM reconciliation.article_origins WHERE origin_id IN (SELECT origin_id FROM groups)
                              UNION SELECT origin_id FROM groups),
                  candidacy AS (SELECT article_id, array_agg(mine_id) AS candidate_of FROM pairs GROUP BY article_id)
-            SELECT m.article_id, f.published_at, f.value, f.unit, f.evidence_key, coalesce(o.origin_id, m.article_id), c.candidate_of
+            SELECT m.article_id, f.published_at, f.value, f.unit, f.evidence_key, coalesce(o.origin_id, m.article_id), c.candidate_of, f.article_mentions
             FROM members m
-                 CROSS JOIN LATERAL (SELECT f.published_at, f.value, f.unit, f.evidence_key FROM reconciliation.article_figures f
+                 CROSS JOIN LATERAL (SELECT f.published_at, f.value, f.unit, f.evidence_key, f.article_mentions FROM reconciliation.article_figures f
                                      WHERE f.article_id = m.article_id AND NOT f.retracted OFFSET 0) f
                  LEFT JOIN reconciliation.article_origins o USING (article_id)
                  LEFT JOIN candidacy c USING (article_id)
@@ -515,12 +534,14 @@ public sealed partial class ArticleFigureStore(NpgsqlDataSource dataSource, ILog
 
 /// <summary>
 /// What recording a batch's figures found: claims counting outdated revisions, articles already known, and the live
-/// figures (value and unit, with how often each is stated) of every article of the batch as the unit of work left them.
+/// figures (value and unit, with how often each is stated) of every article of the batch as the unit of work left them,
+/// with the number of figures each article declared (where its mentions said).
 /// </summary>
 public sealed record RecordedFigures(
     IReadOnlyList<OutdatedRevision> Outdated,
     IReadOnlySet<string> ArticlesSeenBefore,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<(decimal Value, string Unit), int>> LiveFigures);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<(decimal Value, string Unit), int>> LiveFigures,
+    IReadOnlyDictionary<string, int> DeclaredSizes);
 
 /// <summary>A claim that counts a mention read from a revision of an article older than its latest.</summary>
 public sealed record OutdatedRevision(string ClaimId, string ArticleId, int LatestRevision);

@@ -21,6 +21,9 @@ public sealed class LiveFigureIndex
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
     private readonly List<string> _articles = [];
     private readonly List<int> _sizes = [];
+    // Each article's declared number of figures (0: not declared), from its latest live row: an article is measured by
+    // the larger of that and its live figures (ArticleFigures.Size).
+    private readonly List<int> _declared = [];
     private readonly Dictionary<(decimal Value, string Unit), Dictionary<int, int>> _articlesByFigure = [];
     private readonly HashSet<Guid> _live = [];
     private long _seen;
@@ -77,11 +80,16 @@ public sealed class LiveFigureIndex
     /// The pairs of a refreshed article and another article that share enough figures to be of one origin
     /// (<see cref="OriginOptions"/>, as <see cref="OriginGrouping.SameOrigin(ArticleFigures, ArticleFigures, OriginOptions)"/>
     /// counts them). <paramref name="current"/> holds the live figures of every article the unit of work recorded, as
-    /// it left them (uncommitted, so not in the index yet); every other article is counted from the index.
+    /// it left them (uncommitted, so not in the index yet), and <paramref name="declaredSizes"/> their declared sizes;
+    /// every other article is counted from the index.
     /// </summary>
     public IReadOnlyList<(string Refreshed, string Other)> SharingPairs(
-        IEnumerable<string> refreshed, IReadOnlyDictionary<string, IReadOnlyDictionary<(decimal Value, string Unit), int>> current, OriginOptions options)
+        IEnumerable<string> refreshed, IReadOnlyDictionary<string, IReadOnlyDictionary<(decimal Value, string Unit), int>> current,
+        IReadOnlyDictionary<string, int> declaredSizes, OriginOptions options)
     {
+        int SizeNow(string article, IReadOnlyDictionary<(decimal Value, string Unit), int> figures) =>
+            Math.Max(figures.Values.Sum(), declaredSizes.GetValueOrDefault(article));
+
         var pairs = new List<(string, string)>();
         lock (_lock)
         {
@@ -119,10 +127,10 @@ public sealed class LiveFigureIndex
                     }
                 }
 
-                var size = figures.Values.Sum();
+                var size = SizeNow(article, figures);
                 foreach (var other in _touched)
                 {
-                    if (options.SharesEnough(_shared[other], size, _sizes[other]))
+                    if (options.SharesEnough(_shared[other], size, Math.Max(_sizes[other], _declared[other])))
                     {
                         pairs.Add((article, _articles[other]));
                     }
@@ -133,7 +141,7 @@ public sealed class LiveFigureIndex
                 foreach (var (other, theirFigures) in current)
                 {
                     if (other != article && OriginGrouping.SharedFigures(figures, theirFigures) is > 0 and var count
-                        && options.SharesEnough(count, size, theirFigures.Values.Sum()))
+                        && options.SharesEnough(count, size, SizeNow(other, theirFigures)))
                     {
                         pairs.Add((article, other));
                     }
@@ -151,6 +159,11 @@ public sealed class LiveFigureIndex
             _numbers[change.ArticleId] = article = _articles.Count;
             _articles.Add(change.ArticleId);
             _sizes.Add(0);
+            _declared.Add(0);
+        }
+        if (delta > 0 && change.ArticleMentions is { } declared)
+        {
+            _declared[article] = declared;
         }
 
         var figure = (change.Value, change.Unit);
@@ -178,4 +191,4 @@ public sealed class LiveFigureIndex
 }
 
 /// <summary>A row of <c>reconciliation.article_figures</c> as its last change left it.</summary>
-public sealed record FigureChange(long Change, Guid MentionId, string ArticleId, decimal Value, string Unit, bool Retracted);
+public sealed record FigureChange(long Change, Guid MentionId, string ArticleId, decimal Value, string Unit, bool Retracted, int? ArticleMentions = null);

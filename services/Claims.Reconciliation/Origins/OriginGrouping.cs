@@ -6,8 +6,19 @@ namespace Claims.Reconciliation.Origins;
 /// <summary>A figure an article states: what it counts, and a key of the sentence it says it in.</summary>
 public sealed record Figure(decimal Value, string Unit, string EvidenceKey);
 
-/// <summary>Everything an article states, the material origin detection compares.</summary>
-public sealed record ArticleFigures(string ArticleId, DateTimeOffset PublishedAt, IReadOnlyList<Figure> Figures);
+/// <summary>
+/// Everything an article states, the material origin detection compares: the figures seen so far, and how many the
+/// article states in all (<paramref name="DeclaredSize"/>, as its publisher counted them) when that is known.
+/// </summary>
+public sealed record ArticleFigures(string ArticleId, DateTimeOffset PublishedAt, IReadOnlyList<Figure> Figures, int? DeclaredSize = null)
+{
+    /// <summary>
+    /// How many figures the article states: its declared size, or the figures seen if more (or if none was declared).
+    /// Measured by this, an article of which only some figures have been seen shares no more than it will once all
+    /// have been: seen figures only add to what two articles share, so it joins no group it would leave later.
+    /// </summary>
+    public int Size => Math.Max(Figures.Count, DeclaredSize ?? 0);
+}
 
 /// <summary>When two articles are taken to be one origin.</summary>
 public sealed record OriginOptions
@@ -101,7 +112,7 @@ public static class OriginGrouping
         {
             return false;
         }
-        return options.SharesEnough(shared, a.Article.Figures.Count, b.Article.Figures.Count) || a.Sentences.Overlaps(b.Sentences);
+        return options.SharesEnough(shared, a.Article.Size, b.Article.Size) || a.Sentences.Overlaps(b.Sentences);
     }
 
     /// <summary>The size of the multiset intersection of two articles' figure counts (value and unit to how often stated).</summary>
