@@ -211,6 +211,31 @@ public sealed class MentionRecorderTests : IAsyncLifetime
         Assert.Equal(Describe(Fold("grow", events.Where(e => e.Version <= snapshot.Version))), Describe(snapshot.State.ToState()));
     }
 
+    [Fact]
+    public async Task The_intake_gathers_mentions_that_arrive_while_it_waits_into_one_batch()
+    {
+        // Two mentions of one claim, 50 ms apart: recorded in one batch they make one consensus change (conflicted);
+        // recorded one after the other, the first alone would be its own decision, and then the conflict a second one.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(MentionIntake.GatherMillisecondsKey, "500")]).Build();
+        var intake = new MentionIntake(_recorder, configuration, NullLogger<MentionIntake>.Instance);
+        await intake.StartAsync(CancellationToken.None);
+        try
+        {
+            var first = intake.RecordAsync(new ReceivedMention(Mentions.Of("p", 470_000_000m, day: 3), s_noHeaders), CancellationToken.None);
+            await Task.Delay(50);
+            var second = intake.RecordAsync(new ReceivedMention(Mentions.Over("q", 533_000_000m, day: 4), s_noHeaders), CancellationToken.None);
+            await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await intake.StopAsync(CancellationToken.None);
+        }
+
+        var recorded = await _store.FetchStreamAsync(StreamIds.Claim(Mentions.ClaimId));
+        Assert.Equal(2, recorded.Count(e => e.Data is MentionRecorded));
+        Assert.Equal(ClaimStatuses.Conflicted, ((ConsensusChanged)Assert.Single(recorded, e => e.Data is ConsensusChanged).Data!).Status);
+    }
+
     private static ClaimState Fold(string claimId, IEnumerable<StoredEvent> events) =>
         events.Where(e => e.Data is not null).Select(e => e.Data!).Aggregate(ClaimState.Initial(claimId), ClaimState.Evolve);
 
