@@ -44,10 +44,9 @@ public sealed class StuckBusTests(ITestOutputHelper output)
 
         try
         {
-            await Eventually.ReturnsAsync(
-                () => Task.FromResult(stuckReconciliation.HasExited), exited => exited, TimeSpan.FromSeconds(90), "reconciliation to end itself");
+            var exitCode = await stuckReconciliation.ExitedAsync(TimeSpan.FromSeconds(90));
             output.WriteLine($"reconciliation ended itself {(DateTimeOffset.UtcNow - lockedOut).TotalSeconds:0.0} s after the lockout");
-            Assert.Equal(BusLiveness.StuckBusExitCode, stuckReconciliation.ExitCode);
+            Assert.Equal(BusLiveness.StuckBusExitCode, exitCode);
             Assert.Contains("ending the process with exit code 75", stuckReconciliation.Output, StringComparison.Ordinal);
             await Eventually.ReturnsAsync(
                 () => Task.FromResult(Services[ServiceSet.Reconciliation] != stuckReconciliation), restarted => restarted, TimeSpan.FromSeconds(10), "the supervisor to start it again");

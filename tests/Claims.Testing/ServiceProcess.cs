@@ -34,6 +34,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The exit code once the process has ended.</summary>
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>
+    /// Waits for the process to end by itself and for the last of its output to be read (<see cref="HasExited"/> turns
+    /// true before that: a test reading <see cref="Output"/> then may miss the last lines); returns its exit code.
+    /// </summary>
+    public async Task<int> ExitedAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name} was still running after {timeout.TotalSeconds} s");
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>Whether the test ended the process (<see cref="Kill"/> or dispose), rather than the process itself.</summary>
     public bool EndedByTest { get; private set; }
 
